@@ -1,0 +1,86 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { AGENCIES, agencyEventsTopic, deadLetterTopic } from '@gridline/contracts';
+import { createKafka, ensureTopics, EventConsumer } from '@gridline/messaging';
+import {
+  CaseTimelineProjection,
+  ensureReadModelIndexes,
+  openMongo,
+  readModelCollections,
+  type MongoHandle,
+} from '@gridline/read-models';
+import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
+import type { Producer } from 'kafkajs';
+import { CONFIG, HealthRegistry, JsonLogger, type ServiceConfig } from '@gridline/platform';
+
+/**
+ * Consumes every agency topic into the MongoDB read models. Offsets are
+ * committed only after the projection wrote the event (kafkajs commits after
+ * `eachMessage` resolves), so a killed projector resumes without loss; the
+ * projection's revision guard drops what it sees twice.
+ */
+@Injectable()
+export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private mongo: MongoHandle | undefined;
+  private postgres: PostgresStoreHandle | undefined;
+  private producer: Producer | undefined;
+  private consumer: EventConsumer | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: ServiceConfig,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, logger } = this;
+    this.mongo = await openMongo(config.MONGO_URL, 'projector');
+    this.postgres = await openPostgresStore(config.DATABASE_URL, {
+      applicationName: 'projector',
+      poolSize: 4,
+    });
+    const collections = readModelCollections(this.mongo.db);
+    await ensureReadModelIndexes(collections);
+    const projection = new CaseTimelineProjection(collections, this.postgres.store);
+
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'projector' }, logger);
+    const topics = AGENCIES.map(agencyEventsTopic);
+    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    const consumer = new EventConsumer(kafka, this.producer, logger, {
+      groupId: 'projector.case-timeline',
+      topics,
+      handler: async (event) => {
+        await projection.apply(event);
+      },
+    });
+    this.consumer = consumer;
+
+    const mongo = this.mongo;
+    const postgres = this.postgres;
+    this.health.register('mongo', async () => {
+      await mongo.db.command({ ping: 1 });
+    });
+    this.health.register('postgres', async () => {
+      await postgres.pool.query('SELECT 1');
+    });
+    this.health.register('consumer', () => {
+      const { lastError } = consumer.status();
+      return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();
+    });
+    await consumer.start();
+    logger.info('projector consuming', { topics });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.producer?.disconnect();
+    await this.mongo?.close();
+    await this.postgres?.close();
+  }
+}

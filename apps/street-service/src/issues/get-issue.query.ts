@@ -1,0 +1,29 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { StreetEvent } from '@gridline/contracts';
+import { fold, type EventStore } from '@gridline/eventsourcing';
+import { EVENT_STORE, NotFoundError } from '@gridline/platform';
+import { issueDecider, issueStreamId, type IssueState } from './issue.decider.js';
+
+export class GetIssueQuery {
+  constructor(readonly issueId: string) {}
+}
+
+export type IssueView = Exclude<IssueState, { status: 'none' }> & { readonly revision: number };
+
+/** The issue folded from its stream: always current, no read model needed. */
+@QueryHandler(GetIssueQuery)
+export class GetIssueHandler implements IQueryHandler<GetIssueQuery, IssueView> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ issueId }: GetIssueQuery): Promise<IssueView> {
+    const events = await this.store.readStream(issueStreamId(issueId));
+    const state = fold(
+      issueDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as StreetEvent),
+    );
+    const last = events.at(-1);
+    if (state.status === 'none' || !last) throw new NotFoundError(`issue ${issueId}`);
+    return { ...state, revision: last.revision };
+  }
+}

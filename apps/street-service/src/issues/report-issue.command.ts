@@ -1,0 +1,100 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { GridRef, IssueSource, Severity } from '@gridline/contracts';
+import { gridRefSchema, severitySchema } from '@gridline/contracts';
+import {
+  handleCommand,
+  type Clock,
+  type EventStore,
+  type IdGenerator,
+} from '@gridline/eventsourcing';
+import { CLOCK, EVENT_STORE, IDS, type Principal } from '@gridline/platform';
+import { issueDecider, issueStreamId } from './issue.decider.js';
+
+/** Body of `POST /api/issues`. */
+export interface ReportIssueBody {
+  readonly source?: IssueSource;
+  readonly category: string;
+  readonly location: GridRef & { readonly description: string };
+  readonly description: string;
+  readonly severity: Severity;
+}
+
+export const reportIssueBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['category', 'location', 'description', 'severity'],
+  properties: {
+    source: { enum: ['grid-worker', 'resident-complaint'] },
+    category: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,63}$' },
+    location: {
+      type: 'object',
+      additionalProperties: false,
+      required: [...gridRefSchema.required, 'description'],
+      properties: {
+        ...gridRefSchema.properties,
+        description: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+    },
+    description: { type: 'string', minLength: 1, maxLength: 2000 },
+    severity: severitySchema,
+  },
+} as const;
+
+export class ReportIssueCommand {
+  constructor(
+    readonly body: ReportIssueBody,
+    readonly principal: Principal,
+    readonly traceparent?: string,
+  ) {}
+}
+
+export interface IssueReportedResult {
+  readonly issueId: string;
+  readonly caseId: string;
+  readonly eventId: string;
+  readonly revision: number;
+}
+
+@CommandHandler(ReportIssueCommand)
+export class ReportIssueHandler implements ICommandHandler<ReportIssueCommand, IssueReportedResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDS) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute({ body, principal, traceparent }: ReportIssueCommand): Promise<IssueReportedResult> {
+    const issueId = this.ids.newId();
+    // A report starts a governance matter: its case id correlates every agency's events.
+    const caseId = this.ids.newId();
+    const eventIds = [this.ids.newId()];
+    const result = await handleCommand(this.store, issueDecider, {
+      streamId: issueStreamId(issueId),
+      command: {
+        type: 'ReportIssue',
+        issueId,
+        caseId,
+        source: body.source ?? 'grid-worker',
+        category: body.category,
+        location: body.location,
+        description: body.description,
+        severity: body.severity,
+        reportedBy: principal.id,
+        reportedAt: this.clock.now(),
+      },
+      metadata: {
+        caseId,
+        correlationId: caseId,
+        causationId: issueId,
+        actor: { id: principal.id, agency: principal.agency, kind: 'user' },
+        ...(traceparent ? { traceparent } : {}),
+      },
+      now: this.clock.now(),
+      eventId: (index) => eventIds[index] ?? this.ids.newId(),
+    });
+    const event = result.events[0];
+    if (!event) throw new Error('reporting an issue recorded no event');
+    return { issueId, caseId, eventId: event.id, revision: event.revision };
+  }
+}

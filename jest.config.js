@@ -1,0 +1,34 @@
+// Three tiers, chosen by file suffix: *.unit.spec.ts (no I/O), *.int.spec.ts (one
+// real server each), *.e2e.spec.ts (the apps as separate processes). The project
+// is ESM (NestJS 12 ships ESM only), so jest runs with --experimental-vm-modules.
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^@gridline/testing$': '<rootDir>/test/support/index.ts',
+    '^@gridline/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'int',
+      testMatch: ['<rootDir>/**/*.int.spec.ts'],
+      testTimeout: 60_000,
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e.spec.ts'],
+      testTimeout: 180_000,
+    },
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
+};

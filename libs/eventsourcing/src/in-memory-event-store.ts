@@ -1,0 +1,162 @@
+import type { Agency } from '@gridline/contracts';
+import {
+  assertOwnership,
+  comparePositions,
+  satisfiesExpectation,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type LogPosition,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from './event-store.js';
+
+export class DuplicateEventIdError extends Error {
+  constructor(readonly eventId: string) {
+    super(`event id ${eventId} is already stored in another place`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+/**
+ * The event store in memory: for unit tests and handler tests. Behaves like the
+ * PostgreSQL adapter (same contract suite), appends are atomic per call.
+ */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[];
+  private readonly streams: Map<string, RecordedEvent[]>;
+  private readonly byId: Map<string, RecordedEvent>;
+  private readonly waiters: Set<() => void>;
+
+  constructor(
+    private readonly writer?: Agency,
+    shared?: InMemoryEventStore,
+  ) {
+    this.log = shared?.log ?? [];
+    this.streams = shared?.streams ?? new Map();
+    this.byId = shared?.byId ?? new Map();
+    this.waiters = shared?.waiters ?? new Set();
+  }
+
+  /** A view of the same data that may write only `agency`'s streams. */
+  forWriter(agency: Agency): InMemoryEventStore {
+    return new InMemoryEventStore(agency, this);
+  }
+
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { readonly expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    try {
+      return Promise.resolve(this.appendNow(streamId, events, options.expectedRevision ?? 'any'));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private appendNow(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): AppendResult {
+    assertOwnership(streamId, this.writer);
+    const stream = this.streams.get(streamId) ?? [];
+    const replay = this.alreadyAppended(stream, events);
+    if (replay) return replay;
+    const current = stream.length === 0 ? 'no_stream' : stream.length - 1;
+    if (!satisfiesExpectation(expected, current))
+      throw new WrongExpectedVersionError(streamId, expected, current);
+    for (const event of events)
+      if (this.byId.has(event.id)) throw new DuplicateEventIdError(event.id);
+    const recorded = events.map((event, index): RecordedEvent => {
+      const sequence = BigInt(this.log.length + index);
+      return {
+        ...event,
+        streamId,
+        revision: stream.length + index,
+        position: { commit: sequence, prepare: sequence },
+      };
+    });
+    for (const event of recorded) {
+      this.log.push(event);
+      this.byId.set(event.id, event);
+      stream.push(event);
+    }
+    this.streams.set(streamId, stream);
+    this.wake();
+    return {
+      nextExpectedRevision: stream.length - 1,
+      position: recorded.at(-1)?.position ?? { commit: -1n, prepare: -1n },
+      events: recorded,
+    };
+  }
+
+  /** An append retried with the same event ids returns the first result. */
+  private alreadyAppended(
+    stream: readonly RecordedEvent[],
+    events: readonly NewEvent[],
+  ): AppendResult | undefined {
+    const first = events[0] && this.byId.get(events[0].id);
+    if (!first || stream[first.revision]?.id !== first.id) return undefined;
+    const run = stream.slice(first.revision, first.revision + events.length);
+    if (run.length !== events.length || run.some((e, i) => e.id !== events[i]?.id))
+      return undefined;
+    const last = run.at(-1) ?? first;
+    return { nextExpectedRevision: last.revision, position: last.position, events: run };
+  }
+
+  readStream(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<readonly RecordedEvent[]> {
+    const stream = this.streams.get(streamId) ?? [];
+    const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    if (options.direction === 'backwards') {
+      const from = options.fromRevision ?? stream.length - 1;
+      return Promise.resolve(
+        stream
+          .filter((e) => e.revision <= from)
+          .reverse()
+          .slice(0, max),
+      );
+    }
+    const from = options.fromRevision ?? 0;
+    return Promise.resolve(stream.filter((e) => e.revision >= from).slice(0, max));
+  }
+
+  readAll(options: ReadAllOptions): Promise<readonly RecordedEvent[]> {
+    const after = options.after;
+    const prefixes = options.streamPrefixes;
+    const result: RecordedEvent[] = [];
+    for (const event of this.log) {
+      if (result.length >= options.maxCount) break;
+      if (after && comparePositions(event.position, after) <= 0) continue;
+      if (prefixes && !prefixes.some((p) => event.streamId.startsWith(p))) continue;
+      result.push(event);
+    }
+    return Promise.resolve(result);
+  }
+
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.add(done);
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+

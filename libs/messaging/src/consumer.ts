@@ -1,0 +1,158 @@
+import {
+  deadLetterTopic,
+  fromBinaryCloudEvent,
+  validateEventData,
+  type EventEnvelope,
+} from '@gridline/contracts';
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { decodeHeaders } from './kafka.js';
+import type { MessagingLogger } from './logger.js';
+
+export type EnvelopeHandler = (event: EventEnvelope) => Promise<void>;
+
+export interface ConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly handler: EnvelopeHandler;
+  /** Attempts at handling one message before it is dead-lettered. */
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+}
+
+export interface ConsumerStatus {
+  readonly handled: number;
+  readonly deadLettered: number;
+  /** Set while the consumer has crashed and not yet rejoined its group. */
+  readonly lastError: string | undefined;
+}
+
+/**
+ * Consumes agency topics as CloudEvents. A message is handled (with bounded
+ * retries) before kafkajs commits its offset, so an effect is durable before the
+ * offset moves; a message that is malformed, fails its schema, or keeps failing
+ * goes to `<topic>.dlq` with the reason and the original headers and value, and
+ * the consumer moves on. Handlers must be idempotent: redelivery happens.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private handled = 0;
+  private deadLettered = 0;
+  private lastError: string | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly dlqProducer: Producer,
+    private readonly logger: MessagingLogger,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    // kafkajs restarts a crashed consumer itself; remember the crash for health.
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.lastError = event.payload.error.message;
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.lastError = undefined;
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachMessage: (payload) => this.onMessage(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  status(): ConsumerStatus {
+    return { handled: this.handled, deadLettered: this.deadLettered, lastError: this.lastError };
+  }
+
+  private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const headers = decodeHeaders(message.headers);
+    const value = message.value?.toString() ?? '';
+    let event: EventEnvelope;
+    try {
+      event = fromBinaryCloudEvent(headers, value);
+    } catch (error) {
+      await this.deadLetter(topic, partition, message.offset, headers, value, 'malformed', error);
+      return;
+    }
+    const problems = validateEventData(event.type, event.data);
+    if (problems.length > 0) {
+      const reason = problems.map((p) => `${p.path || '/'} ${p.message}`).join('; ');
+      await this.deadLetter(topic, partition, message.offset, headers, value, 'invalid', reason);
+      return;
+    }
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const baseDelay = this.options.retryDelayMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handler(event);
+        this.handled++;
+        return;
+      } catch (error) {
+        if (attempt >= maxAttempts) {
+          await this.deadLetter(topic, partition, message.offset, headers, value, 'failed', error);
+          return;
+        }
+        this.logger.warn('handler failed; retrying', {
+          eventId: event.id,
+          type: event.type,
+          attempt,
+          error: (error as Error).message,
+        });
+        await new Promise((r) => setTimeout(r, baseDelay * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    offset: string,
+    headers: Record<string, string>,
+    value: string,
+    kind: 'malformed' | 'invalid' | 'failed',
+    cause: unknown,
+  ): Promise<void> {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    await this.dlqProducer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: headers['ce_subject'] ?? null,
+          value,
+          headers: {
+            ...headers,
+            dlq_kind: kind,
+            dlq_reason: reason,
+            dlq_source_topic: topic,
+            dlq_source_partition: String(partition),
+            dlq_source_offset: offset,
+            dlq_consumer_group: this.options.groupId,
+            dlq_failed_at: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    this.deadLettered++;
+    this.logger.error('message dead-lettered', {
+      topic,
+      partition,
+      offset,
+      kind,
+      reason,
+      eventId: headers['ce_id'],
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './logger.js';
+export * from './kafka.js';
+export * from './relay.js';
+export * from './consumer.js';

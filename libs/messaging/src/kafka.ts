@@ -1,0 +1,61 @@
+import kafkajs from 'kafkajs';
+import type { Kafka as KafkaClient, LogEntry } from 'kafkajs';
+import type { MessagingLogger } from './logger.js';
+
+const { Kafka, logLevel } = kafkajs;
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+}
+
+/** A kafkajs client whose own log lines go through our structured logger. */
+export function createKafka(settings: KafkaSettings, logger: MessagingLogger): KafkaClient {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logCreator:
+      () =>
+      ({ level, namespace, log }: LogEntry) => {
+        const { message, ...fields } = log;
+        const line = `kafkajs ${namespace}: ${message}`;
+        if (level <= logLevel.ERROR) logger.error(line, fields);
+        else logger.warn(line, fields);
+      },
+  });
+}
+
+/** Creates missing topics (idempotent): the agency topics and their dead-letter twins. */
+export async function ensureTopics(
+  kafka: KafkaClient,
+  topics: readonly string[],
+  numPartitions = 3,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0)
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+      });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Header values arrive as Buffers (or arrays of them); CloudEvents wants strings. */
+export function decodeHeaders(
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const single = Array.isArray(value) ? value[0] : value;
+    if (single !== undefined) decoded[name] = single.toString();
+  }
+  return decoded;
+}

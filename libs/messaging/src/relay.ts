@@ -1,0 +1,137 @@
+import { agencyEventsTopic, agencyStreamPrefix, toBinaryCloudEvent } from '@gridline/contracts';
+import type { Agency } from '@gridline/contracts';
+import {
+  formatPosition,
+  subscribeToAll,
+  toEnvelope,
+  type CheckpointStore,
+  type EventStore,
+  type LogPosition,
+  type RecordedEvent,
+} from '@gridline/eventsourcing';
+import type { Producer } from 'kafkajs';
+import type { MessagingLogger } from './logger.js';
+
+export interface RelayOptions {
+  readonly agency: Agency;
+  /** Checkpoint name; one per agency store. */
+  readonly name?: string;
+  readonly batchSize?: number;
+  /** Delay before restarting after a failure (doubles up to 30 s). */
+  readonly retryDelayMs?: number;
+}
+
+export interface RelayStatus {
+  readonly running: boolean;
+  readonly published: number;
+  readonly lastPosition: string | undefined;
+  readonly lastError: string | undefined;
+}
+
+/**
+ * Publishes an agency's events from the store's global log to its Kafka topic,
+ * in log order, keyed by case id, as binary-mode CloudEvents. The checkpoint is
+ * written only after Kafka acknowledged the batch, so a crash republishes at
+ * most the unacknowledged tail; consumers drop those duplicates by event id.
+ */
+export class EventRelay {
+  private controller: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+  private published = 0;
+  private lastPosition: LogPosition | undefined;
+  private lastError: string | undefined;
+  readonly topic: string;
+  readonly name: string;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly checkpoints: CheckpointStore,
+    private readonly producer: Producer,
+    private readonly logger: MessagingLogger,
+    private readonly options: RelayOptions,
+  ) {
+    this.topic = agencyEventsTopic(options.agency);
+    this.name = options.name ?? `relay:${options.agency}`;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.loop = this.run(controller.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  status(): RelayStatus {
+    return {
+      running: this.loop !== undefined,
+      published: this.published,
+      lastPosition: this.lastPosition && formatPosition(this.lastPosition),
+      lastError: this.lastError,
+    };
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const base = this.options.retryDelayMs ?? 500;
+    let delay = base;
+    while (!signal.aborted) {
+      try {
+        const after = await this.checkpoints.load(this.name);
+        this.lastPosition = after;
+        await subscribeToAll(this.store, {
+          ...(after ? { after } : {}),
+          streamPrefixes: [agencyStreamPrefix(this.options.agency)],
+          batchSize: this.options.batchSize ?? 200,
+          signal,
+          onBatch: async (batch) => {
+            await this.publish(batch);
+            delay = base;
+          },
+        });
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        this.logger.error('relay failed; restarting from its checkpoint', {
+          relay: this.name,
+          error: this.lastError,
+          retryInMs: delay,
+        });
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
+
+  private async publish(batch: readonly RecordedEvent[]): Promise<void> {
+    const last = batch.at(-1);
+    if (!last) return;
+    await this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: batch.map((event) => {
+        const message = toBinaryCloudEvent(toEnvelope(event));
+        return { key: message.key, value: message.value, headers: { ...message.headers } };
+      }),
+    });
+    await this.checkpoints.store(this.name, last.position);
+    this.published += batch.length;
+    this.lastPosition = last.position;
+    this.lastError = undefined;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

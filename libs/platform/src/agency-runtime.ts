@@ -1,0 +1,151 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { agencyEventsTopic, AGENCIES, deadLetterTopic, type Agency } from '@gridline/contracts';
+import { randomIds, systemClock, type EventStore } from '@gridline/eventsourcing';
+import { createKafka, ensureTopics, EventRelay } from '@gridline/messaging';
+import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
+import type { Kafka, Producer } from 'kafkajs';
+import { AuthGuard, authSettings, SERVICE_AGENCY, TOKEN_VERIFIER, TokenVerifier } from './auth.js';
+import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
+import { HealthController, HealthRegistry } from './health.js';
+import { JsonLogger } from './logger.js';
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const POSTGRES = Symbol('POSTGRES');
+export const KAFKA = Symbol('KAFKA');
+export const PRODUCER = Symbol('PRODUCER');
+export const CLOCK = Symbol('CLOCK');
+export const IDS = Symbol('IDS');
+export const CONFIG = Symbol('CONFIG');
+
+export function serviceSettings(defaultPort: number) {
+  return {
+    ...infrastructureSettings,
+    ...authSettings,
+    PORT: setting('HTTP port', parsers.port, defaultPort),
+    HOST: setting('HTTP listen address', parsers.string, '127.0.0.1'),
+    LOG_LEVEL: setting('minimum log level', parsers.oneOf('debug', 'info', 'warn', 'error'), 'info'),
+  };
+}
+
+export type ServiceConfig = ReturnType<typeof loadServiceConfig>;
+
+export function loadServiceConfig(defaultPort: number) {
+  return loadConfig(serviceSettings(defaultPort));
+}
+
+export function authProviders(config: ServiceConfig, agency: Agency | null): Provider[] {
+  return [
+    {
+      provide: TOKEN_VERIFIER,
+      useValue: new TokenVerifier({
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        ...(config.JWT_PUBLIC_KEY_FILE ? { publicKeyFile: config.JWT_PUBLIC_KEY_FILE } : {}),
+        ...(config.JWT_JWKS_URL ? { jwksUrl: config.JWT_JWKS_URL } : {}),
+      }),
+    },
+    { provide: SERVICE_AGENCY, useValue: agency },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ];
+}
+
+/** Starts the relay after the app is up; closes every connection on shutdown. */
+@Injectable()
+class AgencyRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(EventRelay) private readonly relay: EventRelay,
+    @Inject(PRODUCER) private readonly producer: Producer,
+    @Inject(POSTGRES) private readonly postgres: PostgresStoreHandle,
+    @Inject(HealthRegistry) health: HealthRegistry,
+  ) {
+    health.register('postgres', async () => {
+      await postgres.pool.query('SELECT 1');
+    });
+    health.register('relay', () => {
+      const { lastError } = relay.status();
+      return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.producer.disconnect();
+    await this.postgres.close();
+  }
+}
+
+/**
+ * Everything an agency service shares: config, logging, auth, the event store
+ * (writable only on the agency's own streams), Kafka, the relay, health.
+ */
+@Module({})
+export class AgencyRuntimeModule {
+  static forRoot(agency: Agency, config: ServiceConfig, logger: JsonLogger): DynamicModule {
+    const providers: Provider[] = [
+      { provide: CONFIG, useValue: config },
+      { provide: JsonLogger, useValue: logger },
+      { provide: CLOCK, useValue: systemClock },
+      { provide: IDS, useValue: randomIds },
+      HealthRegistry,
+      {
+        provide: POSTGRES,
+        useFactory: () =>
+          openPostgresStore(config.DATABASE_URL, { applicationName: `${agency}-service` }),
+      },
+      {
+        provide: EVENT_STORE,
+        inject: [POSTGRES],
+        useFactory: (pg: PostgresStoreHandle): EventStore => pg.store.forWriter(agency),
+      },
+      {
+        provide: KAFKA,
+        useFactory: async () => {
+          const kafka = createKafka(
+            { brokers: config.KAFKA_BROKERS, clientId: `${agency}-service` },
+            logger,
+          );
+          const topics = AGENCIES.map(agencyEventsTopic);
+          await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
+          return kafka;
+        },
+      },
+      {
+        provide: PRODUCER,
+        inject: [KAFKA],
+        useFactory: async (kafka: Kafka) => {
+          const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+          await producer.connect();
+          return producer;
+        },
+      },
+      {
+        provide: EventRelay,
+        inject: [EVENT_STORE, POSTGRES, PRODUCER],
+        useFactory: (store: EventStore, pg: PostgresStoreHandle, producer: Producer) =>
+          new EventRelay(store, pg.checkpoints, producer, logger, { agency }),
+      },
+      AgencyRuntimeLifecycle,
+      ...authProviders(config, agency),
+    ];
+    return {
+      module: AgencyRuntimeModule,
+      global: true,
+      controllers: [HealthController],
+      providers,
+      exports: providers.filter((p) => !(typeof p === 'object' && p.provide === APP_GUARD)),
+    };
+  }
+}

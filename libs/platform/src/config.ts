@@ -1,0 +1,95 @@
+/**
+ * Configuration from environment variables, validated once at start-up: every
+ * bad or missing variable is reported together, and the process does not start.
+ */
+export type Parser<T> = (raw: string) => T;
+
+export interface Setting<T> {
+  readonly parse: Parser<T>;
+  readonly default?: T;
+  readonly description: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function setting<T>(description: string, parse: Parser<T>, fallback?: T): Setting<T> {
+  return fallback === undefined ? { description, parse } : { description, parse, default: fallback };
+}
+
+export const parsers = {
+  string: (raw: string) => raw,
+  port: (raw: string) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error('must be a TCP port');
+    return n;
+  },
+  positiveInt: (raw: string) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new Error('must be a positive integer');
+    return n;
+  },
+  list: (raw: string) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  url:
+    (...protocols: string[]) =>
+    (raw: string) => {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol))
+        throw new Error(`must be a ${protocols.join(' or ')} URL`);
+      return raw;
+    },
+  oneOf:
+    <T extends string>(...values: T[]) =>
+    (raw: string): T => {
+      if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+      return raw as T;
+    },
+};
+
+export function loadConfig<S extends Record<string, Setting<unknown>>>(
+  spec: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never } {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(spec)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      if (entry.default === undefined) problems.push(`${name} is required (${entry.description})`);
+      else values[name] = entry.default;
+      continue;
+    }
+    try {
+      values[name] = entry.parse(raw);
+    } catch (error) {
+      problems.push(`${name} ${(error as Error).message} (${entry.description})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as never;
+}
+
+/** Connection settings every service shares, defaulting to the local stack. */
+export const infrastructureSettings = {
+  DATABASE_URL: setting(
+    'PostgreSQL event store',
+    parsers.url('postgres:', 'postgresql:'),
+    'postgres://gridline:gridline@127.0.0.1:5433/gridline',
+  ),
+  KAFKA_BROKERS: setting('Kafka bootstrap brokers, comma-separated', parsers.list, [
+    '127.0.0.1:9092',
+  ]),
+  MONGO_URL: setting(
+    'MongoDB (or FerretDB) read models',
+    parsers.url('mongodb:'),
+    'mongodb://127.0.0.1:27017/gridline',
+  ),
+};

@@ -1,0 +1,56 @@
+import { Controller, Get, HttpCode, Inject, Injectable, Res } from '@nestjs/common';
+import { Public } from './auth.js';
+
+export type HealthCheck = () => Promise<void>;
+
+/** Each dependency registers a check; readiness runs them all with a timeout. */
+@Injectable()
+export class HealthRegistry {
+  private readonly checks = new Map<string, HealthCheck>();
+
+  register(name: string, check: HealthCheck): void {
+    this.checks.set(name, check);
+  }
+
+  async run(timeoutMs = 2_000): Promise<Record<string, { ok: boolean; error?: string }>> {
+    const entries = await Promise.all(
+      [...this.checks].map(async ([name, check]) => {
+        try {
+          await Promise.race([
+            check(),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs),
+            ),
+          ]);
+          return [name, { ok: true }] as const;
+        } catch (error) {
+          return [name, { ok: false, error: (error as Error).message }] as const;
+        }
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+}
+
+interface StatusResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(HealthRegistry) private readonly registry: HealthRegistry) {}
+
+  @Get('live')
+  @HttpCode(200)
+  live() {
+    return { status: 'up' };
+  }
+
+  @Get('ready')
+  async ready(@Res() response: StatusResponse) {
+    const checks = await this.registry.run();
+    const ok = Object.values(checks).every((c) => c.ok);
+    response.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks });
+  }
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { subscribeToAll, type RecordedEvent } from '@gridline/eventsourcing';
+import { eventStoreContract, newEvent, readWholeLog, testInfra } from '@gridline/testing';
+import { openPostgresStore, type PostgresStoreHandle } from './connection.js';
+
+let handle: PostgresStoreHandle;
+
+beforeAll(async () => {
+  handle = await openPostgresStore(testInfra().databaseUrl, { poolSize: 20 });
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+eventStoreContract('PostgreSQL', () =>
+  Promise.resolve({ store: handle.store, streetWriter: handle.store.forWriter('street') }),
+);
+
+describe('PostgreSQL global log and late commits', () => {
+  it('holds back events committed after a still-open earlier transaction', async () => {
+    const prefix = `street-late-${randomUUID()}-`;
+    // A raw transaction that takes its transaction id and sequence number first,
+    // then stays open while a later append commits.
+    const slow = await handle.pool.connect();
+    try {
+      await slow.query('BEGIN');
+      const early = newEvent();
+      await slow.query(
+        `INSERT INTO gridline_events
+           (event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at)
+         VALUES ($1, $2, 0, $3, $4, $5, $6)`,
+        [
+          early.id,
+          `${prefix}slow`,
+          early.type,
+          JSON.stringify(early.data),
+          JSON.stringify(early.metadata),
+          early.occurredAt,
+        ],
+      );
+      const late = newEvent();
+      await handle.store.appendToStream(`${prefix}fast`, [late]);
+
+      // The later commit is not readable yet: reading it now would let a reader's
+      // checkpoint pass the open transaction's event.
+      expect(await readWholeLog(handle.store, prefix)).toEqual([]);
+
+      await slow.query('COMMIT');
+      const log = await readWholeLog(handle.store, prefix);
+      expect(log.map((e) => e.id)).toEqual([early.id, late.id]);
+    } finally {
+      slow.release();
+    }
+  });
+
+  it('a live subscriber sees every event of many concurrent writers exactly once', async () => {
+    const prefix = `street-concurrent-${randomUUID()}-`;
+    const writers = 12;
+    const appendsPerWriter = 25;
+    const seen: RecordedEvent[] = [];
+    const controller = new AbortController();
+    const subscription = subscribeToAll(handle.store, {
+      streamPrefixes: [prefix],
+      batchSize: 17,
+      idleWaitMs: 50,
+      signal: controller.signal,
+      onBatch: (batch) => {
+        seen.push(...batch);
+        return Promise.resolve();
+      },
+    });
+    const written: string[] = [];
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < appendsPerWriter; i++) {
+          // Mixed batch sizes and streams make transactions of different lengths.
+          const events = Array.from({ length: 1 + ((w + i) % 3) }, () => newEvent());
+          await handle.store.appendToStream(`${prefix}${(w * 7 + i) % 5}`, events);
+          written.push(...events.map((e) => e.id));
+        }
+      }),
+    );
+    const deadline = Date.now() + 20_000;
+    while (seen.length < written.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await subscription;
+
+    const ids = seen.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...written].sort());
+    // Each stream's events arrive in revision order.
+    const lastRevision = new Map<string, number>();
+    for (const event of seen) {
+      expect(event.revision).toBe((lastRevision.get(event.streamId) ?? -1) + 1);
+      lastRevision.set(event.streamId, event.revision);
+    }
+  });
+});

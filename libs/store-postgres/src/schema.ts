@@ -1,0 +1,48 @@
+import type { Pool } from 'pg';
+
+/** Arbitrary constant: serialises schema creation when several services start at once. */
+const SCHEMA_LOCK = 0x67726964;
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS gridline_events (
+  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  event_id        uuid        NOT NULL UNIQUE,
+  stream_id       text        NOT NULL,
+  stream_revision bigint      NOT NULL,
+  event_type      text        NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  occurred_at     timestamptz NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT gridline_events_stream_revision UNIQUE (stream_id, stream_revision)
+);
+CREATE INDEX IF NOT EXISTS gridline_events_log_order
+  ON gridline_events (transaction_id, global_position);
+CREATE TABLE IF NOT EXISTS gridline_streams (
+  stream_id text PRIMARY KEY,
+  revision  bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS gridline_checkpoints (
+  name             text PRIMARY KEY,
+  commit_position  bigint NOT NULL,
+  prepare_position bigint NOT NULL,
+  updated_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+`;
+
+/** Creates the store's tables if they are missing. Safe to call from many processes. */
+export async function ensureEventStoreSchema(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    await client.query(DDL);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
