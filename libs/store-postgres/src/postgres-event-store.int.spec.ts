@@ -70,7 +70,7 @@ describe('PostgreSQL global log and late commits', () => {
       },
     });
     const written: string[] = [];
-    await Promise.all(
+    const writing = Promise.all(
       Array.from({ length: writers }, async (_, w) => {
         for (let i = 0; i < appendsPerWriter; i++) {
           // Mixed batch sizes and streams make transactions of different lengths.
@@ -80,11 +80,15 @@ describe('PostgreSQL global log and late commits', () => {
         }
       }),
     );
-    const deadline = Date.now() + 20_000;
-    while (seen.length < written.length && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    controller.abort();
-    await subscription;
+    try {
+      await writing;
+      const deadline = Date.now() + 20_000;
+      while (seen.length < written.length && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      controller.abort();
+      await subscription;
+    }
 
     const ids = seen.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -90,11 +90,17 @@ export class PostgresEventStore implements EventStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      // Writers of one stream queue on an advisory lock, which (unlike a row lock)
+      // assigns no transaction id. The id comes with the first insert, after the
+      // previous writer committed, so a stream's events keep their order in the
+      // (transaction id, sequence) log.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
       const locked = await client.query<{ revision: string }>(
-        'SELECT revision FROM gridline_streams WHERE stream_id = $1 FOR UPDATE',
+        'SELECT revision FROM gridline_streams WHERE stream_id = $1',
         [streamId],
       );
-      const current = locked.rows[0] ? Number(locked.rows[0].revision) : 'no_stream';
+      const lockedRevision = Number(locked.rows[0]?.revision ?? -1);
+      const current = lockedRevision < 0 ? 'no_stream' : lockedRevision;
       const replay = await this.findAppended(client, streamId, events);
       if (replay) {
         await client.query('ROLLBACK');
@@ -188,7 +194,8 @@ export class PostgresEventStore implements EventStore {
       'SELECT revision FROM gridline_streams WHERE stream_id = $1',
       [streamId],
     );
-    return result.rows[0] ? Number(result.rows[0].revision) : 'no_stream';
+    const revision = Number(result.rows[0]?.revision ?? -1);
+    return revision < 0 ? 'no_stream' : revision;
   }
 
   async readStream(
