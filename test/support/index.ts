@@ -1,2 +1,3 @@
 export * from './event-store.contract.js';
 export * from './infra.js';
+export * from './apps.js';

@@ -1,0 +1,49 @@
+// `npm test`: static checks, build, the local stack (unless the servers are
+// given through DATABASE_URL, KAFKA_BROKERS and MONGO_URL), then every jest tier
+// with the runner's summary. `--only unit|int|e2e` runs one tier, skipping the checks.
+import { localStack, root, run } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const passThrough = onlyIndex >= 0 ? args.filter((_, i) => i !== onlyIndex && i !== onlyIndex + 1) : args;
+
+if (!only) {
+  console.log('▶ static checks: types, lint, format, dependency rules');
+  run('npm', ['run', '--silent', 'check']);
+}
+
+const env = { ...process.env };
+const needsServers = only !== 'unit';
+if (needsServers) {
+  const given = ['DATABASE_URL', 'KAFKA_BROKERS', 'MONGO_URL'].filter((name) => env[name]);
+  if (given.length === 0) {
+    console.log('▶ local stack (deploy/local/stack.sh up)');
+    const stack = localStack();
+    // Tests get databases of their own, apart from the development ones.
+    env.DATABASE_URL = stack.TEST_DATABASE_URL;
+    env.KAFKA_BROKERS = stack.KAFKA_BROKERS;
+    env.MONGO_URL = stack.MONGO_URL.replace(/\/gridline$/, '/gridline_test');
+  } else if (given.length < 3) {
+    console.error('Set all of DATABASE_URL, KAFKA_BROKERS and MONGO_URL, or none of them.');
+    process.exit(2);
+  }
+}
+if (!only || only === 'e2e') {
+  console.log('▶ build');
+  run('npm', ['run', '--silent', 'build']);
+}
+
+console.log(`▶ jest ${only ? `(${only} tier)` : '(unit, int, e2e)'}`);
+run(
+  process.execPath,
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    'node_modules/jest/bin/jest.js',
+    ...(only ? ['--selectProjects', only] : []),
+    '--maxWorkers=2',
+    ...passThrough,
+  ],
+  { env, cwd: root },
+);

@@ -1,0 +1,145 @@
+import {
+  createTestIdentity,
+  eventually,
+  startApps,
+  stopApps,
+  type AppName,
+  type RunningApp,
+  type TestIdentity,
+} from '@gridline/testing';
+
+/**
+ * The walking skeleton across five processes and the real servers: a street
+ * report over HTTP becomes an event, the relay publishes it to Kafka, SWC opens
+ * a case in reaction, the projector writes both into MongoDB, and the gateway
+ * serves the consolidated timeline.
+ */
+describe('walking skeleton: report → Kafka → SWC case → projector → gateway', () => {
+  let identity: TestIdentity;
+  let apps: Map<AppName, RunningApp> | undefined;
+  let gridWorker: string;
+  let coordinator: string;
+
+  const url = (name: AppName) => {
+    const app = apps?.get(name);
+    if (!app) throw new Error(`${name} is not running`);
+    return app.url;
+  };
+
+  const report = {
+    category: 'street-vending',
+    location: {
+      street: 'Xinjiekou',
+      community: 'Zhaodengyu',
+      grid: 'G-0312',
+      description: 'school gate, north side',
+    },
+    description: 'Unlicensed vending near the school gate at pick-up time',
+    severity: 'medium',
+  };
+
+  beforeAll(async () => {
+    identity = createTestIdentity();
+    apps = await startApps(identity, { basePort: 13000 });
+    gridWorker = await identity.token({ sub: 'worker-17', agency: 'street', roles: ['grid-worker'] });
+    coordinator = await identity.token({ sub: 'coord-1', agency: 'swc', roles: ['coordinator'] });
+  });
+
+  afterAll(async () => {
+    await stopApps(apps);
+  });
+
+  const post = (path: string, body: unknown, token?: string) =>
+    fetch(`${url('street-service')}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('refuses a report without a token, from another agency, or with bad fields', async () => {
+    expect((await post('/api/issues', report)).status).toBe(401);
+    expect((await post('/api/issues', report, coordinator)).status).toBe(403);
+
+    const bad = await post(
+      '/api/issues',
+      { ...report, severity: 'apocalyptic', location: { ...report.location, grid: 'nowhere' }, extra: 1 },
+      gridWorker,
+    );
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { problems: { field: string }[] };
+    expect(body.problems.map((p) => p.field).sort()).toEqual(
+      ['/extra', '/location/grid', '/severity'].sort(),
+    );
+  });
+
+  it('a report shows up on the case timeline with the SWC case it caused, in order', async () => {
+    const response = await post('/api/issues', report, gridWorker);
+    expect(response.status).toBe(201);
+    const reported = (await response.json()) as { issueId: string; caseId: string; eventId: string };
+
+    interface Entry {
+      eventId: string;
+      agency: string;
+      type: string;
+      time: string;
+      actor: { id: string; agency: string };
+      summary: string;
+      causationId: string;
+    }
+    const entries = await eventually(
+      async () => {
+        const res = await fetch(`${url('gateway')}/api/cases/${reported.caseId}/timeline`, {
+          headers: { authorization: `Bearer ${coordinator}` },
+        });
+        if (res.status !== 200) return undefined;
+        const body = (await res.json()) as { entries: Entry[] };
+        return body.entries.length >= 2 ? body.entries : undefined;
+      },
+      60_000,
+      'two timeline entries',
+    );
+
+    expect(entries).toHaveLength(2);
+    const [first, second] = entries;
+    expect(first).toMatchObject({
+      eventId: reported.eventId,
+      agency: 'street',
+      type: 'street.issue.reported.v1',
+      actor: { id: 'worker-17', agency: 'street' },
+    });
+    expect(first?.summary).toContain('G-0312');
+    expect(second).toMatchObject({
+      agency: 'swc',
+      type: 'swc.case.opened.v1',
+      actor: { id: 'swc-service', agency: 'swc' },
+      causationId: reported.eventId,
+    });
+    expect(Date.parse(second?.time ?? '')).toBeGreaterThanOrEqual(Date.parse(first?.time ?? ''));
+
+    const caseView = await fetch(`${url('gateway')}/api/cases/${reported.caseId}`, {
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
+    expect(caseView.status).toBe(200);
+    expect(await caseView.json()).toMatchObject({
+      caseId: reported.caseId,
+      status: 'open',
+      location: { grid: 'G-0312' },
+    });
+  });
+
+  it('the gateway hides a case from an agency that takes no part in it', async () => {
+    const response = await post('/api/issues', report, gridWorker);
+    const { caseId } = (await response.json()) as { caseId: string };
+    const drcStaff = await identity.token({ sub: 'drc-1', agency: 'drc', roles: ['grid-worker'] });
+    const forbidden = await eventually(async () => {
+      const res = await fetch(`${url('gateway')}/api/cases/${caseId}`, {
+        headers: { authorization: `Bearer ${drcStaff}` },
+      });
+      return res.status === 404 ? undefined : res.status;
+    });
+    expect(forbidden).toBe(403);
+  });
+});

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { signDevToken, type DevTokenClaims } from '@gridline/platform';
+import { testInfra } from './infra.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+export const APP_NAMES = ['swc-service', 'drc-service', 'street-service', 'projector', 'gateway'] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
+export interface RunningApp {
+  readonly name: AppName;
+  readonly url: string;
+  readonly process: ChildProcess;
+  readonly output: string[];
+}
+
+/** A throw-away signing key for one test run, as an identity provider would hold. */
+export interface TestIdentity {
+  readonly publicKeyFile: string;
+  readonly issuer: string;
+  readonly audience: string;
+  token(claims: DevTokenClaims): Promise<string>;
+}
+
+export function createTestIdentity(): TestIdentity {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gridline-keys-'));
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const publicKeyFile = path.join(dir, 'public.pem');
+  writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+  const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const issuer = 'gridline-test';
+  const audience = 'gridline';
+  return {
+    publicKeyFile,
+    issuer,
+    audience,
+    token: (claims) => signDevToken(privatePem, claims, { issuer, audience, expiresIn: '1h' }),
+  };
+}
+
+/**
+ * Starts the built apps (dist/) as separate processes against the test servers
+ * and waits until every one reports ready. Ports start at `basePort`.
+ */
+export async function startApps(
+  identity: TestIdentity,
+  options: { basePort: number; env?: Record<string, string> },
+): Promise<Map<AppName, RunningApp>> {
+  const infra = testInfra();
+  const apps = new Map<AppName, RunningApp>();
+  const ports: Record<AppName, number> = {
+    gateway: options.basePort,
+    'swc-service': options.basePort + 1,
+    'drc-service': options.basePort + 2,
+    'street-service': options.basePort + 3,
+    projector: options.basePort + 4,
+  };
+  for (const name of APP_NAMES) {
+    const main = path.join(root, 'dist', 'apps', name, 'src', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+    const output: string[] = [];
+    const child = spawn(process.execPath, [main], {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        PORT: String(ports[name]),
+        DATABASE_URL: infra.databaseUrl,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        MONGO_URL: infra.mongoUrl,
+        JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
+        JWT_ISSUER: identity.issuer,
+        JWT_AUDIENCE: identity.audience,
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 500) output.shift();
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    apps.set(name, { name, url: `http://127.0.0.1:${ports[name]}`, process: child, output });
+  }
+  await Promise.all([...apps.values()].map((app) => waitUntilReady(app)));
+  return apps;
+}
+
+async function waitUntilReady(app: RunningApp, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (app.process.exitCode !== null)
+      throw new Error(`${app.name} exited (${app.process.exitCode}):\n${app.output.join('')}`);
+    try {
+      const response = await fetch(`${app.url}/health/ready`);
+      if (response.ok) return;
+      last = await response.text();
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${app.name} not ready after ${timeoutMs} ms (${last}):\n${app.output.join('')}`);
+}
+
+export async function stopApps(apps: Map<AppName, RunningApp> | undefined): Promise<void> {
+  await Promise.all(
+    [...(apps?.values() ?? [])].map(
+      (app) =>
+        new Promise<void>((resolve) => {
+          if (app.process.exitCode !== null) return resolve();
+          const timer = setTimeout(() => app.process.kill('SIGKILL'), 10_000);
+          app.process.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          app.process.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} not reached in ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}
