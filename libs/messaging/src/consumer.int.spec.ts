@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { deadLetterTopic, toBinaryCloudEvent, type EventEnvelope } from '@gridline/contracts';
+import { testInfra } from '@gridline/testing';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { EventConsumer } from './consumer.js';
+import { createKafka, decodeHeaders, ensureTopics } from './kafka.js';
+import { silentLogger } from './logger.js';
+
+// A topic of its own per run: dead letters and offsets cannot mix with other tests.
+const topic = `gridline.test-${randomUUID().slice(0, 8)}.events.v1`;
+let kafka: Kafka;
+let producer: Producer;
+let dlqReader: Consumer;
+const deadLetters: { headers: Record<string, string>; value: string }[] = [];
+
+function validReport(caseId: string): EventEnvelope {
+  return {
+    id: randomUUID(),
+    type: 'street.issue.reported.v1',
+    agency: 'street',
+    streamId: `street-issue-${caseId}`,
+    revision: 0,
+    position: '10/10',
+    time: '2026-03-01T08:00:00.000Z',
+    metadata: {
+      caseId,
+      correlationId: caseId,
+      causationId: caseId,
+      actor: { id: 'worker-1', agency: 'street', kind: 'user' },
+    },
+    data: {
+      issueId: randomUUID(),
+      caseId,
+      source: 'grid-worker',
+      category: 'street-vending',
+      location: { street: 'Xinjiekou', community: 'Zhaodengyu', grid: 'G-0312', description: 'gate' },
+      description: 'vending',
+      severity: 'low',
+      reportedBy: 'worker-1',
+      reportedAt: '2026-03-01T08:00:00.000Z',
+    },
+  };
+}
+
+async function publish(event: EventEnvelope, tamper?: (h: Record<string, string>) => void) {
+  const message = toBinaryCloudEvent(event);
+  const headers = { ...message.headers };
+  tamper?.(headers);
+  await producer.send({ topic, messages: [{ key: message.key, value: message.value, headers }] });
+}
+
+beforeAll(async () => {
+  kafka = createKafka({ brokers: testInfra().kafkaBrokers, clientId: 'consumer-test' }, silentLogger);
+  await ensureTopics(kafka, [topic, deadLetterTopic(topic)], 1);
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  dlqReader = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}` });
+  await dlqReader.connect();
+  await dlqReader.subscribe({ topics: [deadLetterTopic(topic)], fromBeginning: true });
+  await dlqReader.run({
+    eachMessage: ({ message }) => {
+      deadLetters.push({
+        headers: decodeHeaders(message.headers),
+        value: message.value?.toString() ?? '',
+      });
+      return Promise.resolve();
+    },
+  });
+});
+
+afterAll(async () => {
+  await dlqReader.disconnect();
+  await producer.disconnect();
+});
+
+async function until(check: () => boolean, what: string) {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('EventConsumer against Kafka', () => {
+  it('handles good events and dead-letters malformed, invalid and failing ones without stalling', async () => {
+    const handled: string[] = [];
+    const poisonCase = randomUUID();
+    const consumer = new EventConsumer(kafka, producer, silentLogger, {
+      groupId: `consumer-test-${randomUUID()}`,
+      topics: [topic],
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handler: (event) => {
+        if (event.metadata.caseId === poisonCase) return Promise.reject(new Error('boom'));
+        handled.push(event.id);
+        return Promise.resolve();
+      },
+    });
+
+    const good1 = validReport(randomUUID());
+    const malformed = validReport(randomUUID());
+    const invalid = validReport(randomUUID());
+    const failing = validReport(poisonCase);
+    const good2 = validReport(randomUUID());
+    await publish(good1);
+    await publish(malformed, (h) => {
+      delete h['ce_type'];
+      h['ce_time'] = 'yesterday';
+    });
+    await publish({ ...invalid, data: { ...(invalid.data as object), severity: 'huge' } });
+    await publish(failing);
+    await publish(good2);
+
+    await consumer.start();
+    try {
+      await until(() => handled.length === 2 && deadLetters.length === 3, 'two handled, three dead');
+    } finally {
+      await consumer.stop();
+    }
+
+    expect(handled).toEqual([good1.id, good2.id]);
+    const byId = new Map(deadLetters.map((d) => [d.headers['ce_id'], d]));
+    expect(byId.get(malformed.id)?.headers).toMatchObject({
+      dlq_kind: 'malformed',
+      dlq_source_topic: topic,
+    });
+    expect(byId.get(malformed.id)?.headers['dlq_reason']).toMatch(/ce_type.*ce_time|ce_time.*ce_type/s);
+    expect(byId.get(invalid.id)?.headers).toMatchObject({ dlq_kind: 'invalid' });
+    expect(byId.get(invalid.id)?.headers['dlq_reason']).toContain('/severity');
+    expect(byId.get(failing.id)?.headers).toMatchObject({ dlq_kind: 'failed', dlq_reason: 'boom' });
+    // The original payload and headers travel with the dead letter.
+    expect(JSON.parse(byId.get(failing.id)?.value ?? '')).toEqual(failing.data);
+    expect(byId.get(failing.id)?.headers['ce_subject']).toBe(poisonCase);
+    expect(consumer.status()).toMatchObject({ handled: 2, deadLettered: 3 });
+  });
+});

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata } from '@gridline/contracts';
+import { InMemoryEventStore, toEnvelope, type NewEvent } from '@gridline/eventsourcing';
+import { testInfra } from '@gridline/testing';
+import {
+  CaseTimelineProjection,
+  ensureReadModelIndexes,
+  ProjectionGapError,
+  readModelCollections,
+  type ReadModelCollections,
+} from './case-timeline.projection.js';
+import { openMongo, type MongoHandle } from './mongo.js';
+import { CaseQueries } from './queries.js';
+
+let mongo: MongoHandle;
+let collections: ReadModelCollections;
+let store: InMemoryEventStore;
+
+const location = { street: 'Xinjiekou', community: 'Zhaodengyu', grid: 'G-0312' };
+
+function meta(caseId: string, agency: 'street' | 'swc', causationId = caseId): EventMetadata {
+  return {
+    caseId,
+    correlationId: caseId,
+    causationId,
+    actor: { id: `${agency}-actor`, agency, kind: agency === 'swc' ? 'service' : 'user' },
+  };
+}
+
+function reported(caseId: string): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'street.issue.reported.v1',
+    metadata: meta(caseId, 'street'),
+    occurredAt: '2026-03-02T07:45:00.000Z',
+    data: {
+      issueId: randomUUID(),
+      caseId,
+      source: 'grid-worker',
+      category: 'street-vending',
+      location: { ...location, description: 'school gate' },
+      description: 'vending',
+      severity: 'medium',
+      reportedBy: 'worker-17',
+      reportedAt: '2026-03-02T07:45:00.000Z',
+    },
+  };
+}
+
+function opened(caseId: string, cause: string): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'swc.case.opened.v1',
+    metadata: meta(caseId, 'swc', cause),
+    occurredAt: '2026-03-02T07:46:00.000Z',
+    data: {
+      caseId,
+      origin: 'street-report',
+      originEventId: cause,
+      category: 'street-vending',
+      location,
+      severity: 'medium',
+      openedAt: '2026-03-02T07:46:00.000Z',
+    },
+  };
+}
+
+beforeAll(async () => {
+  mongo = await openMongo(testInfra().mongoUrl);
+  // A collection suffix per run keeps runs apart on a shared test database.
+  collections = readModelCollections(mongo.db, `_test_${randomUUID().slice(0, 8)}`);
+  await ensureReadModelIndexes(collections);
+  store = new InMemoryEventStore();
+});
+
+afterAll(async () => {
+  await collections.cases.drop().catch(() => undefined);
+  await collections.timeline.drop().catch(() => undefined);
+  await mongo.close();
+});
+
+describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () => {
+  it('builds the case and its cross-agency timeline; a redelivery changes nothing', async () => {
+    const caseId = randomUUID();
+    const report = reported(caseId);
+    const [r] = (await store.appendToStream(`street-issue-${caseId}`, [report])).events;
+    const [o] = (await store.appendToStream(`swc-case-${caseId}`, [opened(caseId, report.id)]))
+      .events;
+    const projection = new CaseTimelineProjection(collections, store);
+
+    // The SWC event arrives first (another topic); order still comes from the log.
+    expect(await projection.apply(toEnvelope(o!))).toBe('applied');
+    expect(await projection.apply(toEnvelope(r!))).toBe('applied');
+    expect(await projection.apply(toEnvelope(r!))).toBe('duplicate');
+    expect(await projection.apply(toEnvelope(o!))).toBe('duplicate');
+
+    const queries = new CaseQueries(collections);
+    const timeline = await queries.getTimeline(caseId);
+    expect(timeline.map((e) => e.type)).toEqual(['street.issue.reported.v1', 'swc.case.opened.v1']);
+    expect(timeline[1]).toMatchObject({ agency: 'swc', causationId: report.id });
+    expect(timeline[0]?.summary).toBe(
+      'Issue reported by a grid worker in grid G-0312 (Xinjiekou): street-vending, severity medium',
+    );
+    expect(await queries.getCase(caseId)).toMatchObject({
+      caseId,
+      status: 'open',
+      agencies: expect.arrayContaining(['street', 'swc']) as unknown,
+      category: 'street-vending',
+      lastEventAt: '2026-03-02T07:46:00.000Z',
+    });
+    expect(await collections.timeline.countDocuments({ caseId })).toBe(2);
+  });
+
+  it('fills a gap in a stream from the event store before applying the later event', async () => {
+    const caseId = randomUUID();
+    const stream = `street-issue-${caseId}`;
+    const first = reported(caseId);
+    await store.appendToStream(stream, [first]);
+    const later = reported(caseId);
+    const third = reported(caseId);
+    const appended = await store.appendToStream(stream, [later, third]);
+    const projection = new CaseTimelineProjection(collections, store);
+
+    // Revision 2 arrives while revisions 0 and 1 never did.
+    await projection.apply(toEnvelope(appended.events[1]!));
+    const timeline = await new CaseQueries(collections).getTimeline(caseId);
+    expect(timeline.map((e) => e.revision)).toEqual([0, 1, 2]);
+  });
+
+  it('refuses to skip a gap it cannot fill', async () => {
+    const caseId = randomUUID();
+    const stream = `street-issue-${caseId}`;
+    const appended = await store.appendToStream(stream, [reported(caseId), reported(caseId)]);
+    const blind = new CaseTimelineProjection(collections);
+    await expect(blind.apply(toEnvelope(appended.events[1]!))).rejects.toBeInstanceOf(
+      ProjectionGapError,
+    );
+    expect(await collections.timeline.countDocuments({ caseId })).toBe(0);
+  });
+});
