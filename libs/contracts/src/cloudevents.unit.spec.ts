@@ -1,0 +1,95 @@
+import { CloudEventFormatError, fromBinaryCloudEvent, toBinaryCloudEvent } from './cloudevents.js';
+import type { EventEnvelope } from './envelope.js';
+import { eventSchemas, validateEventData } from './catalogue.js';
+import { parseWireName } from './wire-names.js';
+
+const envelope: EventEnvelope = {
+  id: '0b6f3c1e-2a4d-4c3e-9f1a-1d2e3f4a5b6c',
+  type: 'swc.case.opened.v1',
+  agency: 'swc',
+  streamId: 'swc-case-7c1d2e3f',
+  revision: 0,
+  position: '812/40',
+  time: '2026-03-02T07:46:00.000Z',
+  metadata: {
+    caseId: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    correlationId: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    causationId: '11111111-2222-4333-8444-555555555555',
+    actor: { id: 'swc-service', agency: 'swc', kind: 'service' },
+    traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+  },
+  data: { hello: 'world' },
+};
+
+describe('CloudEvents binary mode', () => {
+  it('maps an envelope to ce_ headers keyed by case id and back without loss', () => {
+    const message = toBinaryCloudEvent(envelope);
+    expect(message.key).toBe(envelope.metadata.caseId);
+    expect(message.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_id: envelope.id,
+      ce_type: 'swc.case.opened.v1',
+      ce_source: '/gridline/swc',
+      ce_subject: envelope.metadata.caseId,
+      ce_time: envelope.time,
+      'content-type': 'application/json',
+      traceparent: envelope.metadata.traceparent,
+    });
+    expect(fromBinaryCloudEvent(message.headers, message.value)).toEqual(envelope);
+  });
+
+  it('names every missing or malformed attribute', () => {
+    const { headers, value } = toBinaryCloudEvent(envelope);
+    const broken: Record<string, string> = { ...headers, ce_source: '/elsewhere', ce_time: 'soon' };
+    delete broken['ce_id'];
+    let error: unknown;
+    try {
+      fromBinaryCloudEvent(broken, value.slice(1));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CloudEventFormatError);
+    expect((error as CloudEventFormatError).problems).toEqual(
+      expect.arrayContaining([
+        'missing header ce_id',
+        'unknown ce_source /elsewhere',
+        'ce_time soon is not a time',
+        expect.stringMatching(/^data is not JSON/) as unknown,
+      ]),
+    );
+  });
+});
+
+describe('event catalogue', () => {
+  it('every event type has a wire name of the house form and a schema', () => {
+    for (const type of Object.keys(eventSchemas)) expect(parseWireName(type)).toBeDefined();
+    expect(parseWireName('street.issue.reported.v1')).toEqual({
+      agency: 'street',
+      aggregate: 'issue',
+      verb: 'reported',
+      version: 1,
+    });
+    expect(parseWireName('Street.IssueReported')).toBeUndefined();
+  });
+
+  it('reports each schema problem with its path, and unknown types as a problem', () => {
+    const problems = validateEventData('swc.case.opened.v1', {
+      caseId: 'not-a-uuid',
+      origin: 'street-report',
+      category: 'street-vending',
+      location: { street: 'X', community: 'Y', grid: 'G-0312' },
+      severity: 'medium',
+      openedAt: '2026-03-02T07:46:00.000Z',
+      surprise: true,
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: '/caseId', message: 'must match format "uuid"' },
+        { path: '/surprise', message: 'is not allowed' },
+      ]),
+    );
+    expect(validateEventData('street.unknown.happened.v9', {})).toEqual([
+      { path: '', message: 'unknown event type street.unknown.happened.v9' },
+    ]);
+  });
+});

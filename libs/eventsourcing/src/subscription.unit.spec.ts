@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { newEvent } from '@gridline/testing';
+import type { RecordedEvent } from './event-store.js';
+import { InMemoryEventStore } from './in-memory-event-store.js';
+import { subscribeToAll } from './subscription.js';
+
+describe('subscribeToAll', () => {
+  it('catches up in batches, then follows live appends, resuming after a position', async () => {
+    const store = new InMemoryEventStore();
+    const stream = `street-s-${randomUUID()}`;
+    await store.appendToStream(stream, [newEvent(), newEvent(), newEvent()]);
+    const seen: RecordedEvent[] = [];
+    const batches: number[] = [];
+    const controller = new AbortController();
+    const running = subscribeToAll(store, {
+      batchSize: 2,
+      idleWaitMs: 10_000,
+      signal: controller.signal,
+      onBatch: (batch) => {
+        seen.push(...batch);
+        batches.push(batch.length);
+        return Promise.resolve();
+      },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await store.appendToStream(stream, [newEvent()]);
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await running;
+    expect(seen.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+    expect(batches).toEqual([2, 1, 1]);
+
+    const resumed: RecordedEvent[] = [];
+    const again = new AbortController();
+    const resuming = subscribeToAll(store, {
+      after: seen[1]!.position,
+      idleWaitMs: 10,
+      signal: again.signal,
+      onBatch: (batch) => {
+        resumed.push(...batch);
+        again.abort();
+        return Promise.resolve();
+      },
+    });
+    await resuming;
+    expect(resumed.map((e) => e.revision)).toEqual([2, 3]);
+  });
+
+  it('stops on the first handler error so the caller restarts from its checkpoint', async () => {
+    const store = new InMemoryEventStore();
+    await store.appendToStream(`street-s-${randomUUID()}`, [newEvent()]);
+    const running = subscribeToAll(store, {
+      signal: new AbortController().signal,
+      onBatch: () => Promise.reject(new Error('kafka down')),
+    });
+    await expect(running).rejects.toThrow('kafka down');
+  });
+});
