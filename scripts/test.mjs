@@ -6,7 +6,8 @@ import { localStack, root, run } from './lib.mjs';
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
-const passThrough = onlyIndex >= 0 ? args.filter((_, i) => i !== onlyIndex && i !== onlyIndex + 1) : args;
+const passThrough =
+  onlyIndex >= 0 ? args.filter((_, i) => i !== onlyIndex && i !== onlyIndex + 1) : args;
 
 if (!only) {
   console.log('▶ static checks: types, lint, format, dependency rules');

@@ -41,7 +41,11 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
   beforeAll(async () => {
     identity = createTestIdentity();
     apps = await startApps(identity, { basePort: 13000 });
-    gridWorker = await identity.token({ sub: 'worker-17', agency: 'street', roles: ['grid-worker'] });
+    gridWorker = await identity.token({
+      sub: 'worker-17',
+      agency: 'street',
+      roles: ['grid-worker'],
+    });
     coordinator = await identity.token({ sub: 'coord-1', agency: 'swc', roles: ['coordinator'] });
   });
 
@@ -65,7 +69,12 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
 
     const bad = await post(
       '/api/issues',
-      { ...report, severity: 'apocalyptic', location: { ...report.location, grid: 'nowhere' }, extra: 1 },
+      {
+        ...report,
+        severity: 'apocalyptic',
+        location: { ...report.location, grid: 'nowhere' },
+        extra: 1,
+      },
       gridWorker,
     );
     expect(bad.status).toBe(400);
@@ -78,7 +87,11 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
   it('a report shows up on the case timeline with the SWC case it caused, in order', async () => {
     const response = await post('/api/issues', report, gridWorker);
     expect(response.status).toBe(201);
-    const reported = (await response.json()) as { issueId: string; caseId: string; eventId: string };
+    const reported = (await response.json()) as {
+      issueId: string;
+      caseId: string;
+      eventId: string;
+    };
 
     interface Entry {
       eventId: string;

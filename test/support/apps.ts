@@ -8,7 +8,13 @@ import { testInfra } from './infra.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-export const APP_NAMES = ['swc-service', 'drc-service', 'street-service', 'projector', 'gateway'] as const;
+export const APP_NAMES = [
+  'swc-service',
+  'drc-service',
+  'street-service',
+  'projector',
+  'gateway',
+] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
 export interface RunningApp {
@@ -142,5 +148,7 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${what} not reached in ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `${what} not reached in ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

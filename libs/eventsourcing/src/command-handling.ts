@@ -66,15 +66,13 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     const newEvents = decider.decide(envelope.command, state);
     const current = history.at(-1)?.revision ?? 'no_stream';
     if (newEvents.length === 0) return { events: [], newEvents, nextExpectedRevision: current };
-    const toAppend = newEvents.map(
-      (event, index): NewEvent => ({
-        id: envelope.eventId(index),
-        type: event.type,
-        data: event.data,
-        metadata: envelope.metadata,
-        occurredAt: envelope.now.toISOString(),
-      }),
-    );
+    const toAppend = newEvents.map((event, index): NewEvent => ({
+      id: envelope.eventId(index),
+      type: event.type,
+      data: event.data,
+      metadata: envelope.metadata,
+      occurredAt: envelope.now.toISOString(),
+    }));
     let result: AppendResult;
     try {
       result = await store.appendToStream(envelope.streamId, toAppend, {

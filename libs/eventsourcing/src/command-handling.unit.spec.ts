@@ -19,7 +19,9 @@ const counter: Decider<Increment, Counted, number> = {
   decide: (command, total) => {
     if (total + command.by > command.limit)
       throw new DomainError('over-limit', 'limit reached', { limit: command.limit });
-    return command.by === 0 ? [] : [{ type: 'street.counter.incremented.v1', data: { by: command.by } }];
+    return command.by === 0
+      ? []
+      : [{ type: 'street.counter.incremented.v1', data: { by: command.by } }];
   },
 };
 

@@ -7,7 +7,6 @@ import {
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
-  type LogPosition,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -36,8 +35,8 @@ export class InMemoryEventStore implements EventStore {
     shared?: InMemoryEventStore,
   ) {
     this.log = shared?.log ?? [];
-    this.streams = shared?.streams ?? new Map();
-    this.byId = shared?.byId ?? new Map();
+    this.streams = shared?.streams ?? new Map<string, RecordedEvent[]>();
+    this.byId = shared?.byId ?? new Map<string, RecordedEvent>();
     this.waiters = shared?.waiters ?? new Set();
   }
 
@@ -46,16 +45,14 @@ export class InMemoryEventStore implements EventStore {
     return new InMemoryEventStore(agency, this);
   }
 
-  appendToStream(
+  // async: a broken expectation becomes a rejection, as with a real store.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async appendToStream(
     streamId: string,
     events: readonly NewEvent[],
     options: { readonly expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
-    try {
-      return Promise.resolve(this.appendNow(streamId, events, options.expectedRevision ?? 'any'));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    return this.appendNow(streamId, events, options.expectedRevision ?? 'any');
   }
 
   private appendNow(
@@ -109,10 +106,7 @@ export class InMemoryEventStore implements EventStore {
     return { nextExpectedRevision: last.revision, position: last.position, events: run };
   }
 
-  readStream(
-    streamId: string,
-    options: ReadStreamOptions = {},
-  ): Promise<readonly RecordedEvent[]> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
     const stream = this.streams.get(streamId) ?? [];
     const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (options.direction === 'backwards') {
@@ -159,4 +153,3 @@ export class InMemoryEventStore implements EventStore {
     for (const waiter of [...this.waiters]) waiter();
   }
 }
-

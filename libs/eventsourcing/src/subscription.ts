@@ -1,9 +1,4 @@
-import {
-  START,
-  type EventStore,
-  type LogPosition,
-  type RecordedEvent,
-} from './event-store.js';
+import { START, type EventStore, type LogPosition, type RecordedEvent } from './event-store.js';
 
 export interface SubscriptionOptions {
   /** Resume after this position; default the start of the log. */

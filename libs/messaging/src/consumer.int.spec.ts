@@ -33,7 +33,12 @@ function validReport(caseId: string): EventEnvelope {
       caseId,
       source: 'grid-worker',
       category: 'street-vending',
-      location: { street: 'Xinjiekou', community: 'Zhaodengyu', grid: 'G-0312', description: 'gate' },
+      location: {
+        street: 'Xinjiekou',
+        community: 'Zhaodengyu',
+        grid: 'G-0312',
+        description: 'gate',
+      },
       description: 'vending',
       severity: 'low',
       reportedBy: 'worker-1',
@@ -50,7 +55,10 @@ async function publish(event: EventEnvelope, tamper?: (h: Record<string, string>
 }
 
 beforeAll(async () => {
-  kafka = createKafka({ brokers: testInfra().kafkaBrokers, clientId: 'consumer-test' }, silentLogger);
+  kafka = createKafka(
+    { brokers: testInfra().kafkaBrokers, clientId: 'consumer-test' },
+    silentLogger,
+  );
   await ensureTopics(kafka, [topic, deadLetterTopic(topic)], 1);
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -113,7 +121,10 @@ describe('EventConsumer against Kafka', () => {
 
     await consumer.start();
     try {
-      await until(() => handled.length === 2 && deadLetters.length === 3, 'two handled, three dead');
+      await until(
+        () => handled.length === 2 && deadLetters.length === 3,
+        'two handled, three dead',
+      );
     } finally {
       await consumer.stop();
     }
@@ -124,7 +135,9 @@ describe('EventConsumer against Kafka', () => {
       dlq_kind: 'malformed',
       dlq_source_topic: topic,
     });
-    expect(byId.get(malformed.id)?.headers['dlq_reason']).toMatch(/ce_type.*ce_time|ce_time.*ce_type/s);
+    expect(byId.get(malformed.id)?.headers['dlq_reason']).toMatch(
+      /ce_type.*ce_time|ce_time.*ce_type/s,
+    );
     expect(byId.get(invalid.id)?.headers).toMatchObject({ dlq_kind: 'invalid' });
     expect(byId.get(invalid.id)?.headers['dlq_reason']).toContain('/severity');
     expect(byId.get(failing.id)?.headers).toMatchObject({ dlq_kind: 'failed', dlq_reason: 'boom' });

@@ -32,7 +32,11 @@ export function serviceSettings(defaultPort: number) {
     ...authSettings,
     PORT: setting('HTTP port', parsers.port, defaultPort),
     HOST: setting('HTTP listen address', parsers.string, '127.0.0.1'),
-    LOG_LEVEL: setting('minimum log level', parsers.oneOf('debug', 'info', 'warn', 'error'), 'info'),
+    LOG_LEVEL: setting(
+      'minimum log level',
+      parsers.oneOf('debug', 'info', 'warn', 'error'),
+      'info',
+    ),
   };
 }
 

@@ -38,8 +38,16 @@ export interface Principal {
 export const authSettings = {
   JWT_ISSUER: setting('expected `iss` of bearer tokens', parsers.string, 'gridline-dev'),
   JWT_AUDIENCE: setting('expected `aud` of bearer tokens', parsers.string, 'gridline'),
-  JWT_PUBLIC_KEY_FILE: setting('PEM public key (RS256/ES256) that signs tokens', parsers.string, ''),
-  JWT_JWKS_URL: setting('JWKS endpoint of the identity provider', parsers.url('https:', 'http:'), ''),
+  JWT_PUBLIC_KEY_FILE: setting(
+    'PEM public key (RS256/ES256) that signs tokens',
+    parsers.string,
+    '',
+  ),
+  JWT_JWKS_URL: setting(
+    'JWKS endpoint of the identity provider',
+    parsers.url('https:', 'http:'),
+    '',
+  ),
 };
 
 export interface AuthConfig {

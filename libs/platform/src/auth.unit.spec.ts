@@ -34,7 +34,11 @@ describe('TokenVerifier', () => {
 
   it('refuses forged, expired, wrong-audience and wrong-issuer tokens', async () => {
     const claims = { sub: 'w', agency: 'street' as const, roles: ['grid-worker' as const] };
-    const forged = await signDevToken(pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), claims, options);
+    const forged = await signDevToken(
+      pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
+      claims,
+      options,
+    );
     await expect(verifier().verify(forged)).rejects.toMatchObject({
       code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
     });

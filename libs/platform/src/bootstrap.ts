@@ -9,7 +9,10 @@ export async function startHttpApp(
   module: unknown,
   options: {
     readonly port: number;
-    readonly host: string; readonly logger: JsonLogger; readonly name: string },
+    readonly host: string;
+    readonly logger: JsonLogger;
+    readonly name: string;
+  },
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module as never, {
     logger: options.logger,
@@ -18,6 +21,8 @@ export async function startHttpApp(
   app.useGlobalFilters(new ErrorsToHttpFilter(options.logger));
   app.enableShutdownHooks();
   await app.listen(options.port, options.host);
-  options.logger.info(`${options.name} listening`, { url: `http://${options.host}:${options.port}` });
+  options.logger.info(`${options.name} listening`, {
+    url: `http://${options.host}:${options.port}`,
+  });
   return app;
 }

@@ -18,7 +18,9 @@ export class ConfigError extends Error {
 }
 
 export function setting<T>(description: string, parse: Parser<T>, fallback?: T): Setting<T> {
-  return fallback === undefined ? { description, parse } : { description, parse, default: fallback };
+  return fallback === undefined
+    ? { description, parse }
+    : { description, parse, default: fallback };
 }
 
 export const parsers = {
@@ -49,7 +51,8 @@ export const parsers = {
   oneOf:
     <T extends string>(...values: T[]) =>
     (raw: string): T => {
-      if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+      if (!(values as string[]).includes(raw))
+        throw new Error(`must be one of ${values.join(', ')}`);
       return raw as T;
     },
 };

@@ -2,6 +2,10 @@ import { Controller, Get, HttpCode, Inject, Injectable, Res } from '@nestjs/comm
 import { Public } from './auth.js';
 
 export type HealthCheck = () => Promise<void>;
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly error?: string;
+}
 
 /** Each dependency registers a check; readiness runs them all with a timeout. */
 @Injectable()
@@ -12,19 +16,19 @@ export class HealthRegistry {
     this.checks.set(name, check);
   }
 
-  async run(timeoutMs = 2_000): Promise<Record<string, { ok: boolean; error?: string }>> {
+  async run(timeoutMs = 2_000): Promise<Record<string, CheckResult>> {
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => {
+      [...this.checks].map(async ([name, check]): Promise<[string, CheckResult]> => {
         try {
           await Promise.race([
             check(),
-            new Promise((_, reject) =>
+            new Promise<never>((_, reject) =>
               setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs),
             ),
           ]);
-          return [name, { ok: true }] as const;
+          return [name, { ok: true }];
         } catch (error) {
-          return [name, { ok: false, error: (error as Error).message }] as const;
+          return [name, { ok: false, error: (error as Error).message }];
         }
       }),
     );

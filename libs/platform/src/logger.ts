@@ -18,7 +18,13 @@ export class JsonLogger implements LoggerService {
     if (ORDER[level] < ORDER[this.minLevel]) return;
     const text = message instanceof Error ? message.message : String(message);
     this.write(
-      JSON.stringify({ time: new Date().toISOString(), level, service: this.service, message: text, ...fields }),
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level,
+        service: this.service,
+        message: text,
+        ...fields,
+      }),
     );
   }
 
@@ -47,5 +53,5 @@ function asFields(extra: unknown): Record<string, unknown> {
   if (extra === undefined) return {};
   if (typeof extra === 'string') return { context: extra };
   if (typeof extra === 'object' && extra !== null) return extra as Record<string, unknown>;
-  return { detail: String(extra) };
+  return { detail: typeof extra === 'number' || typeof extra === 'boolean' ? extra : typeof extra };
 }

@@ -54,7 +54,11 @@ export function readModelCollections(db: Db, suffix = ''): ReadModelCollections 
 }
 
 export async function ensureReadModelIndexes(collections: ReadModelCollections): Promise<void> {
-  await collections.timeline.createIndex({ caseId: 1, 'position.commit': 1, 'position.prepare': 1 });
+  await collections.timeline.createIndex({
+    caseId: 1,
+    'position.commit': 1,
+    'position.prepare': 1,
+  });
   await collections.cases.createIndex({ lastEventAt: -1 });
 }
 

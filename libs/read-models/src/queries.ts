@@ -1,5 +1,9 @@
 import type { Agency } from '@gridline/contracts';
-import type { CaseDocument, ReadModelCollections, TimelineEntry } from './case-timeline.projection.js';
+import type {
+  CaseDocument,
+  ReadModelCollections,
+  TimelineEntry,
+} from './case-timeline.projection.js';
 
 export type CaseView = Omit<CaseDocument, '_id' | 'streams'>;
 export type TimelineView = Omit<TimelineEntry, '_id'> & { readonly eventId: string };

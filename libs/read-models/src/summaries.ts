@@ -4,7 +4,8 @@ import { isEventOfType, type EventEnvelope } from '@gridline/contracts';
 export function summarize(event: EventEnvelope): string {
   if (isEventOfType(event, 'street.issue.reported.v1')) {
     const { data } = event;
-    const by = data.source === 'resident-complaint' ? 'from a resident complaint' : 'by a grid worker';
+    const by =
+      data.source === 'resident-complaint' ? 'from a resident complaint' : 'by a grid worker';
     return `Issue reported ${by} in grid ${data.location.grid} (${data.location.street}): ${data.category}, severity ${data.severity}`;
   }
   if (isEventOfType(event, 'swc.case.opened.v1')) {

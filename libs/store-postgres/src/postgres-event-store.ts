@@ -138,9 +138,7 @@ export class PostgresEventStore implements EventStore {
       );
       await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
       await client.query('COMMIT');
-      const recorded = inserted.rows
-        .map(toRecorded)
-        .sort((a, b) => a.revision - b.revision);
+      const recorded = inserted.rows.map(toRecorded).sort((a, b) => a.revision - b.revision);
       const tail = recorded.at(-1);
       if (!tail) throw new Error('insert returned no rows');
       return { nextExpectedRevision: last, position: tail.position, events: recorded };

@@ -1,4 +1,10 @@
-import type { GridRef, IssueReported, IssueSource, Severity, StreetEvent } from '@gridline/contracts';
+import type {
+  GridRef,
+  IssueReported,
+  IssueSource,
+  Severity,
+  StreetEvent,
+} from '@gridline/contracts';
 import { assertNever, DomainError, type Decider } from '@gridline/eventsourcing';
 
 export interface ReportIssue {

@@ -57,14 +57,21 @@ export interface IssueReportedResult {
 }
 
 @CommandHandler(ReportIssueCommand)
-export class ReportIssueHandler implements ICommandHandler<ReportIssueCommand, IssueReportedResult> {
+export class ReportIssueHandler implements ICommandHandler<
+  ReportIssueCommand,
+  IssueReportedResult
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: IdGenerator,
   ) {}
 
-  async execute({ body, principal, traceparent }: ReportIssueCommand): Promise<IssueReportedResult> {
+  async execute({
+    body,
+    principal,
+    traceparent,
+  }: ReportIssueCommand): Promise<IssueReportedResult> {
     const issueId = this.ids.newId();
     // A report starts a governance matter: its case id correlates every agency's events.
     const caseId = this.ids.newId();

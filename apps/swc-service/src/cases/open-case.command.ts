@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@gridline/contracts';
-import { deterministicId, handleCommand, type Clock, type EventStore } from '@gridline/eventsourcing';
+import {
+  deterministicId,
+  handleCommand,
+  type Clock,
+  type EventStore,
+} from '@gridline/eventsourcing';
 import { CLOCK, EVENT_STORE } from '@gridline/platform';
 import { caseDecider, caseStreamId, type OpenCase } from './case.decider.js';
 

@@ -1,0 +1,74 @@
+// Architecture rules (docs/architecture.md), checked by `npm run depcruise` in CI.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'contracts-import-nothing-of-ours',
+      comment:
+        'The contracts are what every service shares; they depend on no other part of Gridline.',
+      severity: 'error',
+      from: { path: '^libs/contracts/' },
+      to: { path: '^(libs/(?!contracts/)|apps/|test/)' },
+    },
+    {
+      name: 'core-is-pure',
+      comment:
+        'The event-sourcing core imports only the contracts: no framework, driver or client (node built-ins are fine).',
+      severity: 'error',
+      from: { path: '^libs/eventsourcing/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        pathNot: '^(libs/eventsourcing/|libs/contracts/)',
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'apps-never-import-apps',
+      comment:
+        'Services talk through contracts over Kafka or HTTP, never through each other’s code.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'libs-never-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'libraries-through-their-index',
+      comment: 'Another library is used through its public index.ts only.',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: '^libs/[^/]+/src/(?!index\\.ts$)', pathNot: '^libs/$1/' },
+    },
+    {
+      name: 'apps-use-libraries-through-their-index',
+      severity: 'error',
+      from: { path: '^(apps|test)/' },
+      to: { path: '^libs/[^/]+/src/(?!index\\.ts$)' },
+    },
+    {
+      name: 'production-code-never-imports-tests',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '(^test/|\\.spec\\.ts$)' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+    },
+  },
+};
