@@ -1,6 +1,7 @@
 // Type-checked linting for the whole monorepo (typescript-eslint flat config).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -35,12 +36,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: {
-        process: 'readonly',
-        console: 'readonly',
-        module: 'writable',
-        require: 'readonly',
-      },
+      globals: globals.node,
     },
   },
   prettier,

@@ -6,3 +6,4 @@ export * from './catalogue.js';
 export * from './events/common.schema.js';
 export * from './events/street.events.js';
 export * from './events/swc.events.js';
+export * from './catalogue-doc.js';

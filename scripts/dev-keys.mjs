@@ -1,0 +1,24 @@
+// The development signing key: made once per clone under .data/keys (git-ignored).
+// Production uses the identity provider's key (JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL).
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { root } from './lib.mjs';
+
+export const DEV_ISSUER = 'gridline-dev';
+export const DEV_AUDIENCE = 'gridline';
+
+export function devKeys() {
+  const dir = path.join(root, '.data', 'keys');
+  const privateKeyFile = path.join(dir, 'dev-signing-key.pem');
+  const publicKeyFile = path.join(dir, 'dev-signing-key.pub.pem');
+  if (!existsSync(privateKeyFile) || !existsSync(publicKeyFile)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
+    writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+  return { privateKeyFile, publicKeyFile, privateKeyPem: readFileSync(privateKeyFile, 'utf8') };
+}
