@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Smoke-test the running local stack with the real Node drivers:
+#   deploy/local/smoke.sh [kafka|mongo ...]   (default: both; start the stack first)
+# The drivers are installed at pinned versions into the shared cache, independent of
+# the repo's node_modules, so the result says something about the servers alone.
+set -euo pipefail
+
+SMOKE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/smoke"
+GRIDLINE_CACHE="${GRIDLINE_CACHE:-$HOME/.cache/gridline}"
+DRIVERS_DIR="$GRIDLINE_CACHE/smoke-node"
+DRIVERS=(kafkajs@2.2.4 mongodb@7)
+
+if [[ ! -d "$DRIVERS_DIR/node_modules/kafkajs" || ! -d "$DRIVERS_DIR/node_modules/mongodb" ]]; then
+  echo "[smoke] npm install ${DRIVERS[*]} into $DRIVERS_DIR" >&2
+  mkdir -p "$DRIVERS_DIR"
+  [[ -f "$DRIVERS_DIR/package.json" ]] || echo '{"private":true}' >"$DRIVERS_DIR/package.json"
+  npm install --prefix "$DRIVERS_DIR" --no-audit --no-fund --loglevel=error "${DRIVERS[@]}" >&2
+fi
+
+targets=("$@")
+[[ ${#targets[@]} -gt 0 ]] || targets=(kafka mongo)
+rc=0
+for t in "${targets[@]}"; do
+  echo "== $t" >&2
+  # CommonJS scripts resolve the drivers through NODE_PATH.
+  NODE_PATH="$DRIVERS_DIR/node_modules" KAFKAJS_NO_PARTITIONER_WARNING=1 \
+    node "$SMOKE_DIR/$t.cjs" || rc=1
+done
+exit "$rc"

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Local dev/test stack for Gridline: PostgreSQL 15, Kafka (KRaft) and FerretDB
+# (MongoDB wire protocol), installed and started without Docker or systemd.
+#
+#   deploy/local/stack.sh up|status|down|reset|env [postgres|kafka|mongo ...]
+#
+# up      install/build what is missing, start what is stopped, wait until each answers
+# status  one line per server; exit code 0 only if all named servers run
+# down    stop (graceful, then SIGKILL after a timeout)
+# reset   down + delete the servers' data
+# env     print the connection variables (eval "$(deploy/local/stack.sh env)")
+#
+# GRIDLINE_DATA  data, logs, pid files (default <repo>/.data/local, per clone)
+# GRIDLINE_CACHE downloads and builds  (default $HOME/.cache/gridline, shared)
+# See deploy/local/README.md.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
+# shellcheck source=lib/common.sh
+source "$LIB_DIR/common.sh"
+# shellcheck source=lib/postgres.sh
+source "$LIB_DIR/postgres.sh"
+# shellcheck source=lib/kafka.sh
+source "$LIB_DIR/kafka.sh"
+# shellcheck source=lib/mongo.sh
+source "$LIB_DIR/mongo.sh"
+
+ALL_SERVICES=(postgres kafka mongo)
+
+usage() {
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+print_env() {
+  cat <<EOF
+DATABASE_URL=postgres://$PG_APP_USER:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/gridline
+TEST_DATABASE_URL=postgres://$PG_APP_USER:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/gridline_test
+KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT/gridline
+EOF
+}
+
+main() {
+  local cmd="${1:-}"
+  [[ $# -gt 0 ]] && shift
+  local services=("$@")
+  [[ ${#services[@]} -gt 0 ]] || services=("${ALL_SERVICES[@]}")
+  local s
+  for s in "${services[@]}"; do
+    case "$s" in
+      postgres | kafka | mongo) ;;
+      *) die "unknown server '$s' (expected: ${ALL_SERVICES[*]})" ;;
+    esac
+  done
+
+  case "$cmd" in
+    up)
+      [[ $(id -u) -eq 0 ]] || die "run as root (installs packages, runs PostgreSQL as the postgres user)"
+      init_dirs
+      take_lock
+      local started=$SECONDS
+      for s in "${services[@]}"; do "${s}_up"; done
+      log "up: done in $((SECONDS - started))s; connection settings:"
+      print_env
+      ;;
+    status)
+      local rc=0
+      for s in "${services[@]}"; do "${s}_status" || rc=3; done
+      return "$rc"
+      ;;
+    down)
+      [[ -d "$RUN_DIR" ]] || { log "nothing to stop (no $RUN_DIR)"; return 0; }
+      take_lock
+      # Stop in reverse start order.
+      local i
+      for ((i = ${#services[@]} - 1; i >= 0; i--)); do "${services[i]}_down"; done
+      ;;
+    reset)
+      [[ $(id -u) -eq 0 ]] || die "run as root"
+      init_dirs
+      take_lock
+      for s in "${services[@]}"; do "${s}_reset"; done
+      ;;
+    env) print_env ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"
