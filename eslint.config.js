@@ -39,5 +39,10 @@ export default tseslint.config(
       globals: globals.node,
     },
   },
+  {
+    // Standalone CommonJS scripts (driver smoke tests) run outside the TypeScript build.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );

@@ -1,5 +1,6 @@
 // Helpers shared by the npm scripts (start, test): plain Node, no build needed.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -29,4 +30,16 @@ export function localStack() {
 
 export function spawnLogged(command, args, options) {
   return spawn(command, args, { cwd: root, ...options });
+}
+
+/**
+ * Installs the locked dependencies when node_modules is missing or older than
+ * package-lock.json, so `npm start` and `npm test` work straight after a clone.
+ */
+export function ensureDependencies() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log('▶ npm ci (dependencies missing or out of date)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 }

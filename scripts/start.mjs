@@ -3,7 +3,7 @@
 // where everything is. Ctrl-C stops the apps; `npm run infra:down` stops the servers.
 import { once } from 'node:events';
 import { DEV_AUDIENCE, DEV_ISSUER, devKeys } from './dev-keys.mjs';
-import { localStack, run, spawnLogged } from './lib.mjs';
+import { ensureDependencies, localStack, run, spawnLogged } from './lib.mjs';
 
 const APPS = [
   { name: 'gateway', port: 3000 },
@@ -13,6 +13,7 @@ const APPS = [
   { name: 'projector', port: 3004 },
 ];
 
+ensureDependencies();
 console.log('▶ local stack');
 const stack = localStack();
 const keys = devKeys();

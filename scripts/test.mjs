@@ -1,13 +1,18 @@
 // `npm test`: static checks, build, the local stack (unless the servers are
 // given through DATABASE_URL, KAFKA_BROKERS and MONGO_URL), then every jest tier
 // with the runner's summary. `--only unit|int|e2e` runs one tier, skipping the checks.
-import { localStack, root, run } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ensureDependencies, localStack, root, run } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 const passThrough =
   onlyIndex >= 0 ? args.filter((_, i) => i !== onlyIndex && i !== onlyIndex + 1) : args;
+
+ensureDependencies();
 
 if (!only) {
   console.log('▶ static checks: types, lint, format, dependency rules');
@@ -36,7 +41,10 @@ if (!only || only === 'e2e') {
 }
 
 console.log(`▶ jest ${only ? `(${only} tier)` : '(unit, int, e2e)'}`);
-run(
+const resultsFile = path.join(root, '.data', 'jest-results.json');
+mkdirSync(path.dirname(resultsFile), { recursive: true });
+rmSync(resultsFile, { force: true });
+const jest = spawnSync(
   process.execPath,
   [
     '--experimental-vm-modules',
@@ -44,7 +52,18 @@ run(
     'node_modules/jest/bin/jest.js',
     ...(only ? ['--selectProjects', only] : []),
     '--maxWorkers=2',
+    '--json',
+    `--outputFile=${resultsFile}`,
     ...passThrough,
   ],
-  { env, cwd: root },
+  { env, cwd: root, stdio: 'inherit' },
 );
+// One plain closing line that any CI log reader understands, after jest's own summary.
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  const skipped = results.numPendingTests + results.numTodoTests;
+  console.log(
+    `\nTests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`,
+  );
+}
+process.exit(jest.status ?? 1);
