@@ -101,3 +101,16 @@ describe('PostgreSQL global log and late commits', () => {
     }
   });
 });
+
+describe('PostgresCheckpointStore', () => {
+  it('remembers the last position per subscriber and overwrites it', async () => {
+    const name = `relay:test-${randomUUID()}`;
+    expect(await handle.checkpoints.load(name)).toBeUndefined();
+    await handle.checkpoints.store(name, { commit: 812n, prepare: 40n });
+    await handle.checkpoints.store(name, { commit: 9_007_199_254_740_993n, prepare: 41n });
+    expect(await handle.checkpoints.load(name)).toEqual({
+      commit: 9_007_199_254_740_993n,
+      prepare: 41n,
+    });
+  });
+});
