@@ -1,12 +1,4 @@
-import 'reflect-metadata';
-import { JsonLogger, loadServiceConfig, startHttpApp } from '@gridline/platform';
+import { runService } from '@gridline/platform';
 import { DrcModule } from './drc.module.js';
 
-const config = loadServiceConfig(3002);
-const logger = new JsonLogger('drc-service', config.LOG_LEVEL);
-await startHttpApp(DrcModule.create(config, logger), {
-  port: config.PORT,
-  host: config.HOST,
-  logger,
-  name: 'drc-service',
-});
+await runService('drc-service', 3002, (config, logger) => DrcModule.create(config, logger));

@@ -1,12 +1,4 @@
-import 'reflect-metadata';
-import { JsonLogger, loadServiceConfig, startHttpApp } from '@gridline/platform';
+import { runService } from '@gridline/platform';
 import { StreetModule } from './street.module.js';
 
-const config = loadServiceConfig(3003);
-const logger = new JsonLogger('street-service', config.LOG_LEVEL);
-await startHttpApp(StreetModule.create(config, logger), {
-  port: config.PORT,
-  host: config.HOST,
-  logger,
-  name: 'street-service',
-});
+await runService('street-service', 3003, (config, logger) => StreetModule.create(config, logger));

@@ -1,28 +1,36 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { loadServiceConfig, type ServiceConfig } from './agency-runtime.js';
 import { ErrorsToHttpFilter } from './http.js';
-import type { JsonLogger } from './logger.js';
+import { JsonLogger } from './logger.js';
 
-/** Creates and starts a Nest HTTP app with our logger, error mapping and shutdown hooks. */
-export async function startHttpApp(
-  module: unknown,
-  options: {
-    readonly port: number;
-    readonly host: string;
-    readonly logger: JsonLogger;
-    readonly name: string;
-  },
+/**
+ * Starts one Gridline app: configuration from the environment, JSON logging,
+ * error mapping, graceful shutdown. A start-up failure (bad configuration, a
+ * server that does not answer) is logged as one line and exits with status 1.
+ */
+export async function runService(
+  name: string,
+  defaultPort: number,
+  createModule: (config: ServiceConfig, logger: JsonLogger) => DynamicModule,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(module as never, {
-    logger: options.logger,
-    bodyParser: true,
-  });
-  app.useGlobalFilters(new ErrorsToHttpFilter(options.logger));
-  app.enableShutdownHooks();
-  await app.listen(options.port, options.host);
-  options.logger.info(`${options.name} listening`, {
-    url: `http://${options.host}:${options.port}`,
-  });
-  return app;
+  let logger = new JsonLogger(name);
+  try {
+    const config = loadServiceConfig(defaultPort);
+    logger = new JsonLogger(name, config.LOG_LEVEL);
+    const app = await NestFactory.create(createModule(config, logger), {
+      logger,
+      abortOnError: false,
+    });
+    app.useGlobalFilters(new ErrorsToHttpFilter(logger));
+    app.enableShutdownHooks();
+    await app.listen(config.PORT, config.HOST);
+    logger.info(`${name} listening`, { url: `http://${config.HOST}:${config.PORT}` });
+    return app;
+  } catch (error) {
+    logger.error(`${name} could not start: ${(error as Error).message}`);
+    // Connections opened before the failure would keep the process alive.
+    process.exit(1);
+  }
 }
