@@ -12,6 +12,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from './event-store.js';
+import { Wakeup } from './wakeup.js';
 
 export class DuplicateEventIdError extends Error {
   constructor(readonly eventId: string) {
@@ -28,7 +29,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[];
   private readonly streams: Map<string, RecordedEvent[]>;
   private readonly byId: Map<string, RecordedEvent>;
-  private readonly waiters: Set<() => void>;
+  private readonly wakeup: Wakeup;
 
   constructor(
     private readonly writer?: Agency,
@@ -37,7 +38,7 @@ export class InMemoryEventStore implements EventStore {
     this.log = shared?.log ?? [];
     this.streams = shared?.streams ?? new Map<string, RecordedEvent[]>();
     this.byId = shared?.byId ?? new Map<string, RecordedEvent>();
-    this.waiters = shared?.waiters ?? new Set();
+    this.wakeup = shared?.wakeup ?? new Wakeup();
   }
 
   /** A view of the same data that may write only `agency`'s streams. */
@@ -84,7 +85,7 @@ export class InMemoryEventStore implements EventStore {
       stream.push(event);
     }
     this.streams.set(streamId, stream);
-    this.wake();
+    this.wakeup.wakeAll();
     return {
       nextExpectedRevision: stream.length - 1,
       position: recorded.at(-1)?.position ?? { commit: -1n, prepare: -1n },
@@ -136,20 +137,6 @@ export class InMemoryEventStore implements EventStore {
   }
 
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    return this.wakeup.wait(timeoutMs, signal);
   }
 }

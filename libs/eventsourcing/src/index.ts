@@ -7,3 +7,4 @@ export * from './command-handling.js';
 export * from './decider-spec.js';
 export * from './envelope-mapping.js';
 export * from './ids.js';
+export * from './wakeup.js';

@@ -11,6 +11,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  Wakeup,
 } from '@gridline/eventsourcing';
 import pg from 'pg';
 
@@ -64,7 +65,7 @@ function likePrefix(prefix: string): string {
 export class PostgresEventStore implements EventStore {
   private listener: pg.Client | undefined;
   private listening: Promise<void> | undefined;
-  private readonly waiters = new Set<() => void>();
+  private readonly wakeup = new Wakeup();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -236,17 +237,7 @@ export class PostgresEventStore implements EventStore {
   async waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.root) return this.root.waitForAppend(timeoutMs, signal);
     await this.ensureListening().catch(() => undefined);
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+    await this.wakeup.wait(timeoutMs, signal);
   }
 
   private ensureListening(): Promise<void> {
@@ -261,9 +252,7 @@ export class PostgresEventStore implements EventStore {
       };
       client.on('error', reset);
       client.on('end', reset);
-      client.on('notification', () => {
-        for (const waiter of [...this.waiters]) waiter();
-      });
+      client.on('notification', () => this.wakeup.wakeAll());
       try {
         await client.connect();
         await client.query(`LISTEN ${NOTIFY_CHANNEL}`);

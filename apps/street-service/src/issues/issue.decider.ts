@@ -1,10 +1,4 @@
-import type {
-  GridRef,
-  IssueReported,
-  IssueSource,
-  Severity,
-  StreetEvent,
-} from '@gridline/contracts';
+import type { IssueSource, Place, Severity, StreetEvent } from '@gridline/contracts';
 import { assertNever, DomainError, type Decider } from '@gridline/eventsourcing';
 
 export interface ReportIssue {
@@ -13,7 +7,7 @@ export interface ReportIssue {
   readonly caseId: string;
   readonly source: IssueSource;
   readonly category: string;
-  readonly location: GridRef & { readonly description: string };
+  readonly location: Place;
   readonly description: string;
   readonly severity: Severity;
   readonly reportedBy: string;
@@ -29,7 +23,7 @@ export type IssueState =
       readonly issueId: string;
       readonly caseId: string;
       readonly category: string;
-      readonly location: IssueReported['data']['location'];
+      readonly location: Place;
       readonly severity: Severity;
       readonly reportedAt: string;
     };

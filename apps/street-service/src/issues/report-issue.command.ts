@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { GridRef, IssueSource, Severity } from '@gridline/contracts';
-import { gridRefSchema, severitySchema } from '@gridline/contracts';
+import type { IssueSource, Place, Severity } from '@gridline/contracts';
+import { placeSchema, severitySchema } from '@gridline/contracts';
 import {
   handleCommand,
   type Clock,
@@ -15,7 +15,7 @@ import { issueDecider, issueStreamId } from './issue.decider.js';
 export interface ReportIssueBody {
   readonly source?: IssueSource;
   readonly category: string;
-  readonly location: GridRef & { readonly description: string };
+  readonly location: Place;
   readonly description: string;
   readonly severity: Severity;
 }
@@ -27,15 +27,7 @@ export const reportIssueBodySchema = {
   properties: {
     source: { enum: ['grid-worker', 'resident-complaint'] },
     category: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,63}$' },
-    location: {
-      type: 'object',
-      additionalProperties: false,
-      required: [...gridRefSchema.required, 'description'],
-      properties: {
-        ...gridRefSchema.properties,
-        description: { type: 'string', minLength: 1, maxLength: 200 },
-      },
-    },
+    location: placeSchema,
     description: { type: 'string', minLength: 1, maxLength: 2000 },
     severity: severitySchema,
   },

@@ -11,6 +11,16 @@ export const gridRefSchema = {
     grid: { type: 'string', pattern: '^[A-Z]-[0-9]{4}$' },
   },
 } as const;
+/** A grid reference plus a free-text place description ("school gate, north side"). */
+export const placeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [...gridRefSchema.required, 'description'],
+  properties: {
+    ...gridRefSchema.properties,
+    description: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
 export const severitySchema = { enum: ['low', 'medium', 'high', 'critical'] } as const;
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -22,3 +32,5 @@ export interface GridRef {
   readonly community: string;
   readonly grid: string;
 }
+
+export type Place = GridRef & { readonly description: string };

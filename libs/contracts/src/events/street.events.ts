@@ -1,9 +1,9 @@
 import {
-  gridRefSchema,
   isoTimeSchema,
+  placeSchema,
   severitySchema,
   uuidSchema,
-  type GridRef,
+  type Place,
   type Severity,
 } from './common.schema.js';
 
@@ -17,7 +17,7 @@ export interface IssueReported {
     readonly caseId: string;
     readonly source: IssueSource;
     readonly category: string;
-    readonly location: GridRef & { readonly description: string };
+    readonly location: Place;
     readonly description: string;
     readonly severity: Severity;
     readonly reportedBy: string;
@@ -50,15 +50,7 @@ export const streetEventSchemas = {
       caseId: uuidSchema,
       source: { enum: ['grid-worker', 'resident-complaint'] },
       category: { type: 'string', minLength: 1, maxLength: 64 },
-      location: {
-        type: 'object',
-        additionalProperties: false,
-        required: [...gridRefSchema.required, 'description'],
-        properties: {
-          ...gridRefSchema.properties,
-          description: { type: 'string', minLength: 1, maxLength: 200 },
-        },
-      },
+      location: placeSchema,
       description: { type: 'string', minLength: 1, maxLength: 2000 },
       severity: severitySchema,
       reportedBy: { type: 'string', minLength: 1 },
