@@ -1,6 +1,6 @@
 // The development signing key: made once per clone under .data/keys (git-ignored).
 // Production uses the identity provider's key (JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL).
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './lib.mjs';
@@ -20,5 +20,14 @@ export function devKeys() {
     });
     writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
   }
-  return { privateKeyFile, publicKeyFile, privateKeyPem: readFileSync(privateKeyFile, 'utf8') };
+  // Wraps the per-subject personal-data keys (see docs/architecture.md).
+  const piiMasterKeyFile = path.join(dir, 'pii-master.key');
+  if (!existsSync(piiMasterKeyFile))
+    writeFileSync(piiMasterKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return {
+    privateKeyFile,
+    publicKeyFile,
+    piiMasterKeyFile,
+    privateKeyPem: readFileSync(privateKeyFile, 'utf8'),
+  };
 }

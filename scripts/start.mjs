@@ -29,6 +29,7 @@ const children = APPS.map(({ name, port }) => {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.KAFKA_BROKERS,
       MONGO_URL: process.env.MONGO_URL ?? stack.MONGO_URL,
       JWT_PUBLIC_KEY_FILE: process.env.JWT_PUBLIC_KEY_FILE ?? keys.publicKeyFile,
+      PII_MASTER_KEY_FILE: process.env.PII_MASTER_KEY_FILE ?? keys.piiMasterKeyFile,
       JWT_ISSUER: process.env.JWT_ISSUER ?? DEV_ISSUER,
       JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? DEV_AUDIENCE,
     },

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,7 @@ export interface RunningApp {
 /** A throw-away signing key for one test run, as an identity provider would hold. */
 export interface TestIdentity {
   readonly publicKeyFile: string;
+  readonly piiMasterKeyFile: string;
   readonly issuer: string;
   readonly audience: string;
   token(claims: DevTokenClaims): Promise<string>;
@@ -38,10 +39,13 @@ export function createTestIdentity(): TestIdentity {
   const publicKeyFile = path.join(dir, 'public.pem');
   writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const piiMasterKeyFile = path.join(dir, 'pii-master.key');
+  writeFileSync(piiMasterKeyFile, randomBytes(32).toString('base64'));
   const issuer = 'gridline-test';
   const audience = 'gridline';
   return {
     publicKeyFile,
+    piiMasterKeyFile,
     issuer,
     audience,
     token: (claims) => signDevToken(privatePem, claims, { issuer, audience, expiresIn: '1h' }),
@@ -78,6 +82,7 @@ export async function startApps(
         KAFKA_BROKERS: infra.kafkaBrokers.join(','),
         MONGO_URL: infra.mongoUrl,
         JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
+        PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
         JWT_ISSUER: identity.issuer,
         JWT_AUDIENCE: identity.audience,
         ...options.env,

@@ -4,16 +4,20 @@ import addFormatsModule from 'ajv-formats';
 import type { StreetEvent } from './events/street.events.js';
 import { streetEventSchemas } from './events/street.events.js';
 import type { SwcEvent } from './events/swc.events.js';
+import type { DrcEvent } from './events/drc.events.js';
+import { drcEventSchemas } from './events/drc.events.js';
 import { swcEventSchemas } from './events/swc.events.js';
 
 /** Every domain event type of every agency, discriminated by its wire name. */
-export type GridlineEvent = StreetEvent | SwcEvent;
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- until DRC events land
+export type GridlineEvent = StreetEvent | SwcEvent | DrcEvent;
 export type GridlineEventType = GridlineEvent['type'];
 
 /** The JSON Schema of each event type's `data`, by wire name. */
 export const eventSchemas: Readonly<Record<GridlineEventType, object>> = {
   ...streetEventSchemas,
   ...swcEventSchemas,
+  ...drcEventSchemas,
 };
 
 export function isKnownEventType(type: string): type is GridlineEventType {

@@ -8,3 +8,4 @@ export * from './decider-spec.js';
 export * from './envelope-mapping.js';
 export * from './ids.js';
 export * from './wakeup.js';
+export * from './personal-data-vault.js';

@@ -9,9 +9,19 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { agencyEventsTopic, AGENCIES, deadLetterTopic, type Agency } from '@gridline/contracts';
-import { randomIds, systemClock, type EventStore } from '@gridline/eventsourcing';
+import {
+  randomIds,
+  systemClock,
+  type EventStore,
+  type PersonalDataVault,
+} from '@gridline/eventsourcing';
 import { createKafka, ensureTopics, EventRelay } from '@gridline/messaging';
-import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
+import {
+  openPostgresStore,
+  PostgresPersonalDataVault,
+  type PostgresStoreHandle,
+} from '@gridline/store-postgres';
+import { readFileSync } from 'node:fs';
 import type { Kafka, Producer } from 'kafkajs';
 import { AuthGuard, authSettings, SERVICE_AGENCY, TOKEN_VERIFIER, TokenVerifier } from './auth.js';
 import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
@@ -25,6 +35,7 @@ export const PRODUCER = Symbol('PRODUCER');
 export const CLOCK = Symbol('CLOCK');
 export const IDS = Symbol('IDS');
 export const CONFIG = Symbol('CONFIG');
+export const PERSONAL_DATA = Symbol('PERSONAL_DATA');
 
 export function serviceSettings(defaultPort: number) {
   return {
@@ -36,6 +47,10 @@ export function serviceSettings(defaultPort: number) {
       'minimum log level',
       parsers.oneOf('debug', 'info', 'warn', 'error'),
       'info',
+    ),
+    PII_MASTER_KEY_FILE: setting(
+      'file holding the base64 32-byte key that wraps the personal-data keys',
+      parsers.string,
     ),
   };
 }
@@ -60,6 +75,13 @@ export function authProviders(config: ServiceConfig, agency: Agency | null): Pro
     { provide: SERVICE_AGENCY, useValue: agency },
     { provide: APP_GUARD, useClass: AuthGuard },
   ];
+}
+
+/** The personal-data master key: 32 bytes, base64 in a file outside the repository. */
+export function readMasterKey(file: string): Buffer {
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${file} must hold 32 bytes in base64`);
+  return key;
 }
 
 /** Starts the relay after the app is up; closes every connection on shutdown. */
@@ -108,6 +130,12 @@ export class AgencyRuntimeModule {
         provide: POSTGRES,
         useFactory: () =>
           openPostgresStore(config.DATABASE_URL, { applicationName: `${agency}-service` }),
+      },
+      {
+        provide: PERSONAL_DATA,
+        inject: [POSTGRES],
+        useFactory: (pg: PostgresStoreHandle): PersonalDataVault =>
+          new PostgresPersonalDataVault(pg.pool, readMasterKey(config.PII_MASTER_KEY_FILE)),
       },
       {
         provide: EVENT_STORE,

@@ -2,3 +2,4 @@ export * from './postgres-event-store.js';
 export * from './postgres-checkpoint-store.js';
 export * from './schema.js';
 export * from './connection.js';
+export * from './postgres-personal-data-vault.js';

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { subscribeToAll, type RecordedEvent } from '@gridline/eventsourcing';
 import { eventStoreContract, newEvent, readWholeLog, testInfra } from '@gridline/testing';
 import { openPostgresStore, type PostgresStoreHandle } from './connection.js';
+import { PostgresPersonalDataVault } from './postgres-personal-data-vault.js';
 
 let handle: PostgresStoreHandle;
 
@@ -112,5 +113,42 @@ describe('PostgresCheckpointStore', () => {
       commit: 9_007_199_254_740_993n,
       prepare: 41n,
     });
+  });
+});
+
+describe('PostgresPersonalDataVault', () => {
+  it('seals per subject under a wrapped key, and erasure shreds only that subject', async () => {
+    const vault = new PostgresPersonalDataVault(handle.pool, randomBytes(32));
+    const subject = `subject-${randomUUID()}`;
+    const other = `subject-${randomUUID()}`;
+    const [a, b] = await Promise.all([
+      vault.seal(subject, 'Zhang San, +86 138 0000 0000'),
+      vault.seal(subject, 'another detail'),
+    ]);
+    const c = await vault.seal(other, 'Li Si');
+    expect(a.keyId).toBe(b.keyId);
+    const { rows } = await handle.pool.query<{ wrapped_key: Buffer }>(
+      'SELECT wrapped_key FROM gridline_subject_keys WHERE subject_id = $1',
+      [subject],
+    );
+    expect(rows[0]?.wrapped_key.length).toBe(12 + 16 + 32);
+    expect(await vault.open(a)).toBe('Zhang San, +86 138 0000 0000');
+
+    await vault.erase(subject);
+    expect(await vault.open(a)).toBeUndefined();
+    expect(await vault.open(b)).toBeUndefined();
+    expect(await vault.open(c)).toBe('Li Si');
+    await expect(vault.seal(subject, 'x')).rejects.toThrow('erased');
+  });
+
+  it('cannot open with another master key', async () => {
+    const subject = `subject-${randomUUID()}`;
+    const sealed = await new PostgresPersonalDataVault(handle.pool, randomBytes(32)).seal(
+      subject,
+      'secret',
+    );
+    await expect(
+      new PostgresPersonalDataVault(handle.pool, randomBytes(32)).open(sealed),
+    ).rejects.toThrow();
   });
 });

@@ -23,6 +23,13 @@ CREATE TABLE IF NOT EXISTS gridline_streams (
   stream_id text PRIMARY KEY,
   revision  bigint NOT NULL
 );
+CREATE TABLE IF NOT EXISTS gridline_subject_keys (
+  subject_id  text PRIMARY KEY,
+  key_id      text NOT NULL UNIQUE,
+  wrapped_key bytea,
+  created_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+  erased_at   timestamptz
+);
 CREATE TABLE IF NOT EXISTS gridline_checkpoints (
   name             text PRIMARY KEY,
   commit_position  bigint NOT NULL,
