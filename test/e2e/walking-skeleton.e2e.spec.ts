@@ -53,12 +53,13 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
     await stopApps(apps);
   });
 
-  const post = (path: string, body: unknown, token?: string) =>
+  const post = (path: string, body: unknown, token?: string, idempotencyKey?: string) =>
     fetch(`${url('street-service')}${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       },
       body: JSON.stringify(body),
     });
@@ -154,5 +155,31 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
       return res.status === 404 ? undefined : res.status;
     });
     expect(forbidden).toBe(403);
+  });
+
+  it('an Idempotency-Key returns the first result for a retry and refuses another body', async () => {
+    const key = `report-${Date.now()}`;
+    const first = await post('/api/issues', report, gridWorker, key);
+    const again = await post('/api/issues', report, gridWorker, key);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    const a = (await first.json()) as { issueId: string; eventId: string };
+    const b = (await again.json()) as { issueId: string; eventId: string };
+    expect(b).toEqual(a);
+    const issue = await fetch(`${url('street-service')}/api/issues/${a.issueId}`, {
+      headers: { authorization: `Bearer ${gridWorker}` },
+    });
+    expect(((await issue.json()) as { revision: number }).revision).toBe(0);
+
+    const other = await post('/api/issues', { ...report, severity: 'high' }, gridWorker, key);
+    expect(other.status).toBe(422);
+    expect((await post('/api/issues', report, gridWorker, 'bad key with spaces')).status).toBe(400);
+  });
+
+  it('serves its OpenAPI document without a token', async () => {
+    const response = await fetch(`${url('street-service')}/api/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toContain('/api/issues');
   });
 });

@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { agencyEventsTopic, AGENCIES, deadLetterTopic, type Agency } from '@gridline/contracts';
 import {
   randomIds,
@@ -18,6 +18,7 @@ import {
 import { createKafka, ensureTopics, EventRelay } from '@gridline/messaging';
 import {
   openPostgresStore,
+  PostgresIdempotencyStore,
   PostgresPersonalDataVault,
   type PostgresStoreHandle,
 } from '@gridline/store-postgres';
@@ -26,6 +27,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { AuthGuard, authSettings, SERVICE_AGENCY, TOKEN_VERIFIER, TokenVerifier } from './auth.js';
 import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
+import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.js';
 import { JsonLogger } from './logger.js';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -169,6 +171,12 @@ export class AgencyRuntimeModule {
         useFactory: (store: EventStore, pg: PostgresStoreHandle, producer: Producer) =>
           new EventRelay(store, pg.checkpoints, producer, logger, { agency }),
       },
+      {
+        provide: IDEMPOTENCY_STORE,
+        inject: [POSTGRES],
+        useFactory: (pg: PostgresStoreHandle) => new PostgresIdempotencyStore(pg.pool),
+      },
+      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       AgencyRuntimeLifecycle,
       ...authProviders(config, agency),
     ];
@@ -177,7 +185,10 @@ export class AgencyRuntimeModule {
       global: true,
       controllers: [HealthController],
       providers,
-      exports: providers.filter((p) => !(typeof p === 'object' && p.provide === APP_GUARD)),
+      exports: providers.filter(
+        (p) =>
+          !(typeof p === 'object' && (p.provide === APP_GUARD || p.provide === APP_INTERCEPTOR)),
+      ),
     };
   }
 }

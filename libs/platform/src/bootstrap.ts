@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadServiceConfig, type ServiceConfig } from './agency-runtime.js';
 import { ErrorsToHttpFilter } from './http.js';
 import { JsonLogger } from './logger.js';
@@ -24,6 +25,7 @@ export async function runService(
       abortOnError: false,
     });
     app.useGlobalFilters(new ErrorsToHttpFilter(logger));
+    mountOpenApi(app, name);
     app.enableShutdownHooks();
     await app.listen(config.PORT, config.HOST);
     logger.info(`${name} listening`, { url: `http://${config.HOST}:${config.PORT}` });
@@ -33,4 +35,20 @@ export async function runService(
     // Connections opened before the failure would keep the process alive.
     process.exit(1);
   }
+}
+
+/** OpenAPI document at /api/docs-json, Swagger UI at /api/docs (both public). */
+function mountOpenApi(app: INestApplication, name: string): void {
+  const config = new DocumentBuilder()
+    .setTitle(`Gridline ${name}`)
+    .setDescription(
+      'Bearer JWT on every endpoint but health. Commands accept an Idempotency-Key header: ' +
+        'the same key and request return the first result; the same key with another request is 422.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
 }

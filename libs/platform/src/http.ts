@@ -64,30 +64,31 @@ export class ErrorsToHttpFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<{
       status(code: number): { json(body: unknown): void };
     }>();
-    const [status, body] = this.toHttp(error);
+    const [status, body] = errorToHttp(error);
     if (status >= 500) this.logger.error('request failed', { error: (error as Error).stack });
     response.status(status).json(body);
   }
+}
 
-  private toHttp(error: unknown): [number, unknown] {
-    if (error instanceof HttpException) {
-      const body = error.getResponse();
-      return [
-        error.getStatus(),
-        typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body,
-      ];
-    }
-    if (error instanceof DomainError)
-      return [
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        { statusCode: 422, error: error.code, message: error.message, details: error.details },
-      ];
-    if (error instanceof NotFoundError)
-      return [HttpStatus.NOT_FOUND, { statusCode: 404, message: error.message }];
-    if (error instanceof ConcurrencyConflictError || error instanceof WrongExpectedVersionError)
-      return [HttpStatus.CONFLICT, { statusCode: 409, message: error.message }];
-    if (error instanceof StreamOwnershipError)
-      return [HttpStatus.FORBIDDEN, { statusCode: 403, message: error.message }];
-    return [HttpStatus.INTERNAL_SERVER_ERROR, { statusCode: 500, message: 'internal error' }];
+/** The HTTP status and body an error becomes (also used to record idempotent results). */
+export function errorToHttp(error: unknown): [number, unknown] {
+  if (error instanceof HttpException) {
+    const body = error.getResponse();
+    return [
+      error.getStatus(),
+      typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body,
+    ];
   }
+  if (error instanceof DomainError)
+    return [
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      { statusCode: 422, error: error.code, message: error.message, details: error.details },
+    ];
+  if (error instanceof NotFoundError)
+    return [HttpStatus.NOT_FOUND, { statusCode: 404, message: error.message }];
+  if (error instanceof ConcurrencyConflictError || error instanceof WrongExpectedVersionError)
+    return [HttpStatus.CONFLICT, { statusCode: 409, message: error.message }];
+  if (error instanceof StreamOwnershipError)
+    return [HttpStatus.FORBIDDEN, { statusCode: 403, message: error.message }];
+  return [HttpStatus.INTERNAL_SERVER_ERROR, { statusCode: 500, message: 'internal error' }];
 }

@@ -5,3 +5,4 @@ export * from './http.js';
 export * from './health.js';
 export * from './agency-runtime.js';
 export * from './bootstrap.js';
+export * from './idempotency.js';

@@ -3,3 +3,4 @@ export * from './postgres-checkpoint-store.js';
 export * from './schema.js';
 export * from './connection.js';
 export * from './postgres-personal-data-vault.js';
+export * from './postgres-idempotency-store.js';

@@ -30,6 +30,15 @@ CREATE TABLE IF NOT EXISTS gridline_subject_keys (
   created_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
   erased_at   timestamptz
 );
+CREATE TABLE IF NOT EXISTS gridline_idempotency (
+  scope         text NOT NULL,
+  key           text NOT NULL,
+  request_hash  text NOT NULL,
+  status        integer,
+  response      jsonb,
+  created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (scope, key)
+);
 CREATE TABLE IF NOT EXISTS gridline_checkpoints (
   name             text PRIMARY KEY,
   commit_position  bigint NOT NULL,

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  Inject,
+  Injectable,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Agency } from '@gridline/contracts';
+import type { PostgresIdempotencyStore } from '@gridline/store-postgres';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { SERVICE_AGENCY, type Principal } from './auth.js';
+import { errorToHttp } from './http.js';
+
+export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** JSON with object keys sorted, so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+interface HttpRequest {
+  method: string;
+  originalUrl: string;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+}
+
+/**
+ * `Idempotency-Key` on a command: the same key with the same request returns the
+ * first result (status and body) and appends nothing; the same key with another
+ * request is 422; a key whose first request is still running is 409. Results of
+ * server errors and conflicts are not kept, so a retry runs again.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(IDEMPOTENCY_STORE) private readonly store: PostgresIdempotencyStore,
+    @Inject(SERVICE_AGENCY) private readonly agency: Agency | null,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const header = request.headers['idempotency-key'];
+    if (!MUTATING.has(request.method) || header === undefined) return next.handle();
+    return from(this.run(request, header, next));
+  }
+
+  private async run(request: HttpRequest, header: string | string[], next: CallHandler) {
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!key || !KEY.test(key))
+      throw new BadRequestException('Idempotency-Key must be 1-200 printable ASCII characters');
+    const scope = `${this.agency ?? 'gateway'}:${request.principal?.id ?? 'anonymous'}`;
+    const hash = createHash('sha256')
+      .update(canonicalJson([request.method, request.originalUrl, request.body ?? null]))
+      .digest('hex');
+    const claim = await this.store.claim(scope, key, hash);
+    switch (claim.state) {
+      case 'mismatch':
+        throw new UnprocessableEntityException(
+          'Idempotency-Key was already used with a different request',
+        );
+      case 'in-progress':
+        throw new ConflictException('a request with this Idempotency-Key is still being processed');
+      case 'replay':
+        if (claim.status >= 400) throw new HttpException(claim.response as object, claim.status);
+        return claim.response;
+      case 'new':
+        break;
+    }
+    try {
+      const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.store.complete(scope, key, 200, result);
+      return result;
+    } catch (error) {
+      const [status, body] = errorToHttp(error);
+      if (status >= 500 || status === 409 || status === 429) await this.store.release(scope, key);
+      else await this.store.complete(scope, key, status, body);
+      throw error;
+    }
+  }
+}
