@@ -9,7 +9,6 @@ import { drcEventSchemas } from './events/drc.events.js';
 import { swcEventSchemas } from './events/swc.events.js';
 
 /** Every domain event type of every agency, discriminated by its wire name. */
-// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- until DRC events land
 export type GridlineEvent = StreetEvent | SwcEvent | DrcEvent;
 export type GridlineEventType = GridlineEvent['type'];
 
