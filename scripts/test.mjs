@@ -40,30 +40,44 @@ if (!only || only === 'e2e') {
   run('npm', ['run', '--silent', 'build']);
 }
 
-console.log(`▶ jest ${only ? `(${only} tier)` : '(unit, int, e2e)'}`);
-const resultsFile = path.join(root, '.data', 'jest-results.json');
-mkdirSync(path.dirname(resultsFile), { recursive: true });
-rmSync(resultsFile, { force: true });
-const jest = spawnSync(
-  process.execPath,
-  [
-    '--experimental-vm-modules',
-    '--no-warnings=ExperimentalWarning',
-    'node_modules/jest/bin/jest.js',
-    ...(only ? ['--selectProjects', only] : []),
-    '--maxWorkers=2',
-    '--json',
-    `--outputFile=${resultsFile}`,
-    ...passThrough,
-  ],
-  { env, cwd: root, stdio: 'inherit' },
-);
-// One plain closing line that any CI log reader understands, after jest's own summary.
-if (existsSync(resultsFile)) {
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  const skipped = results.numPendingTests + results.numTodoTests;
-  console.log(
-    `\nTests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`,
+// unit and int run two workers at a time; e2e files one at a time, since each
+// starts its own five apps and they share the consumer groups on the one broker.
+const runs = [
+  { projects: ['unit', 'int'], workers: ['--maxWorkers=2'] },
+  { projects: ['e2e'], workers: ['--runInBand'] },
+]
+  .map((r) => ({ ...r, projects: r.projects.filter((p) => !only || p === only) }))
+  .filter((r) => r.projects.length > 0);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let status = 0;
+for (const [index, { projects, workers }] of runs.entries()) {
+  console.log(`▶ jest (${projects.join(', ')})`);
+  const resultsFile = path.join(root, '.data', `jest-results-${index}.json`);
+  mkdirSync(path.dirname(resultsFile), { recursive: true });
+  rmSync(resultsFile, { force: true });
+  const jest = spawnSync(
+    process.execPath,
+    [
+      '--experimental-vm-modules',
+      '--no-warnings=ExperimentalWarning',
+      'node_modules/jest/bin/jest.js',
+      ...projects.flatMap((p) => ['--selectProjects', p]),
+      ...workers,
+      '--json',
+      `--outputFile=${resultsFile}`,
+      ...passThrough,
+    ],
+    { env, cwd: root, stdio: 'inherit' },
   );
+  if (jest.status !== 0) status = jest.status ?? 1;
+  if (existsSync(resultsFile)) {
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    totals.passed += results.numPassedTests;
+    totals.failed += results.numFailedTests;
+    totals.skipped += results.numPendingTests + results.numTodoTests;
+  }
 }
-process.exit(jest.status ?? 1);
+// One plain closing line that any CI log reader understands, after jest's own summaries.
+console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(status);
