@@ -1,11 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgencyRuntimeModule, type JsonLogger, type ServiceConfig } from '@gridline/platform';
+import { GetWarningHandler } from './warnings/get-warning.query.js';
+import { IssueWarningHandler } from './warnings/issue-warning.command.js';
+import { LiftWarningHandler } from './warnings/lift-warning.command.js';
+import { RelevelWarningHandler } from './warnings/relevel-warning.command.js';
+import { WarningsController } from './warnings/warnings.controller.js';
 
 /**
- * The Development and Reform Commission's service. The walking skeleton gives it
- * its runtime (store, relay, auth, health); its commands arrive with the
- * workflow (risk warnings, livelihood projects).
+ * The Development and Reform Commission's service: risk early warnings from
+ * economic and livelihood signals, and livelihood projects that resolve a
+ * case's root cause.
  */
 @Module({})
 export class DrcModule {
@@ -13,6 +18,13 @@ export class DrcModule {
     return {
       module: DrcModule,
       imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('drc', config, logger)],
+      controllers: [WarningsController],
+      providers: [
+        IssueWarningHandler,
+        RelevelWarningHandler,
+        LiftWarningHandler,
+        GetWarningHandler,
+      ],
     };
   }
 }
