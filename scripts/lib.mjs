@@ -1,6 +1,7 @@
 // Helpers shared by the npm scripts (start, test): plain Node, no build needed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -33,13 +34,16 @@ export function spawnLogged(command, args, options) {
 }
 
 /**
- * Installs the locked dependencies when node_modules is missing or older than
- * package-lock.json, so `npm start` and `npm test` work straight after a clone.
+ * Installs the locked dependencies when node_modules is missing or was installed
+ * from another package-lock.json, so `npm start` and `npm test` work straight
+ * after a clone. The lock file's hash is remembered in node_modules.
  */
 export function ensureDependencies() {
-  const marker = path.join(root, 'node_modules', '.package-lock.json');
-  const lock = path.join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  const lock = readFileSync(path.join(root, 'package-lock.json'));
+  const hash = createHash('sha256').update(lock).digest('hex');
+  const marker = path.join(root, 'node_modules', '.gridline-lock-hash');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === hash) return;
   console.log('▶ npm ci (dependencies missing or out of date)');
   run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(marker, hash);
 }
