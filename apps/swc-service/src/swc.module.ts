@@ -8,14 +8,34 @@ import {
   type JsonLogger,
   type ServiceConfig,
 } from '@gridline/platform';
-import { OpenCaseHandler } from './cases/open-case.command.js';
-import { AUTO_OPEN_POLICY, StreetReportReaction } from './reactions/street-report.reaction.js';
+import { CaseCommandHandler } from './cases/case-command.handler.js';
+import { CasesController } from './cases/cases.controller.js';
+import { GetCaseHandler } from './cases/get-case.query.js';
+import { DEFAULT_SLA, parseSlaTable, SLA_TABLE } from './cases/sla.js';
+import { DEADLINE_SCAN_MS, DeadlineTracker } from './deadlines/deadline-tracker.js';
+import { AUTO_OPEN_POLICY } from './reactions/auto-open.policy.js';
+import { SwcReactions } from './reactions/swc.reactions.js';
 
 export const swcSettings = {
   SWC_AUTO_OPEN_MIN_SEVERITY: setting(
     'least severity of a street report that opens a coordinated case by itself',
     parsers.oneOf('low', 'medium', 'high', 'critical'),
     'low',
+  ),
+  SWC_AUTO_OPEN_CATEGORIES: setting(
+    'report categories that always open a case, comma-separated',
+    parsers.list,
+    [],
+  ),
+  SWC_SLA_HOURS: setting(
+    'hours per assignment by mode and risk level, JSON {"routine":{"blue":168,...},"emergency":{...}}',
+    parseSlaTable,
+    DEFAULT_SLA,
+  ),
+  SWC_DEADLINE_SCAN_MS: setting(
+    'how often overdue assignments are looked for',
+    parsers.positiveInt,
+    5_000,
   ),
 };
 
@@ -26,10 +46,21 @@ export class SwcModule {
     return {
       module: SwcModule,
       imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('swc', config, logger)],
+      controllers: [CasesController],
       providers: [
-        OpenCaseHandler,
-        StreetReportReaction,
-        { provide: AUTO_OPEN_POLICY, useValue: { minSeverity: swc.SWC_AUTO_OPEN_MIN_SEVERITY } },
+        CaseCommandHandler,
+        GetCaseHandler,
+        SwcReactions,
+        DeadlineTracker,
+        {
+          provide: AUTO_OPEN_POLICY,
+          useValue: {
+            minSeverity: swc.SWC_AUTO_OPEN_MIN_SEVERITY,
+            alwaysOpen: swc.SWC_AUTO_OPEN_CATEGORIES,
+          },
+        },
+        { provide: SLA_TABLE, useValue: swc.SWC_SLA_HOURS },
+        { provide: DEADLINE_SCAN_MS, useValue: swc.SWC_DEADLINE_SCAN_MS },
       ],
     };
   }

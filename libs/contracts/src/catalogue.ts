@@ -7,9 +7,11 @@ import type { SwcEvent } from './events/swc.events.js';
 import type { DrcEvent } from './events/drc.events.js';
 import { drcEventSchemas } from './events/drc.events.js';
 import { swcEventSchemas } from './events/swc.events.js';
+import type { AssignmentEvent } from './events/assignment.events.js';
+import { assignmentEventSchemas } from './events/assignment.events.js';
 
 /** Every domain event type of every agency, discriminated by its wire name. */
-export type GridlineEvent = StreetEvent | SwcEvent | DrcEvent;
+export type GridlineEvent = StreetEvent | SwcEvent | DrcEvent | AssignmentEvent;
 export type GridlineEventType = GridlineEvent['type'];
 
 /** The JSON Schema of each event type's `data`, by wire name. */
@@ -17,6 +19,8 @@ export const eventSchemas: Readonly<Record<GridlineEventType, object>> = {
   ...streetEventSchemas,
   ...swcEventSchemas,
   ...drcEventSchemas,
+  ...assignmentEventSchemas('street'),
+  ...assignmentEventSchemas('drc'),
 };
 
 export function isKnownEventType(type: string): type is GridlineEventType {

@@ -7,5 +7,6 @@ export * from './events/common.schema.js';
 export * from './events/street.events.js';
 export * from './events/swc.events.js';
 export * from './events/drc.events.js';
+export * from './events/assignment.events.js';
 export * from './personal-data.js';
 export * from './catalogue-doc.js';

@@ -4,6 +4,7 @@ import {
   validateEventData,
   type EventEnvelope,
 } from '@gridline/contracts';
+import { DomainError } from '@gridline/eventsourcing';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { decodeHeaders } from './kafka.js';
 import type { MessagingLogger } from './logger.js';
@@ -100,7 +101,8 @@ export class EventConsumer {
         this.handled++;
         return;
       } catch (error) {
-        if (attempt >= maxAttempts) {
+        // A broken business rule will not heal by retrying: park it at once.
+        if (attempt >= maxAttempts || error instanceof DomainError) {
           await this.deadLetter(topic, partition, message.offset, headers, value, 'failed', error);
           return;
         }

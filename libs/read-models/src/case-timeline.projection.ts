@@ -3,7 +3,7 @@ import {
   type Actor,
   type Agency,
   type EventEnvelope,
-  type GridRef,
+  type CaseArea,
 } from '@gridline/contracts';
 import { parsePosition, toEnvelope, type EventStore } from '@gridline/eventsourcing';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
@@ -32,7 +32,7 @@ export interface CaseDocument {
   readonly status: 'reported' | 'open';
   readonly category?: string;
   readonly severity?: string;
-  readonly location?: GridRef;
+  readonly location?: CaseArea;
   readonly agencies: Agency[];
   readonly reportedAt?: string;
   readonly openedAt?: string;

@@ -1,4 +1,5 @@
 import { isKnownEventType, type EventEnvelope, type GridlineEvent } from '@gridline/contracts';
+import { assignmentSummaries } from './summaries/assignment.summaries.js';
 import { drcSummaries } from './summaries/drc.summaries.js';
 import { streetSummaries } from './summaries/street.summaries.js';
 import type { SummaryTable } from './summaries/summary-table.js';
@@ -8,6 +9,7 @@ const summaries: SummaryTable<GridlineEvent> = {
   ...streetSummaries,
   ...swcSummaries,
   ...drcSummaries,
+  ...assignmentSummaries,
 };
 
 /** One readable line per timeline entry, for coordinators. */

@@ -1,0 +1,63 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EventMetadata } from '@gridline/contracts';
+import {
+  DomainError,
+  deterministicId,
+  handleCommand,
+  type EventStore,
+  type IdGenerator,
+} from '@gridline/eventsourcing';
+import { EVENT_STORE, IDS, NotFoundError } from '@gridline/platform';
+import { caseDecider, caseStreamId, type CaseCommand } from './case.decider.js';
+
+/**
+ * Every case command, from HTTP or from a reaction, travels the CommandBus in
+ * this one message: the decider tells the commands apart, so a class per
+ * command would only repeat this handler.
+ */
+export class ExecuteCaseCommand {
+  constructor(
+    readonly caseId: string,
+    readonly command: CaseCommand,
+    readonly metadata: EventMetadata,
+    /** Set by reactions: event ids derived from the trigger make redelivery harmless. */
+    readonly triggerId?: string,
+  ) {}
+}
+
+export interface CaseCommandResult {
+  readonly caseId: string;
+  readonly eventIds: readonly string[];
+  readonly revision: number | 'no_stream';
+}
+
+@CommandHandler(ExecuteCaseCommand)
+export class CaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(IDS) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute({ caseId, command, metadata, triggerId }: ExecuteCaseCommand) {
+    try {
+      const result = await handleCommand(this.store, caseDecider, {
+        streamId: caseStreamId(caseId),
+        command,
+        metadata,
+        now: command.at,
+        eventId: (index) =>
+          triggerId ? deterministicId(`${triggerId}:${command.type}:${index}`) : this.ids.newId(),
+      });
+      return {
+        caseId,
+        eventIds: result.events.map((e) => e.id),
+        revision: result.nextExpectedRevision,
+      };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'case-not-found')
+        throw new NotFoundError(`case ${caseId}`);
+      throw error;
+    }
+  }
+}
