@@ -1,6 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgencyRuntimeModule, type JsonLogger, type ServiceConfig } from '@gridline/platform';
+import { GetProjectHandler } from './projects/get-project.query.js';
+import {
+  ApproveProjectHandler,
+  CompleteProjectHandler,
+  FundProjectHandler,
+  RejectProjectHandler,
+} from './projects/project-lifecycle.commands.js';
+import { ProjectsController } from './projects/projects.controller.js';
+import { ProposeProjectHandler } from './projects/propose-project.command.js';
 import { GetWarningHandler } from './warnings/get-warning.query.js';
 import { IssueWarningHandler } from './warnings/issue-warning.command.js';
 import { LiftWarningHandler } from './warnings/lift-warning.command.js';
@@ -18,12 +27,18 @@ export class DrcModule {
     return {
       module: DrcModule,
       imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('drc', config, logger)],
-      controllers: [WarningsController],
+      controllers: [WarningsController, ProjectsController],
       providers: [
         IssueWarningHandler,
         RelevelWarningHandler,
         LiftWarningHandler,
         GetWarningHandler,
+        ProposeProjectHandler,
+        ApproveProjectHandler,
+        RejectProjectHandler,
+        FundProjectHandler,
+        CompleteProjectHandler,
+        GetProjectHandler,
       ],
     };
   }
