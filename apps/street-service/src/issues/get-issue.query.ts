@@ -1,9 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { StreetEvent } from '@gridline/contracts';
 import { fold, type EventStore } from '@gridline/eventsourcing';
 import { EVENT_STORE, NotFoundError } from '@gridline/platform';
-import { issueDecider, issueStreamId, type IssueState } from './issue.decider.js';
+import { issueDecider, issueStreamId, type IssueEvent, type IssueState } from './issue.decider.js';
 
 export class GetIssueQuery {
   constructor(readonly issueId: string) {}
@@ -20,7 +19,7 @@ export class GetIssueHandler implements IQueryHandler<GetIssueQuery, IssueView> 
     const events = await this.store.readStream(issueStreamId(issueId));
     const state = fold(
       issueDecider,
-      events.map((e) => ({ type: e.type, data: e.data }) as StreetEvent),
+      events.map((e) => ({ type: e.type, data: e.data }) as IssueEvent),
     );
     const last = events.at(-1);
     if (state.status === 'none' || !last) throw new NotFoundError(`issue ${issueId}`);

@@ -1,0 +1,195 @@
+import type {
+  EnforcementEvidenceRecorded,
+  ReminderIssued,
+  WarningIssued,
+} from '@gridline/contracts';
+import { DomainError, deciderSpec } from '@gridline/eventsourcing';
+import {
+  at,
+  caseId,
+  category,
+  code,
+  evidence,
+  gridWorker,
+  officer,
+  officerRef,
+  recorded,
+  schoolGate,
+  subjectId,
+  uncredentialedOfficer,
+} from '../shared/fixtures.spec.js';
+import {
+  enforcementDecider,
+  type IssueReminder,
+  type IssueWarning,
+  type RecordStepEvidence,
+} from './enforcement.decider.js';
+
+const spec = deciderSpec(enforcementDecider);
+
+const reminderStep = 'a0000000-0000-4000-8000-000000000001';
+const warningStep = 'a0000000-0000-4000-8000-000000000002';
+
+const remind: IssueReminder = {
+  type: 'IssueReminder',
+  stepId: reminderStep,
+  subjectId,
+  category,
+  caseId,
+  place: schoolGate,
+  explanation: 'Vending at the school gate blocks the pavement; the vending zone is 200 m east.',
+  actor: gridWorker,
+  issuedAt: at('2026-03-02T07:50:00.000Z'),
+};
+const reminded = (issuedAt = '2026-03-02T07:50:00.000Z'): ReminderIssued => ({
+  type: 'street.enforcement.reminder-issued.v1',
+  data: {
+    stepId: reminderStep,
+    subjectId,
+    category,
+    caseId,
+    place: schoolGate,
+    explanation: remind.explanation,
+    issuedBy: { staffId: 'worker-17' },
+    issuedAt,
+  },
+});
+
+const warn: IssueWarning = {
+  type: 'IssueWarning',
+  stepId: warningStep,
+  subjectId,
+  category,
+  caseId,
+  place: schoolGate,
+  explanation: 'Second time this month: next time a fine follows.',
+  evidence: [evidence(1)],
+  actor: officer,
+  issuedAt: at('2026-03-09T07:45:00.000Z'),
+  lookBackMonths: 12,
+};
+const warned: WarningIssued = {
+  type: 'street.enforcement.warning-issued.v1',
+  data: {
+    stepId: warningStep,
+    subjectId,
+    category,
+    caseId,
+    place: schoolGate,
+    explanation: warn.explanation,
+    evidence: [recorded(1, '2026-03-09T07:45:00.000Z')],
+    issuedBy: officerRef,
+    issuedAt: '2026-03-09T07:45:00.000Z',
+  },
+};
+
+describe('Enforcement progression (721) of one subject and category', () => {
+  describe('reminder (service)', () => {
+    it('a grid worker, auxiliary staff without a credential, may remind', () => {
+      spec.given([]).when(remind).then([reminded()]);
+    });
+
+    it('staff who are neither grid workers nor officers may not', () => {
+      spec
+        .given([])
+        .when({ ...remind, actor: { id: 'analyst-1', roles: ['analyst'] } })
+        .thenThrows(DomainError, code('role-required'));
+    });
+
+    it('a step id is used once', () => {
+      spec.given([reminded()]).when(remind).thenThrows(DomainError, code('step-exists'));
+    });
+  });
+
+  describe('warning (management)', () => {
+    it('a credentialed officer warns after a reminder, with the evidence recorded in the step', () => {
+      spec.given([reminded()]).when(warn).then([warned]);
+    });
+
+    it('a grid worker may not warn', () => {
+      spec
+        .given([reminded()])
+        .when({ ...warn, actor: gridWorker })
+        .thenThrows(DomainError, code('enforcement-credential-required'));
+    });
+
+    it('an officer without an enforcement credential may not warn', () => {
+      spec
+        .given([reminded()])
+        .when({ ...warn, actor: uncredentialedOfficer })
+        .thenThrows(DomainError, code('enforcement-credential-required'));
+    });
+
+    it('a warning without evidence is refused', () => {
+      spec
+        .given([reminded()])
+        .when({ ...warn, evidence: [] })
+        .thenThrows(DomainError, code('evidence-required'));
+    });
+
+    it('a warning without a prior reminder is refused', () => {
+      spec.given([]).when(warn).thenThrows(DomainError, code('progression-721'));
+    });
+
+    it('a reminder older than the look-back window no longer counts', () => {
+      spec
+        .given([reminded('2025-02-01T08:00:00.000Z')])
+        .when(warn)
+        .thenThrows(DomainError, code('progression-721'));
+    });
+
+    it('the window is configurable: with 24 months the same reminder counts', () => {
+      spec
+        .given([reminded('2025-02-01T08:00:00.000Z')])
+        .when({ ...warn, lookBackMonths: 24 })
+        .then([warned]);
+    });
+
+    it('a serious violation may skip the reminder, on a stated legal ground', () => {
+      const serious = { legalGround: 'Food safety law, art. 122: unlicensed cooked food' };
+      spec
+        .given([])
+        .when({ ...warn, serious })
+        .then([{ ...warned, data: { ...warned.data, serious } }]);
+    });
+  });
+
+  describe('full-process record', () => {
+    const addEvidence: RecordStepEvidence = {
+      type: 'RecordStepEvidence',
+      stepId: reminderStep,
+      evidence: evidence(2),
+      actor: officer,
+      recordedAt: at('2026-03-02T09:00:00.000Z'),
+    };
+    const evidenceRecorded: EnforcementEvidenceRecorded = {
+      type: 'street.enforcement.evidence-recorded.v1',
+      data: {
+        stepId: reminderStep,
+        subjectId,
+        category,
+        caseId,
+        evidence: recorded(2, '2026-03-02T09:00:00.000Z'),
+      },
+    };
+
+    it('an officer adds evidence (digest, kind, place, time, credential) to a step', () => {
+      spec.given([reminded()]).when(addEvidence).then([evidenceRecorded]);
+    });
+
+    it('recording the same evidence again records nothing', () => {
+      spec.given([reminded(), evidenceRecorded]).when(addEvidence).then([]);
+    });
+
+    it('a grid worker may not record evidence', () => {
+      spec
+        .given([reminded()])
+        .when({ ...addEvidence, actor: gridWorker })
+        .thenThrows(DomainError, code('enforcement-credential-required'));
+    });
+
+    it('evidence needs an existing step', () => {
+      spec.given([]).when(addEvidence).thenThrows(DomainError, code('step-unknown'));
+    });
+  });
+});
