@@ -20,8 +20,10 @@ export type AppName = (typeof APP_NAMES)[number];
 export interface RunningApp {
   readonly name: AppName;
   readonly url: string;
-  readonly process: ChildProcess;
+  /** The current process: replaced by `restartApp`. */
+  process: ChildProcess;
   readonly output: string[];
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** A throw-away signing key for one test run, as an identity provider would hold. */
@@ -70,35 +72,60 @@ export async function startApps(
     projector: options.basePort + 4,
   };
   for (const name of APP_NAMES) {
-    const main = path.join(root, 'dist', 'apps', name, 'src', 'main.js');
-    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-    const output: string[] = [];
-    const child = spawn(process.execPath, [main], {
-      cwd: root,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        PORT: String(ports[name]),
-        DATABASE_URL: infra.databaseUrl,
-        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-        MONGO_URL: infra.mongoUrl,
-        JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
-        PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
-        JWT_ISSUER: identity.issuer,
-        JWT_AUDIENCE: identity.audience,
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.length > 500) output.shift();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'] ?? '',
+      PORT: String(ports[name]),
+      DATABASE_URL: infra.databaseUrl,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      MONGO_URL: infra.mongoUrl,
+      JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
+      PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
+      JWT_ISSUER: identity.issuer,
+      JWT_AUDIENCE: identity.audience,
+      ...options.env,
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    apps.set(name, { name, url: `http://127.0.0.1:${ports[name]}`, process: child, output });
+    const output: string[] = [];
+    apps.set(name, {
+      name,
+      url: `http://127.0.0.1:${ports[name]}`,
+      process: launch(name, env, output),
+      output,
+      env,
+    });
   }
   await Promise.all([...apps.values()].map((app) => waitUntilReady(app)));
   return apps;
+}
+
+function launch(name: AppName, env: NodeJS.ProcessEnv, output: string[]): ChildProcess {
+  const main = path.join(root, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [main], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 500) output.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return child;
+}
+
+/** Kills an app (SIGKILL by default: no graceful shutdown) and waits for it to exit. */
+export async function killApp(app: RunningApp, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (app.process.exitCode !== null || app.process.signalCode !== null) return;
+  const exited = new Promise((resolve) => app.process.once('exit', resolve));
+  app.process.kill(signal);
+  await exited;
+}
+
+/** Starts a killed app again with the same environment and waits until it is ready. */
+export async function startApp(app: RunningApp): Promise<void> {
+  app.process = launch(app.name, app.env, app.output);
+  await waitUntilReady(app);
 }
 
 async function waitUntilReady(app: RunningApp, timeoutMs = 90_000): Promise<void> {
@@ -124,7 +151,7 @@ export async function stopApps(apps: Map<AppName, RunningApp> | undefined): Prom
     [...(apps?.values() ?? [])].map(
       (app) =>
         new Promise<void>((resolve) => {
-          if (app.process.exitCode !== null) return resolve();
+          if (app.process.exitCode !== null || app.process.signalCode !== null) return resolve();
           const timer = setTimeout(() => app.process.kill('SIGKILL'), 10_000);
           app.process.once('exit', () => {
             clearTimeout(timer);

@@ -1,3 +1,4 @@
 export * from './event-store.contract.js';
 export * from './infra.js';
 export * from './apps.js';
+export * from './http.js';

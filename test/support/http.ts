@@ -1,0 +1,26 @@
+/** A small JSON client for end-to-end tests: status and parsed body, never throws on 4xx. */
+export interface JsonResponse<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export function client(baseUrl: string, token: string) {
+  const call = async <T>(method: string, path: string, body?: unknown, headers = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  return {
+    get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),
+    post: <T = Record<string, unknown>>(path: string, body: unknown = {}, headers = {}) =>
+      call<T>('POST', path, body, headers),
+  };
+}
