@@ -68,7 +68,11 @@ export class InboxController {
     return loadInboxEntry(this.store, this.agency, assignmentId);
   }
 
-  private async run(assignmentId: string, principal: Principal, command: Without<InboxCommand>) {
+  private async run(
+    assignmentId: string,
+    principal: Principal,
+    command: Without<InboxCommand>,
+  ): Promise<{ assignmentId: string; eventIds: string[] }> {
     const entry = await loadInboxEntry(this.store, this.agency, assignmentId);
     return this.commands.execute(
       new ExecuteInboxCommand(

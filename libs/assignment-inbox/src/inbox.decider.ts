@@ -104,7 +104,7 @@ export function inboxDecider<A extends InboxAgency>(
               sourceEventId: command.sourceEventId,
               receivedAt: command.at.toISOString(),
             },
-          } as AssignmentEvent<A>,
+          },
         ];
       }
       if (state.status === 'none')
@@ -150,7 +150,7 @@ export function inboxDecider<A extends InboxAgency>(
             return assertNever(command);
         }
       })();
-      return [event as AssignmentEvent<A>];
+      return [event];
     },
 
     evolve(state, event) {

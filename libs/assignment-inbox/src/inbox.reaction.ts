@@ -13,7 +13,15 @@ import {
 } from '@gridline/contracts';
 import type { Clock } from '@gridline/eventsourcing';
 import { EventConsumer } from '@gridline/messaging';
-import { CLOCK, HealthRegistry, JsonLogger, KAFKA, PRODUCER } from '@gridline/platform';
+import {
+  CLOCK,
+  HealthRegistry,
+  JsonLogger,
+  KAFKA,
+  PRODUCER,
+  REACTION_TIME,
+  type ReactionTime,
+} from '@gridline/platform';
 import type { Kafka, Producer } from 'kafkajs';
 import { ExecuteInboxCommand, INBOX_AGENCY } from './inbox.handler.js';
 
@@ -30,11 +38,13 @@ export class InboxReaction implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INBOX_AGENCY) private readonly agency: InboxAgency,
     @Inject(HealthRegistry) health: HealthRegistry,
+    @Inject(REACTION_TIME) around: ReactionTime,
   ) {
     this.consumer = new EventConsumer(kafka, producer, logger, {
       groupId: `${agency}-service.assignments`,
       topics: [agencyEventsTopic('swc')],
       handler: (event) => this.react(event),
+      around,
     });
     health.register('assignment-consumer', () => {
       const { lastError } = this.consumer.status();

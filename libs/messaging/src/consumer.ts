@@ -18,6 +18,8 @@ export interface ConsumerOptions {
   /** Attempts at handling one message before it is dead-lettered. */
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
+  /** Wraps each handling, e.g. to run it as of the event's time in a simulation. */
+  readonly around?: (event: EventEnvelope, handle: () => Promise<void>) => Promise<void>;
 }
 
 export interface ConsumerStatus {
@@ -98,7 +100,8 @@ export class EventConsumer {
     const baseDelay = this.options.retryDelayMs ?? 200;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.handler(event);
+        const around = this.options.around ?? ((_, handle) => handle());
+        await around(event, () => this.options.handler(event));
         this.handled++;
         return;
       } catch (error) {

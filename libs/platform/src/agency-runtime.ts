@@ -28,6 +28,13 @@ import { AuthGuard, authSettings, SERVICE_AGENCY, TOKEN_VERIFIER, TokenVerifier 
 import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.js';
+import {
+  contextualClock,
+  REACTION_TIME,
+  reactionTime,
+  SIMULATED_CLOCK_ENABLED,
+  SimulatedTimeInterceptor,
+} from './simulated-time.js';
 import { JsonLogger } from './logger.js';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -49,6 +56,11 @@ export function serviceSettings(defaultPort: number) {
       'minimum log level',
       parsers.oneOf('debug', 'info', 'warn', 'error'),
       'info',
+    ),
+    GRIDLINE_SIMULATED_CLOCK: setting(
+      'accept X-Gridline-Time from admins and service accounts (demos, imports); never in production',
+      parsers.oneOf('true', 'false'),
+      'false',
     ),
     PII_MASTER_KEY_FILE: setting(
       'file holding the base64 32-byte key that wraps the personal-data keys',
@@ -125,7 +137,10 @@ export class AgencyRuntimeModule {
     const providers: Provider[] = [
       { provide: CONFIG, useValue: config },
       { provide: JsonLogger, useValue: logger },
-      { provide: CLOCK, useValue: systemClock },
+      {
+        provide: CLOCK,
+        useValue: config.GRIDLINE_SIMULATED_CLOCK === 'true' ? contextualClock : systemClock,
+      },
       { provide: IDS, useValue: randomIds },
       HealthRegistry,
       {
@@ -177,6 +192,12 @@ export class AgencyRuntimeModule {
         useFactory: (pg: PostgresStoreHandle) => new PostgresIdempotencyStore(pg.pool),
       },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      { provide: SIMULATED_CLOCK_ENABLED, useValue: config.GRIDLINE_SIMULATED_CLOCK === 'true' },
+      {
+        provide: REACTION_TIME,
+        useValue: reactionTime(config.GRIDLINE_SIMULATED_CLOCK === 'true'),
+      },
+      { provide: APP_INTERCEPTOR, useClass: SimulatedTimeInterceptor },
       AgencyRuntimeLifecycle,
       ...authProviders(config, agency),
     ];

@@ -6,3 +6,4 @@ export * from './health.js';
 export * from './agency-runtime.js';
 export * from './bootstrap.js';
 export * from './idempotency.js';
+export * from './simulated-time.js';

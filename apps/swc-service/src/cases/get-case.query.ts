@@ -24,7 +24,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
     );
     const last = events.at(-1);
     if (state.status === 'none' || !last) throw new NotFoundError(`case ${caseId}`);
-    const { handled: _handled, ...view } = state;
+    const { handled, ...view } = state;
     return { ...view, revision: last.revision };
   }
 }

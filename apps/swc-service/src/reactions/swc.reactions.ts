@@ -14,7 +14,15 @@ import {
 } from '@gridline/contracts';
 import type { Clock } from '@gridline/eventsourcing';
 import { EventConsumer } from '@gridline/messaging';
-import { CLOCK, HealthRegistry, JsonLogger, KAFKA, PRODUCER } from '@gridline/platform';
+import {
+  CLOCK,
+  HealthRegistry,
+  JsonLogger,
+  KAFKA,
+  PRODUCER,
+  REACTION_TIME,
+  type ReactionTime,
+} from '@gridline/platform';
 import type { Kafka, Producer } from 'kafkajs';
 import { ExecuteCaseCommand } from '../cases/case-command.handler.js';
 import type { CaseCommand, HandoffKind } from '../cases/case.decider.js';
@@ -59,11 +67,13 @@ export class SwcReactions implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(AUTO_OPEN_POLICY) private readonly policy: AutoOpenPolicy,
     @Inject(HealthRegistry) health: HealthRegistry,
+    @Inject(REACTION_TIME) around: ReactionTime,
   ) {
     this.consumer = new EventConsumer(kafka, producer, logger, {
       groupId: 'swc-service.reactions',
       topics: [agencyEventsTopic('street'), agencyEventsTopic('drc')],
       handler: (event) => this.react(event),
+      around,
     });
     health.register('reactions-consumer', () => {
       const { lastError } = this.consumer.status();
