@@ -1,3 +1,4 @@
+import { AssignmentInboxModule } from '@gridline/assignment-inbox';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgencyRuntimeModule, type JsonLogger, type ServiceConfig } from '@gridline/platform';
@@ -26,7 +27,11 @@ export class DrcModule {
   static create(config: ServiceConfig, logger: JsonLogger): DynamicModule {
     return {
       module: DrcModule,
-      imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('drc', config, logger)],
+      imports: [
+        CqrsModule.forRoot(),
+        AgencyRuntimeModule.forRoot('drc', config, logger),
+        AssignmentInboxModule.forAgency('drc'),
+      ],
       controllers: [WarningsController, ProjectsController],
       providers: [
         IssueWarningHandler,
