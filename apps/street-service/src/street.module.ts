@@ -1,9 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgencyRuntimeModule, type JsonLogger, type ServiceConfig } from '@gridline/platform';
+import { DecisionActionHandler } from './decisions/decision.commands.js';
+import { DecisionsController } from './decisions/decisions.controller.js';
+import { GetDecisionHandler } from './decisions/get-decision.query.js';
+import { ProposePenaltyHandler } from './decisions/propose-penalty.command.js';
+import { DiscretionController } from './discretion/discretion.controller.js';
+import { GetStandardHandler } from './discretion/get-standard.query.js';
+import { PublishStandardHandler } from './discretion/publish-standard.command.js';
+import { EnforcementCommandHandler } from './enforcement/enforcement.commands.js';
+import { EnforcementController } from './enforcement/enforcement.controller.js';
+import { GetEnforcementHandler } from './enforcement/get-enforcement.query.js';
 import { GetIssueHandler } from './issues/get-issue.query.js';
+import { HandleIssueHandler } from './issues/handle-issue.commands.js';
 import { IssuesController } from './issues/issues.controller.js';
 import { ReportIssueHandler } from './issues/report-issue.command.js';
+import { ENFORCEMENT_POLICY, loadEnforcementPolicy } from './shared/street-policy.js';
+import { RegisterSubjectHandler } from './subjects/register-subject.command.js';
+import { SubjectsController } from './subjects/subjects.controller.js';
 
 @Module({})
 export class StreetModule {
@@ -11,8 +25,27 @@ export class StreetModule {
     return {
       module: StreetModule,
       imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('street', config, logger)],
-      controllers: [IssuesController],
-      providers: [ReportIssueHandler, GetIssueHandler],
+      controllers: [
+        IssuesController,
+        SubjectsController,
+        EnforcementController,
+        DiscretionController,
+        DecisionsController,
+      ],
+      providers: [
+        { provide: ENFORCEMENT_POLICY, useValue: loadEnforcementPolicy() },
+        ReportIssueHandler,
+        HandleIssueHandler,
+        GetIssueHandler,
+        RegisterSubjectHandler,
+        EnforcementCommandHandler,
+        GetEnforcementHandler,
+        PublishStandardHandler,
+        GetStandardHandler,
+        ProposePenaltyHandler,
+        DecisionActionHandler,
+        GetDecisionHandler,
+      ],
     };
   }
 }

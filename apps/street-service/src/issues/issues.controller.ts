@@ -10,6 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
   RequireOwnAgency,
@@ -17,7 +18,16 @@ import {
   SchemaValidationPipe,
   type Principal,
 } from '@gridline/platform';
+import { ApiCommand, ApiUuidParam } from '../shared/openapi.js';
+import type { CommandResult } from '../shared/run-command.js';
 import { GetIssueQuery, type IssueView } from './get-issue.query.js';
+import {
+  addIssueNoteBodySchema,
+  HandleIssueCommand,
+  resolveIssueBodySchema,
+  type AddIssueNoteBody,
+  type ResolveIssueBody,
+} from './handle-issue.commands.js';
 import {
   ReportIssueCommand,
   reportIssueBodySchema,
@@ -25,6 +35,8 @@ import {
   type ReportIssueBody,
 } from './report-issue.command.js';
 
+@ApiTags('issues')
+@ApiBearerAuth()
 @Controller('api/issues')
 export class IssuesController {
   constructor(
@@ -35,6 +47,8 @@ export class IssuesController {
   /** A grid worker (or an officer) reports an issue found in a grid. */
   @Post()
   @HttpCode(201)
+  @ApiBody({ schema: reportIssueBodySchema as object })
+  @ApiCommand('issue reported', undefined, 'the issue and its case id')
   @RequireOwnAgency()
   @RequireRoles('grid-worker', 'officer')
   report(
@@ -45,7 +59,63 @@ export class IssuesController {
     return this.commands.execute(new ReportIssueCommand(body, principal, traceparent));
   }
 
+  /** The street office takes a reported issue in hand. */
+  @Post(':issueId/acknowledge')
+  @HttpCode(201)
+  @ApiUuidParam('issueId', 'the issue')
+  @ApiCommand('issue acknowledged')
+  @RequireOwnAgency()
+  @RequireRoles('grid-worker', 'officer')
+  acknowledge(
+    @Param('issueId', new ParseUUIDPipe()) issueId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<CommandResult> {
+    return this.commands.execute(
+      new HandleIssueCommand(issueId, { kind: 'acknowledge' }, principal, traceparent),
+    );
+  }
+
+  /** A handling note on an acknowledged issue; an issue collects several. */
+  @Post(':issueId/notes')
+  @HttpCode(201)
+  @ApiUuidParam('issueId', 'the issue')
+  @ApiCommand('note added', addIssueNoteBodySchema)
+  @RequireOwnAgency()
+  @RequireRoles('grid-worker', 'officer')
+  addNote(
+    @Param('issueId', new ParseUUIDPipe()) issueId: string,
+    @Body(new SchemaValidationPipe(addIssueNoteBodySchema)) body: AddIssueNoteBody,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<CommandResult> {
+    return this.commands.execute(
+      new HandleIssueCommand(issueId, { kind: 'note', body }, principal, traceparent),
+    );
+  }
+
+  /** Resolves an acknowledged issue with its outcome; nothing happens to it afterwards. */
+  @Post(':issueId/resolve')
+  @HttpCode(201)
+  @ApiUuidParam('issueId', 'the issue')
+  @ApiCommand('issue resolved', resolveIssueBodySchema)
+  @RequireOwnAgency()
+  @RequireRoles('grid-worker', 'officer')
+  resolve(
+    @Param('issueId', new ParseUUIDPipe()) issueId: string,
+    @Body(new SchemaValidationPipe(resolveIssueBodySchema)) body: ResolveIssueBody,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<CommandResult> {
+    return this.commands.execute(
+      new HandleIssueCommand(issueId, { kind: 'resolve', body }, principal, traceparent),
+    );
+  }
+
   @Get(':issueId')
+  @ApiUuidParam('issueId', 'the issue')
+  @ApiResponse({ status: 200, description: 'the issue as folded from its stream' })
+  @ApiResponse({ status: 404, description: 'no such issue' })
   @RequireOwnAgency()
   get(@Param('issueId', new ParseUUIDPipe()) issueId: string): Promise<IssueView> {
     return this.queries.execute(new GetIssueQuery(issueId));

@@ -7,8 +7,9 @@ import {
   type Clock,
   type EventStore,
   type IdGenerator,
+  type PersonalDataVault,
 } from '@gridline/eventsourcing';
-import { CLOCK, EVENT_STORE, IDS, type Principal } from '@gridline/platform';
+import { CLOCK, EVENT_STORE, IDS, PERSONAL_DATA, type Principal } from '@gridline/platform';
 import { issueDecider, issueStreamId } from './issue.decider.js';
 
 /** Body of `POST /api/issues`. */
@@ -18,6 +19,8 @@ export interface ReportIssueBody {
   readonly location: Place;
   readonly description: string;
   readonly severity: Severity;
+  /** How to reach the reporter (phone, e-mail); required for resident complaints. Sealed at once. */
+  readonly reporterContact?: string;
 }
 
 export const reportIssueBodySchema = {
@@ -30,6 +33,7 @@ export const reportIssueBodySchema = {
     location: placeSchema,
     description: { type: 'string', minLength: 1, maxLength: 2000 },
     severity: severitySchema,
+    reporterContact: { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const;
 
@@ -57,6 +61,7 @@ export class ReportIssueHandler implements ICommandHandler<
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(PERSONAL_DATA) private readonly vault: PersonalDataVault,
   ) {}
 
   async execute({
@@ -68,6 +73,10 @@ export class ReportIssueHandler implements ICommandHandler<
     // A report starts a governance matter: its case id correlates every agency's events.
     const caseId = this.ids.newId();
     const eventIds = [this.ids.newId()];
+    // The reporter is a data subject of their own: erasing them shreds only this contact.
+    const reporterContact = body.reporterContact
+      ? await this.sealContact(body.reporterContact)
+      : undefined;
     const result = await handleCommand(this.store, issueDecider, {
       streamId: issueStreamId(issueId),
       command: {
@@ -81,6 +90,7 @@ export class ReportIssueHandler implements ICommandHandler<
         severity: body.severity,
         reportedBy: principal.id,
         reportedAt: this.clock.now(),
+        ...(reporterContact ? { reporterContact } : {}),
       },
       metadata: {
         caseId,
@@ -95,5 +105,10 @@ export class ReportIssueHandler implements ICommandHandler<
     const event = result.events[0];
     if (!event) throw new Error('reporting an issue recorded no event');
     return { issueId, caseId, eventId: event.id, revision: event.revision };
+  }
+
+  private async sealContact(contact: string) {
+    const dataSubjectId = this.ids.newId();
+    return { dataSubjectId, contact: await this.vault.seal(dataSubjectId, contact) };
   }
 }

@@ -1,0 +1,170 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  enforcementCategorySchema,
+  placeSchema,
+  uuidSchema,
+  type Place,
+  type SeriousViolation,
+} from '@gridline/contracts';
+import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
+import { CLOCK, EVENT_STORE, IDS, NotFoundError, type Principal } from '@gridline/platform';
+import { seriousBodySchema, textBodySchema } from '../shared/body-schemas.js';
+import { evidenceBodySchema, evidenceListSchema, type EvidenceBody } from '../shared/evidence.js';
+import { actorOf, loadExisting, runCommand, type CommandResult } from '../shared/run-command.js';
+import { ENFORCEMENT_POLICY, type EnforcementPolicy } from '../shared/street-policy.js';
+import { subjectDecider, subjectStreamId } from '../subjects/subject.decider.js';
+import {
+  enforcementDecider,
+  enforcementStreamId,
+  type EnforcementCommand,
+} from './enforcement.decider.js';
+
+/** Body of `POST /api/enforcement/reminders`. */
+export interface ReminderBody {
+  readonly subjectId: string;
+  readonly category: string;
+  readonly caseId: string;
+  readonly place: Place;
+  readonly explanation: string;
+}
+
+/** Body of `POST /api/enforcement/warnings`: a reminder's fields plus evidence. */
+export interface WarningBody extends ReminderBody {
+  readonly evidence: readonly EvidenceBody[];
+  readonly serious?: SeriousViolation;
+}
+
+const stepProperties = {
+  subjectId: uuidSchema,
+  category: enforcementCategorySchema,
+  caseId: uuidSchema,
+  place: placeSchema,
+  explanation: textBodySchema,
+} as const;
+const stepRequired = ['subjectId', 'category', 'caseId', 'place', 'explanation'] as const;
+
+export const reminderBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: stepRequired,
+  properties: stepProperties,
+} as const;
+
+export const warningBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [...stepRequired, 'evidence'],
+  properties: { ...stepProperties, evidence: evidenceListSchema, serious: seriousBodySchema },
+} as const;
+
+export const stepEvidenceBodySchema = evidenceBodySchema;
+
+export type EnforcementAction =
+  | { readonly kind: 'reminder'; readonly body: ReminderBody }
+  | { readonly kind: 'warning'; readonly body: WarningBody }
+  | {
+      readonly kind: 'evidence';
+      readonly subjectId: string;
+      readonly category: string;
+      readonly stepId: string;
+      readonly body: EvidenceBody;
+    };
+
+export class EnforcementStepCommand {
+  constructor(
+    readonly action: EnforcementAction,
+    readonly principal: Principal,
+    readonly traceparent?: string,
+  ) {}
+}
+
+export type EnforcementStepResult = CommandResult & { readonly stepId: string };
+
+/** Reminders, warnings and step evidence: load, fold, decide, append on the subject's stream. */
+@CommandHandler(EnforcementStepCommand)
+export class EnforcementCommandHandler implements ICommandHandler<
+  EnforcementStepCommand,
+  EnforcementStepResult
+> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(ENFORCEMENT_POLICY) private readonly policy: EnforcementPolicy,
+  ) {}
+
+  async execute({
+    action,
+    principal,
+    traceparent,
+  }: EnforcementStepCommand): Promise<EnforcementStepResult> {
+    const now = this.clock.now();
+    const actor = actorOf(principal);
+    const trace = traceparent ? { traceparent } : {};
+    if (action.kind === 'evidence') {
+      const streamId = enforcementStreamId(action.subjectId, action.category);
+      const state = await loadExisting(
+        this.store,
+        enforcementDecider,
+        streamId,
+        `enforcement of ${action.subjectId} for ${action.category}`,
+      );
+      const step = state.steps.find((s) => s.stepId === action.stepId);
+      if (!step) throw new NotFoundError(`enforcement step ${action.stepId}`);
+      const result = await runCommand(
+        this.store,
+        this.ids,
+        enforcementDecider,
+        streamId,
+        {
+          type: 'RecordStepEvidence',
+          stepId: action.stepId,
+          evidence: { evidenceId: this.ids.newId(), ...action.body },
+          actor,
+          recordedAt: now,
+        },
+        { principal, caseId: step.caseId, now, ...trace },
+      );
+      return { stepId: action.stepId, ...result };
+    }
+
+    const { body } = action;
+    await loadExisting(
+      this.store,
+      subjectDecider,
+      subjectStreamId(body.subjectId),
+      `subject ${body.subjectId}`,
+    );
+    const stepId = this.ids.newId();
+    const step = {
+      stepId,
+      subjectId: body.subjectId,
+      category: body.category,
+      caseId: body.caseId,
+      place: body.place,
+      explanation: body.explanation,
+      actor,
+      issuedAt: now,
+    };
+    const command: EnforcementCommand =
+      action.kind === 'reminder'
+        ? { type: 'IssueReminder', ...step }
+        : {
+            type: 'IssueWarning',
+            ...step,
+            evidence: action.body.evidence.map((e) => ({ evidenceId: this.ids.newId(), ...e })),
+            ...(action.body.serious ? { serious: action.body.serious } : {}),
+            lookBackMonths: this.policy.lookBackMonths,
+          };
+    const result = await runCommand(
+      this.store,
+      this.ids,
+      enforcementDecider,
+      enforcementStreamId(body.subjectId, body.category),
+      command,
+      { principal, caseId: body.caseId, now, ...trace },
+    );
+    return { stepId, ...result };
+  }
+}
