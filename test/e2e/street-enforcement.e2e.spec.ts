@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import {
+  client,
+  createTestIdentity,
+  eventually,
+  startApps,
+  stopApps,
+  type AppName,
+  type RunningApp,
+} from '@gridline/testing';
+
+/**
+ * The 721 path over HTTP, across the five processes: a grid worker reminds, an
+ * officer with a credential warns with evidence, a major penalty within the
+ * discretion range is issued after legal review and published with the
+ * subject masked; the consolidated timeline never shows the subject's name.
+ */
+describe('street enforcement: reminder → warning → penalty with legal review → publicity', () => {
+  let apps: Map<AppName, RunningApp> | undefined;
+  let street: (token: string) => ReturnType<typeof client>;
+  let worker: ReturnType<typeof client>;
+  let officer: ReturnType<typeof client>;
+  let uncredentialed: ReturnType<typeof client>;
+  let reviewer: ReturnType<typeof client>;
+  let admin: ReturnType<typeof client>;
+  let coordinator: ReturnType<typeof client>;
+
+  // A category of this run's own: standards are versioned per category in a shared database.
+  const category = `e2e-vending-${randomBytes(4).toString('hex')}`;
+  const place = {
+    street: 'Xinjiekou',
+    community: 'Zhaodengyu',
+    grid: 'G-0312',
+    description: 'school gate, north side',
+  };
+  const photo = {
+    kind: 'photo',
+    sha256: 'a3'.repeat(32),
+    description: 'stall blocking the gate',
+    capturedAt: '2026-03-09T07:40:00.000Z',
+    place,
+  };
+
+  beforeAll(async () => {
+    const identity = createTestIdentity();
+    apps = await startApps(identity, { basePort: 13100 });
+    const url = (name: AppName) => apps?.get(name)?.url ?? '';
+    street = (token) => client(url('street-service'), token);
+    worker = street(
+      await identity.token({ sub: 'worker-17', agency: 'street', roles: ['grid-worker'] }),
+    );
+    officer = street(
+      await identity.token({
+        sub: 'officer-5',
+        agency: 'street',
+        roles: ['officer'],
+        credentialId: 'ZF-110105-0042',
+      }),
+    );
+    uncredentialed = street(
+      await identity.token({ sub: 'temp-9', agency: 'street', roles: ['officer'] }),
+    );
+    reviewer = street(
+      await identity.token({ sub: 'reviewer-2', agency: 'street', roles: ['legal-reviewer'] }),
+    );
+    admin = street(await identity.token({ sub: 'admin-1', agency: 'street', roles: ['admin'] }));
+    coordinator = client(
+      url('gateway'),
+      await identity.token({ sub: 'coord-1', agency: 'swc', roles: ['coordinator'] }),
+    );
+  });
+
+  afterAll(async () => {
+    await stopApps(apps);
+  });
+
+  it('walks the progression and publishes the decision masked', async () => {
+    const report = await worker.post<{ caseId: string }>('/api/issues', {
+      category: 'street-vending',
+      severity: 'medium',
+      location: place,
+      description: 'Unlicensed vending near the school gate',
+    });
+    expect(report.status).toBe(201);
+    const { caseId } = report.body;
+
+    const standard = await admin.post(`/api/discretion-standards/${category}`, {
+      ranges: [
+        { circumstance: 'first-offence', minYuan: 50, maxYuan: 200 },
+        { circumstance: 'aggravated', minYuan: 1000, maxYuan: 20000 },
+      ],
+      legalBasis: 'City appearance regulations, art. 17',
+    });
+    expect(standard.status).toBe(201);
+
+    const subject = await officer.post<{ subjectId: string }>('/api/subjects', {
+      caseId,
+      kind: 'person',
+      name: 'Wang Wei',
+      identifier: '110105199001011234',
+      contact: '+86 138 0013 8000',
+    });
+    expect(subject.status).toBe(201);
+    const { subjectId } = subject.body;
+    const step = { subjectId, category, caseId, place, explanation: 'Vending blocks the gate' };
+
+    // Service: auxiliary staff remind.
+    expect((await worker.post('/api/enforcement/reminders', step)).status).toBe(201);
+
+    // Management: only a credentialed officer warns.
+    const warning = { ...step, explanation: 'Second time: a fine follows', evidence: [photo] };
+    expect((await worker.post('/api/enforcement/warnings', warning)).status).toBe(403);
+    const noCredential = await uncredentialed.post('/api/enforcement/warnings', warning);
+    expect(noCredential.status).toBe(422);
+    expect(noCredential.body).toMatchObject({ error: 'enforcement-credential-required' });
+    expect((await officer.post('/api/enforcement/warnings', warning)).status).toBe(201);
+
+    const progression = await officer.get<{ steps: { kind: string }[] }>(
+      `/api/enforcement/${subjectId}/${category}`,
+    );
+    expect(progression.body.steps.map((s) => s.kind)).toEqual(['reminder', 'warning']);
+
+    // Enforcement: outside the discretion range is refused with the range and the version.
+    const penalty = {
+      subjectId,
+      category,
+      caseId,
+      facts: 'Third unlicensed vending, blocking the school exit',
+      legalBasis: 'City appearance regulations, art. 17',
+      evidence: [photo],
+    };
+    const outOfRange = await officer.post('/api/enforcement/penalties', {
+      ...penalty,
+      penalty: { circumstance: 'first-offence', amountYuan: 500 },
+    });
+    expect(outOfRange.status).toBe(422);
+    expect(outOfRange.body).toMatchObject({
+      error: 'penalty-out-of-range',
+      details: { standardVersion: 1, range: { minYuan: 50, maxYuan: 200 } },
+    });
+
+    const proposed = await officer.post<{ decisionId: string; major: boolean }>(
+      '/api/enforcement/penalties',
+      { ...penalty, penalty: { circumstance: 'aggravated', amountYuan: 15000 } },
+    );
+    expect(proposed.status).toBe(201);
+    expect(proposed.body.major).toBe(true);
+    const decision = `/api/decisions/${proposed.body.decisionId}`;
+
+    // Major: no issue without legal review by someone other than the drafter.
+    const early = await officer.post(`${decision}/issue`);
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ error: 'legal-review-required' });
+    expect((await officer.post(`${decision}/review-requests`)).status).toBe(201);
+    expect((await officer.post(`${decision}/approve`, {})).status).toBe(403);
+    expect((await reviewer.post(`${decision}/approve`, { note: 'facts proven' })).status).toBe(201);
+    expect((await officer.post(`${decision}/issue`)).status).toBe(201);
+    expect((await officer.post(`${decision}/publish`)).status).toBe(201);
+
+    const view = await officer.get(decision);
+    expect(view.body).toMatchObject({
+      status: 'issued',
+      publicity: 'published',
+      checkedAgainst: { version: 1 },
+      penalty: { amountYuan: 15000 },
+    });
+
+    interface Entry {
+      type: string;
+      summary: string;
+    }
+    const timeline = await eventually(
+      async () => {
+        const res = await coordinator.get<{ entries: Entry[] }>(`/api/cases/${caseId}/timeline`);
+        const entries = res.status === 200 ? res.body.entries : [];
+        return entries.some((e) => e.type === 'street.decision.published.v1') ? entries : undefined;
+      },
+      60_000,
+      'the published decision on the case timeline',
+    );
+    const published = timeline.find((e) => e.type === 'street.decision.published.v1');
+    expect(published?.summary).toContain('Individual W**');
+    expect(JSON.stringify(timeline)).not.toMatch(/Wang|110105199001011234|138 0013/);
+  });
+
+  it('refuses an unknown decision with 404 and a bad body with 400 naming the fields', async () => {
+    expect(
+      (await officer.get(`/api/decisions/${'0'.repeat(8)}-0000-4000-8000-000000000000`)).status,
+    ).toBe(404);
+    const bad = await officer.post<{ problems: { field: string }[] }>('/api/enforcement/warnings', {
+      category: 'Not A Category',
+      evidence: [{ ...photo, sha256: 'xyz' }],
+    });
+    expect(bad.status).toBe(400);
+    const fields = bad.body.problems.map((p) => p.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['/category', '/evidence/0/sha256', '/subjectId', '/caseId']),
+    );
+  });
+});
