@@ -1,3 +1,4 @@
+import { AssignmentInboxModule } from '@gridline/assignment-inbox';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgencyRuntimeModule, type JsonLogger, type ServiceConfig } from '@gridline/platform';
@@ -24,7 +25,11 @@ export class StreetModule {
   static create(config: ServiceConfig, logger: JsonLogger): DynamicModule {
     return {
       module: StreetModule,
-      imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('street', config, logger)],
+      imports: [
+        CqrsModule.forRoot(),
+        AgencyRuntimeModule.forRoot('street', config, logger),
+        AssignmentInboxModule.forAgency('street'),
+      ],
       controllers: [
         IssuesController,
         SubjectsController,
