@@ -86,3 +86,12 @@ export function isEventOfType<T extends GridlineEventType>(
 ): event is EventEnvelope<T, EventData<T>> {
   return event.type === type;
 }
+
+/**
+ * Events that belong to no coordinated case (reference data such as discretion
+ * standards). They still carry a stable subject for Kafka ordering, but the case
+ * read models leave them out.
+ */
+export const REFERENCE_DATA_EVENT_TYPES: ReadonlySet<string> = new Set<GridlineEventType>([
+  'street.discretion.standard-published.v1',
+]);

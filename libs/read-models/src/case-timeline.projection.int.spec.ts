@@ -137,4 +137,22 @@ describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () =>
     );
     expect(await collections.timeline.countDocuments({ caseId })).toBe(0);
   });
+
+  it('leaves reference data (discretion standards) out of the case read models', async () => {
+    const standardKey = randomUUID();
+    const [published] = (
+      await store.appendToStream(`street-discretion-${standardKey}`, [
+        {
+          id: randomUUID(),
+          type: 'street.discretion.standard-published.v1',
+          metadata: meta(standardKey, 'street'),
+          occurredAt: '2026-03-01T00:00:00.000Z',
+          data: {},
+        },
+      ])
+    ).events;
+    const projection = new CaseTimelineProjection(collections, store);
+    expect(await projection.apply(toEnvelope(published!))).toBe('not-a-case');
+    expect(await collections.cases.countDocuments({ _id: standardKey })).toBe(0);
+  });
 });

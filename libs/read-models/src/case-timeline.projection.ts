@@ -1,5 +1,6 @@
 import {
   isEventOfType,
+  REFERENCE_DATA_EVENT_TYPES,
   type Actor,
   type Agency,
   type EventEnvelope,
@@ -85,7 +86,8 @@ export class CaseTimelineProjection {
     private readonly store?: Pick<EventStore, 'readStream'>,
   ) {}
 
-  async apply(event: EventEnvelope): Promise<'applied' | 'duplicate'> {
+  async apply(event: EventEnvelope): Promise<'applied' | 'duplicate' | 'not-a-case'> {
+    if (REFERENCE_DATA_EVENT_TYPES.has(event.type)) return 'not-a-case';
     const caseId = event.metadata.caseId;
     const current = await this.collections.cases.findOne(
       { _id: caseId },
