@@ -30,6 +30,9 @@ const children = APPS.map(({ name, port }) => {
       MONGO_URL: process.env.MONGO_URL ?? stack.MONGO_URL,
       JWT_PUBLIC_KEY_FILE: process.env.JWT_PUBLIC_KEY_FILE ?? keys.publicKeyFile,
       PII_MASTER_KEY_FILE: process.env.PII_MASTER_KEY_FILE ?? keys.piiMasterKeyFile,
+      // The local platform accepts simulated times from admins and service
+      // accounts, so `npm run demo` can seed months of history (never in production).
+      GRIDLINE_SIMULATED_CLOCK: process.env.GRIDLINE_SIMULATED_CLOCK ?? 'true',
       JWT_ISSUER: process.env.JWT_ISSUER ?? DEV_ISSUER,
       JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? DEV_AUDIENCE,
     },

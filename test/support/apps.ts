@@ -29,6 +29,7 @@ export interface RunningApp {
 /** A throw-away signing key for one test run, as an identity provider would hold. */
 export interface TestIdentity {
   readonly publicKeyFile: string;
+  readonly privateKeyFile: string;
   readonly piiMasterKeyFile: string;
   readonly issuer: string;
   readonly audience: string;
@@ -41,12 +42,15 @@ export function createTestIdentity(): TestIdentity {
   const publicKeyFile = path.join(dir, 'public.pem');
   writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const privateKeyFile = path.join(dir, 'private.pem');
+  writeFileSync(privateKeyFile, privatePem, { mode: 0o600 });
   const piiMasterKeyFile = path.join(dir, 'pii-master.key');
   writeFileSync(piiMasterKeyFile, randomBytes(32).toString('base64'));
   const issuer = 'gridline-test';
   const audience = 'gridline';
   return {
     publicKeyFile,
+    privateKeyFile,
     piiMasterKeyFile,
     issuer,
     audience,
@@ -82,6 +86,8 @@ export async function startApps(
       PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
       JWT_ISSUER: identity.issuer,
       JWT_AUDIENCE: identity.audience,
+      // Own topics and groups: a development platform on the same broker stays apart.
+      KAFKA_NAMESPACE: 'e2e',
       ...options.env,
     };
     const output: string[] = [];

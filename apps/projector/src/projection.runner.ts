@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { AGENCIES, agencyEventsTopic, deadLetterTopic } from '@gridline/contracts';
-import { createKafka, ensureTopics, EventConsumer } from '@gridline/messaging';
+import { createKafka, ensureTopics, EventConsumer, KafkaNames } from '@gridline/messaging';
 import {
   CaseTimelineProjection,
   ensureReadModelIndexes,
@@ -48,12 +48,15 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const projection = new CaseTimelineProjection(collections, this.postgres.store);
 
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'projector' }, logger);
+    const names = new KafkaNames(config.KAFKA_NAMESPACE);
     const topics = AGENCIES.map(agencyEventsTopic);
-    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
+    const named = topics.map((t) => names.topic(t));
+    await ensureTopics(kafka, [...named, ...named.map(deadLetterTopic)]);
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     const consumer = new EventConsumer(kafka, this.producer, logger, {
       groupId: 'projector.case-timeline',
+      names,
       topics,
       handler: async (event) => {
         await projection.apply(event);

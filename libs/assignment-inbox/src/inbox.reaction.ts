@@ -12,13 +12,14 @@ import {
   type InboxAgency,
 } from '@gridline/contracts';
 import type { Clock } from '@gridline/eventsourcing';
-import { EventConsumer } from '@gridline/messaging';
+import { EventConsumer, type KafkaNames } from '@gridline/messaging';
 import {
   CLOCK,
   HealthRegistry,
   JsonLogger,
   KAFKA,
   PRODUCER,
+  KAFKA_NAMES,
   REACTION_TIME,
   type ReactionTime,
 } from '@gridline/platform';
@@ -39,12 +40,14 @@ export class InboxReaction implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(INBOX_AGENCY) private readonly agency: InboxAgency,
     @Inject(HealthRegistry) health: HealthRegistry,
     @Inject(REACTION_TIME) around: ReactionTime,
+    @Inject(KAFKA_NAMES) names: KafkaNames,
   ) {
     this.consumer = new EventConsumer(kafka, producer, logger, {
       groupId: `${agency}-service.assignments`,
       topics: [agencyEventsTopic('swc')],
       handler: (event) => this.react(event),
       around,
+      names,
     });
     health.register('assignment-consumer', () => {
       const { lastError } = this.consumer.status();

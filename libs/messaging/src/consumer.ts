@@ -6,7 +6,7 @@ import {
 } from '@gridline/contracts';
 import { DomainError } from '@gridline/eventsourcing';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import { decodeHeaders } from './kafka.js';
+import { decodeHeaders, KafkaNames } from './kafka.js';
 import type { MessagingLogger } from './logger.js';
 
 export type EnvelopeHandler = (event: EventEnvelope) => Promise<void>;
@@ -20,6 +20,8 @@ export interface ConsumerOptions {
   readonly retryDelayMs?: number;
   /** Wraps each handling, e.g. to run it as of the event's time in a simulation. */
   readonly around?: (event: EventEnvelope, handle: () => Promise<void>) => Promise<void>;
+  /** Namespace of the topics and the group (tests beside a development platform). */
+  readonly names?: KafkaNames;
 }
 
 export interface ConsumerStatus {
@@ -38,6 +40,7 @@ export interface ConsumerStatus {
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
+  private readonly options: ConsumerOptions;
   private handled = 0;
   private deadLettered = 0;
   private lastError: string | undefined;
@@ -46,10 +49,16 @@ export class EventConsumer {
     kafka: Kafka,
     private readonly dlqProducer: Producer,
     private readonly logger: MessagingLogger,
-    private readonly options: ConsumerOptions,
+    options: ConsumerOptions,
   ) {
+    const names = options.names ?? new KafkaNames();
+    this.options = {
+      ...options,
+      groupId: names.group(options.groupId),
+      topics: options.topics.map((t) => names.topic(t)),
+    };
     this.consumer = kafka.consumer({
-      groupId: options.groupId,
+      groupId: this.options.groupId,
       // A killed member is noticed within 10 s, so its partitions move on quickly.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,

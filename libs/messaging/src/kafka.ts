@@ -27,6 +27,23 @@ export function createKafka(settings: KafkaSettings, logger: MessagingLogger): K
   });
 }
 
+/**
+ * Topic and consumer-group names under an optional namespace (`KAFKA_NAMESPACE`),
+ * so the test suite and a running development platform can share one broker
+ * without consuming each other's events. Production leaves it empty.
+ */
+export class KafkaNames {
+  constructor(readonly namespace = '') {}
+
+  topic(name: string): string {
+    return this.namespace ? `${this.namespace}.${name}` : name;
+  }
+
+  group(name: string): string {
+    return this.namespace ? `${this.namespace}.${name}` : name;
+  }
+}
+
 /** Creates missing topics (idempotent): the agency topics and their dead-letter twins. */
 export async function ensureTopics(
   kafka: KafkaClient,

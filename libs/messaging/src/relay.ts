@@ -10,6 +10,7 @@ import {
   type RecordedEvent,
 } from '@gridline/eventsourcing';
 import type { Producer } from 'kafkajs';
+import { KafkaNames } from './kafka.js';
 import type { MessagingLogger } from './logger.js';
 
 export interface RelayOptions {
@@ -19,6 +20,7 @@ export interface RelayOptions {
   readonly batchSize?: number;
   /** Delay before restarting after a failure (doubles up to 30 s). */
   readonly retryDelayMs?: number;
+  readonly names?: KafkaNames;
 }
 
 export interface RelayStatus {
@@ -50,7 +52,7 @@ export class EventRelay {
     private readonly logger: MessagingLogger,
     private readonly options: RelayOptions,
   ) {
-    this.topic = agencyEventsTopic(options.agency);
+    this.topic = (options.names ?? new KafkaNames()).topic(agencyEventsTopic(options.agency));
     this.name = options.name ?? `relay:${options.agency}`;
   }
 

@@ -15,7 +15,7 @@ import {
   type EventStore,
   type PersonalDataVault,
 } from '@gridline/eventsourcing';
-import { createKafka, ensureTopics, EventRelay } from '@gridline/messaging';
+import { createKafka, ensureTopics, EventRelay, KafkaNames } from '@gridline/messaging';
 import {
   openPostgresStore,
   PostgresIdempotencyStore,
@@ -29,7 +29,9 @@ import { infrastructureSettings, loadConfig, parsers, setting } from './config.j
 import { HealthController, HealthRegistry } from './health.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.js';
 import {
+  BACKGROUND_CLOCK,
   contextualClock,
+  simulationHighWaterClock,
   REACTION_TIME,
   reactionTime,
   SIMULATED_CLOCK_ENABLED,
@@ -44,12 +46,22 @@ export const PRODUCER = Symbol('PRODUCER');
 export const CLOCK = Symbol('CLOCK');
 export const IDS = Symbol('IDS');
 export const CONFIG = Symbol('CONFIG');
+export const KAFKA_NAMES = Symbol('KAFKA_NAMES');
 export const PERSONAL_DATA = Symbol('PERSONAL_DATA');
 
 export function serviceSettings(defaultPort: number) {
   return {
     ...infrastructureSettings,
     ...authSettings,
+    KAFKA_NAMESPACE: setting(
+      'prefix of topic and consumer-group names (tests beside a dev platform); empty in production',
+      (raw: string) => {
+        if (!/^[a-z0-9-]+$/.test(raw))
+          throw new Error('must be lower-case letters, digits, dashes');
+        return raw;
+      },
+      '',
+    ),
     PORT: setting('HTTP port', parsers.port, defaultPort),
     HOST: setting('HTTP listen address', parsers.string, '127.0.0.1'),
     LOG_LEVEL: setting(
@@ -137,6 +149,7 @@ export class AgencyRuntimeModule {
     const providers: Provider[] = [
       { provide: CONFIG, useValue: config },
       { provide: JsonLogger, useValue: logger },
+      { provide: KAFKA_NAMES, useValue: new KafkaNames(config.KAFKA_NAMESPACE) },
       {
         provide: CLOCK,
         useValue: config.GRIDLINE_SIMULATED_CLOCK === 'true' ? contextualClock : systemClock,
@@ -166,7 +179,8 @@ export class AgencyRuntimeModule {
             { brokers: config.KAFKA_BROKERS, clientId: `${agency}-service` },
             logger,
           );
-          const topics = AGENCIES.map(agencyEventsTopic);
+          const names = new KafkaNames(config.KAFKA_NAMESPACE);
+          const topics = AGENCIES.map((a) => names.topic(agencyEventsTopic(a)));
           await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
           return kafka;
         },
@@ -184,7 +198,10 @@ export class AgencyRuntimeModule {
         provide: EventRelay,
         inject: [EVENT_STORE, POSTGRES, PRODUCER],
         useFactory: (store: EventStore, pg: PostgresStoreHandle, producer: Producer) =>
-          new EventRelay(store, pg.checkpoints, producer, logger, { agency }),
+          new EventRelay(store, pg.checkpoints, producer, logger, {
+            agency,
+            names: new KafkaNames(config.KAFKA_NAMESPACE),
+          }),
       },
       {
         provide: IDEMPOTENCY_STORE,
@@ -193,6 +210,11 @@ export class AgencyRuntimeModule {
       },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: SIMULATED_CLOCK_ENABLED, useValue: config.GRIDLINE_SIMULATED_CLOCK === 'true' },
+      {
+        provide: BACKGROUND_CLOCK,
+        useValue:
+          config.GRIDLINE_SIMULATED_CLOCK === 'true' ? simulationHighWaterClock : systemClock,
+      },
       {
         provide: REACTION_TIME,
         useValue: reactionTime(config.GRIDLINE_SIMULATED_CLOCK === 'true'),

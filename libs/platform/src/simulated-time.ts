@@ -20,14 +20,25 @@ import type { Principal } from './auth.js';
  * the real time of every append (`recorded_at`).
  */
 const simulated = new AsyncLocalStorage<Date>();
+let latestSimulated: Date | undefined;
 
 export const contextualClock: Clock = { now: () => simulated.getStore() ?? new Date() };
 
+/**
+ * For background work (the deadline scanner) in a simulation: time is as far as
+ * the simulation has gone, i.e. the latest simulated time any command or
+ * reaction ran at; the real time until one has.
+ */
+export const simulationHighWaterClock: Clock = { now: () => latestSimulated ?? new Date() };
+
 export function runAt<T>(at: Date, fn: () => T): T {
+  if (!latestSimulated || at > latestSimulated) latestSimulated = at;
   return simulated.run(at, fn);
 }
 
 export const SIMULATED_CLOCK_ENABLED = Symbol('SIMULATED_CLOCK_ENABLED');
+/** The clock of background work: real time, or the simulation's high-water mark. */
+export const BACKGROUND_CLOCK = Symbol('BACKGROUND_CLOCK');
 export const REACTION_TIME = Symbol('REACTION_TIME');
 
 /** How a reaction to an event runs: as of the event's time when time is simulated. */

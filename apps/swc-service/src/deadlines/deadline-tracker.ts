@@ -7,7 +7,7 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import type { SwcEvent } from '@gridline/contracts';
 import { subscribeToAll, type Clock, type RecordedEvent } from '@gridline/eventsourcing';
-import { CLOCK, HealthRegistry, JsonLogger, POSTGRES } from '@gridline/platform';
+import { BACKGROUND_CLOCK, HealthRegistry, JsonLogger, POSTGRES } from '@gridline/platform';
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
 import { ExecuteCaseCommand } from '../cases/case-command.handler.js';
 
@@ -45,7 +45,7 @@ export class DeadlineTracker implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(POSTGRES) private readonly postgres: PostgresStoreHandle,
     @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(BACKGROUND_CLOCK) private readonly clock: Clock,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     @Inject(DEADLINE_SCAN_MS) private readonly scanMs: number,
     @Inject(HealthRegistry) health: HealthRegistry,

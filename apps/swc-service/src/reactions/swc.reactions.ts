@@ -13,13 +13,14 @@ import {
   type InboxAgency,
 } from '@gridline/contracts';
 import type { Clock } from '@gridline/eventsourcing';
-import { EventConsumer } from '@gridline/messaging';
+import { EventConsumer, type KafkaNames } from '@gridline/messaging';
 import {
   CLOCK,
   HealthRegistry,
   JsonLogger,
   KAFKA,
   PRODUCER,
+  KAFKA_NAMES,
   REACTION_TIME,
   type ReactionTime,
 } from '@gridline/platform';
@@ -68,12 +69,14 @@ export class SwcReactions implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(AUTO_OPEN_POLICY) private readonly policy: AutoOpenPolicy,
     @Inject(HealthRegistry) health: HealthRegistry,
     @Inject(REACTION_TIME) around: ReactionTime,
+    @Inject(KAFKA_NAMES) names: KafkaNames,
   ) {
     this.consumer = new EventConsumer(kafka, producer, logger, {
       groupId: 'swc-service.reactions',
       topics: [agencyEventsTopic('street'), agencyEventsTopic('drc')],
       handler: (event) => this.react(event),
       around,
+      names,
     });
     health.register('reactions-consumer', () => {
       const { lastError } = this.consumer.status();
