@@ -21,10 +21,27 @@ export interface RelayOptions {
   /** Delay before restarting after a failure (doubles up to 30 s). */
   readonly retryDelayMs?: number;
   readonly names?: KafkaNames;
+  /**
+   * Held while publishing: of several replicas of a service, only the holder
+   * relays; the others stand by and take over when it lapses. Without one the
+   * relay always publishes (a single instance).
+   */
+  readonly lease?: Lease;
+}
+
+/** A named, expiring lock (see PostgresLease in @gridline/platform). */
+export interface Lease {
+  /** Takes or renews the lease; false while another holder has it. */
+  tryAcquire(): Promise<boolean>;
+  release(): Promise<void>;
+  /** How often the holder renews (well inside the lease's time to live). */
+  readonly renewEveryMs: number;
 }
 
 export interface RelayStatus {
   readonly running: boolean;
+  /** 'active' while publishing, 'standby' while another replica holds the lease. */
+  readonly role: 'active' | 'standby' | 'stopped';
   readonly published: number;
   readonly lastPosition: string | undefined;
   readonly lastError: string | undefined;
@@ -42,6 +59,7 @@ export class EventRelay {
   private published = 0;
   private lastPosition: LogPosition | undefined;
   private lastError: string | undefined;
+  private role: RelayStatus['role'] = 'stopped';
   readonly topic: string;
   readonly name: string;
 
@@ -72,6 +90,7 @@ export class EventRelay {
   status(): RelayStatus {
     return {
       running: this.loop !== undefined,
+      role: this.role,
       published: this.published,
       lastPosition: this.lastPosition && formatPosition(this.lastPosition),
       lastError: this.lastError,
@@ -80,21 +99,43 @@ export class EventRelay {
 
   private async run(signal: AbortSignal): Promise<void> {
     const base = this.options.retryDelayMs ?? 500;
+    const lease = this.options.lease;
     let delay = base;
     while (!signal.aborted) {
+      let renewal: NodeJS.Timeout | undefined;
       try {
+        if (lease && !(await lease.tryAcquire())) {
+          this.role = 'standby';
+          await sleep(lease.renewEveryMs, signal);
+          continue;
+        }
+        this.role = 'active';
+        // Publishing stops as soon as a renewal fails: another replica may take over.
+        const active = new AbortController();
+        const stopActive = () => active.abort();
+        signal.addEventListener('abort', stopActive, { once: true });
+        if (lease)
+          renewal = setInterval(() => {
+            lease.tryAcquire().then(
+              (held) => {
+                if (!held) active.abort();
+              },
+              () => active.abort(),
+            );
+          }, lease.renewEveryMs);
         const after = await this.checkpoints.load(this.name);
         this.lastPosition = after;
         await subscribeToAll(this.store, {
           ...(after ? { after } : {}),
           streamPrefixes: [agencyStreamPrefix(this.options.agency)],
           batchSize: this.options.batchSize ?? 200,
-          signal,
+          signal: active.signal,
           onBatch: async (batch) => {
             await this.publish(batch);
             delay = base;
           },
         });
+        signal.removeEventListener('abort', stopActive);
       } catch (error) {
         this.lastError = (error as Error).message;
         this.logger.error('relay failed; restarting from its checkpoint', {
@@ -104,8 +145,12 @@ export class EventRelay {
         });
         await sleep(delay, signal);
         delay = Math.min(delay * 2, 30_000);
+      } finally {
+        clearInterval(renewal);
       }
     }
+    this.role = 'stopped';
+    await lease?.release().catch(() => undefined);
   }
 
   private async publish(batch: readonly RecordedEvent[]): Promise<void> {

@@ -28,6 +28,7 @@ import { AuthGuard, authSettings, SERVICE_AGENCY, TOKEN_VERIFIER, TokenVerifier 
 import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.js';
+import { PostgresLease } from './postgres-lease.js';
 import {
   BACKGROUND_CLOCK,
   contextualClock,
@@ -201,6 +202,8 @@ export class AgencyRuntimeModule {
           new EventRelay(store, pg.checkpoints, producer, logger, {
             agency,
             names: new KafkaNames(config.KAFKA_NAMESPACE),
+            // One active relay per agency store; other replicas stand by.
+            lease: new PostgresLease(pg.pool, `relay:${agency}`),
           }),
       },
       {

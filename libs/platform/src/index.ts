@@ -7,3 +7,4 @@ export * from './agency-runtime.js';
 export * from './bootstrap.js';
 export * from './idempotency.js';
 export * from './simulated-time.js';
+export * from './postgres-lease.js';
