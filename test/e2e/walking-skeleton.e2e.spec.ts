@@ -182,4 +182,24 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
     const document = (await response.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toContain('/api/issues');
   });
+
+  it('serves Prometheus metrics without a token: relay lag, append latency, consumer lag', async () => {
+    const street = await (await fetch(`${url('street-service')}/metrics`)).text();
+    expect(street).toMatch(/^gridline_relay_lag_events \d+$/m);
+    expect(street).toMatch(/^gridline_relay_active 1$/m);
+    expect(street).toMatch(
+      /gridline_event_store_append_duration_seconds_count\{outcome="ok"\} [1-9]/,
+    );
+    expect(street).toMatch(
+      /gridline_http_request_duration_seconds_count\{method="POST",route="\/api\/issues",status="201"\} [1-9]/,
+    );
+    expect(street).toMatch(/^gridline_dead_letter_messages \d+$/m);
+    const swc = await (await fetch(`${url('swc-service')}/metrics`)).text();
+    expect(swc).toMatch(
+      /gridline_consumer_lag_messages\{group="e2e\.swc-service\.reactions"\} \d+/,
+    );
+    expect(swc).toMatch(
+      /gridline_consumer_messages_handled\{group="e2e\.swc-service\.reactions"\} [1-9]/,
+    );
+  });
 });

@@ -20,6 +20,7 @@ import {
   KAFKA,
   PRODUCER,
   KAFKA_NAMES,
+  Metrics,
   REACTION_TIME,
   type ReactionTime,
 } from '@gridline/platform';
@@ -41,6 +42,7 @@ export class InboxReaction implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(HealthRegistry) health: HealthRegistry,
     @Inject(REACTION_TIME) around: ReactionTime,
     @Inject(KAFKA_NAMES) names: KafkaNames,
+    @Inject(Metrics) metrics: Metrics,
   ) {
     this.consumer = new EventConsumer(kafka, producer, logger, {
       groupId: `${agency}-service.assignments`,
@@ -49,6 +51,7 @@ export class InboxReaction implements OnApplicationBootstrap, OnApplicationShutd
       around,
       names,
     });
+    metrics.watchConsumer(kafka, this.consumer);
     health.register('assignment-consumer', () => {
       const { lastError } = this.consumer.status();
       return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();

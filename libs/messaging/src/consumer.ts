@@ -85,6 +85,14 @@ export class EventConsumer {
     await this.consumer.disconnect();
   }
 
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  get topics(): readonly string[] {
+    return this.options.topics;
+  }
+
   status(): ConsumerStatus {
     return { handled: this.handled, deadLettered: this.deadLettered, lastError: this.lastError };
   }

@@ -65,6 +65,49 @@ export async function ensureTopics(
   }
 }
 
+/**
+ * How far a consumer group is behind: the sum over partitions of the topic's
+ * high watermark minus the group's committed offset (a partition the group has
+ * not committed yet counts whole).
+ */
+export async function consumerLag(
+  kafka: KafkaClient,
+  groupId: string,
+  topics: readonly string[],
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    for (const topic of topics) {
+      const high = await admin.fetchTopicOffsets(topic);
+      const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const p of high) {
+        const offset = Number(mine.find((m) => m.partition === p.partition)?.offset ?? -1);
+        lag += Number(p.high) - Math.max(offset, Number(p.low));
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Messages currently held in topics (e.g. the dead-letter topics): high minus low watermarks. */
+export async function messagesIn(kafka: KafkaClient, topics: readonly string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Header values arrive as Buffers (or arrays of them); CloudEvents wants strings. */
 export function decodeHeaders(
   headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,

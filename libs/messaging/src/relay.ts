@@ -62,6 +62,7 @@ export class EventRelay {
   private role: RelayStatus['role'] = 'stopped';
   readonly topic: string;
   readonly name: string;
+  readonly agency: Agency;
 
   constructor(
     private readonly store: EventStore,
@@ -72,6 +73,7 @@ export class EventRelay {
   ) {
     this.topic = (options.names ?? new KafkaNames()).topic(agencyEventsTopic(options.agency));
     this.name = options.name ?? `relay:${options.agency}`;
+    this.agency = options.agency;
   }
 
   start(): void {

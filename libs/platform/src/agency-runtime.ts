@@ -15,7 +15,7 @@ import {
   type EventStore,
   type PersonalDataVault,
 } from '@gridline/eventsourcing';
-import { createKafka, ensureTopics, EventRelay, KafkaNames } from '@gridline/messaging';
+import { createKafka, ensureTopics, EventRelay, KafkaNames, messagesIn } from '@gridline/messaging';
 import {
   openPostgresStore,
   PostgresIdempotencyStore,
@@ -27,6 +27,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { AuthGuard, authSettings, SERVICE_AGENCY, TOKEN_VERIFIER, TokenVerifier } from './auth.js';
 import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
+import { HttpMetricsInterceptor, Metrics, MetricsController } from './metrics.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.js';
 import { PostgresLease } from './postgres-lease.js';
 import {
@@ -119,7 +120,44 @@ class AgencyRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(PRODUCER) private readonly producer: Producer,
     @Inject(POSTGRES) private readonly postgres: PostgresStoreHandle,
     @Inject(HealthRegistry) health: HealthRegistry,
+    @Inject(Metrics) metrics: Metrics,
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_NAMES) names: KafkaNames,
   ) {
+    metrics.gauge(
+      'gridline_relay_published_events',
+      'Events published by this relay since start',
+      () => relay.status().published,
+    );
+    metrics.gauge('gridline_relay_active', '1 while this replica holds the relay lease', () =>
+      relay.status().role === 'active' ? 1 : 0,
+    );
+    metrics.gauge(
+      'gridline_relay_lag_events',
+      'Events of this agency in the store not yet published (store position vs relay checkpoint)',
+      async () => {
+        const after = await postgres.checkpoints.load(relay.name);
+        const { rows } = await postgres.pool.query<{ lag: string }>(
+          `SELECT count(*) AS lag FROM gridline_events
+            WHERE stream_id LIKE $1 AND (transaction_id, global_position) > ($2::text::xid8, $3::bigint)`,
+          [
+            `${relay.agency}-%`,
+            String(after && after.commit > 0n ? after.commit : 0n),
+            String(after?.prepare ?? -1n),
+          ],
+        );
+        return Number(rows[0]?.lag ?? 0);
+      },
+    );
+    metrics.gauge(
+      'gridline_dead_letter_messages',
+      'Messages held in the dead-letter topics of every agency topic',
+      () =>
+        messagesIn(
+          kafka,
+          AGENCIES.map((a) => deadLetterTopic(names.topic(agencyEventsTopic(a)))),
+        ),
+    );
     health.register('postgres', async () => {
       await postgres.pool.query('SELECT 1');
     });
@@ -157,6 +195,8 @@ export class AgencyRuntimeModule {
       },
       { provide: IDS, useValue: randomIds },
       HealthRegistry,
+      Metrics,
+      { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
       {
         provide: POSTGRES,
         useFactory: () =>
@@ -170,8 +210,9 @@ export class AgencyRuntimeModule {
       },
       {
         provide: EVENT_STORE,
-        inject: [POSTGRES],
-        useFactory: (pg: PostgresStoreHandle): EventStore => pg.store.forWriter(agency),
+        inject: [POSTGRES, Metrics],
+        useFactory: (pg: PostgresStoreHandle, metrics: Metrics): EventStore =>
+          metrics.timedStore(pg.store.forWriter(agency)),
       },
       {
         provide: KAFKA,
@@ -229,7 +270,7 @@ export class AgencyRuntimeModule {
     return {
       module: AgencyRuntimeModule,
       global: true,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers,
       exports: providers.filter(
         (p) =>

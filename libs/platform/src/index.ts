@@ -8,3 +8,4 @@ export * from './bootstrap.js';
 export * from './idempotency.js';
 export * from './simulated-time.js';
 export * from './postgres-lease.js';
+export * from './metrics.js';

@@ -21,6 +21,7 @@ import {
   KAFKA,
   PRODUCER,
   KAFKA_NAMES,
+  Metrics,
   REACTION_TIME,
   type ReactionTime,
 } from '@gridline/platform';
@@ -70,6 +71,7 @@ export class SwcReactions implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(HealthRegistry) health: HealthRegistry,
     @Inject(REACTION_TIME) around: ReactionTime,
     @Inject(KAFKA_NAMES) names: KafkaNames,
+    @Inject(Metrics) metrics: Metrics,
   ) {
     this.consumer = new EventConsumer(kafka, producer, logger, {
       groupId: 'swc-service.reactions',
@@ -78,6 +80,7 @@ export class SwcReactions implements OnApplicationBootstrap, OnApplicationShutdo
       around,
       names,
     });
+    metrics.watchConsumer(kafka, this.consumer);
     health.register('reactions-consumer', () => {
       const { lastError } = this.consumer.status();
       return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();
