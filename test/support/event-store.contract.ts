@@ -162,6 +162,50 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(tail.map((e) => e.id)).toEqual([a[1]!.id, b[0]!.id]);
     });
 
+    it('reads the global log within an occurredAt range', async () => {
+      const prefix = `street-range-${randomUUID()}-`;
+      const at = (iso: string): NewEvent => ({ ...newEvent(), occurredAt: iso });
+      const early = at('2026-01-01T00:00:00.000Z');
+      const middle = at('2026-02-01T00:00:00.000Z');
+      const late = at('2026-03-01T00:00:00.000Z');
+      await store.appendToStream(`${prefix}a`, [early, middle, late]);
+      const read = await store.readAll({
+        maxCount: 10,
+        streamPrefixes: [prefix],
+        occurredFrom: new Date('2026-02-01T00:00:00.000Z'),
+        occurredUntil: new Date('2026-02-15T00:00:00.000Z'),
+      });
+      expect(read.map((e) => e.id)).toEqual([middle.id]);
+      const fromOnly = await store.readAll({
+        maxCount: 10,
+        streamPrefixes: [prefix],
+        occurredFrom: new Date('2026-01-15T00:00:00.000Z'),
+      });
+      expect(fromOnly.map((e) => e.id)).toEqual([middle.id, late.id]);
+    });
+
+    it("reads a case's events across streams in log order, optionally until a time", async () => {
+      const caseId = randomUUID();
+      const ofCase = (iso: string): NewEvent => ({
+        ...newEvent(),
+        metadata: metadata(caseId),
+        occurredAt: iso,
+      });
+      const report = ofCase('2026-01-01T08:00:00.000Z');
+      const opened = ofCase('2026-01-01T08:01:00.000Z');
+      const later = ofCase('2026-01-03T10:00:00.000Z');
+      await store.appendToStream(`street-issue-${randomUUID()}`, [report]);
+      await store.appendToStream(`swc-case-${randomUUID()}`, [opened]);
+      await store.appendToStream(`street-other-${randomUUID()}`, [newEvent()]);
+      await store.appendToStream(`drc-project-${randomUUID()}`, [later]);
+      const all = await store.readCase(caseId);
+      expect(all.map((e) => e.id)).toEqual([report.id, opened.id, later.id]);
+      expect(all[1]).toMatchObject({ metadata: opened.metadata, occurredAt: opened.occurredAt });
+      const until = await store.readCase(caseId, { until: new Date('2026-01-01T08:01:00.000Z') });
+      expect(until.map((e) => e.id)).toEqual([report.id, opened.id]);
+      expect(await store.readCase(randomUUID())).toEqual([]);
+    });
+
     it("refuses appends outside the writer agency's prefix", async () => {
       await expect(
         streetWriter.appendToStream(`swc-case-${randomUUID()}`, [newEvent()]),

@@ -119,3 +119,149 @@ export function fromBinaryCloudEvent(
     data,
   };
 }
+
+/**
+ * CloudEvents 1.0 JSON event format (structured mode): attributes and data in one
+ * JSON object, one per line in NDJSON exports. Extension attributes carry what the
+ * store needs to put the event back exactly where it was (stream, revision) and
+ * its metadata; `position` is informative (the exporting store's log position).
+ */
+export interface StructuredCloudEvent {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly subject: string;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: unknown;
+  readonly streamid: string;
+  readonly streamrevision: number;
+  readonly position: string;
+  readonly correlationid: string;
+  readonly causationid: string;
+  readonly actorid: string;
+  readonly actoragency: string;
+  readonly actorkind: 'user' | 'service';
+  readonly traceparent?: string;
+}
+
+export function toStructuredCloudEvent(event: EventEnvelope): StructuredCloudEvent {
+  const { metadata } = event;
+  return {
+    specversion: CE_SPEC_VERSION,
+    id: event.id,
+    type: event.type,
+    source: agencySource(event.agency),
+    subject: metadata.caseId,
+    time: event.time,
+    datacontenttype: 'application/json',
+    data: event.data,
+    streamid: event.streamId,
+    streamrevision: event.revision,
+    position: event.position,
+    correlationid: metadata.correlationId,
+    causationid: metadata.causationId,
+    actorid: metadata.actor.id,
+    actoragency: metadata.actor.agency,
+    actorkind: metadata.actor.kind,
+    ...(metadata.traceparent ? { traceparent: metadata.traceparent } : {}),
+  };
+}
+
+const STRUCTURED_ATTRIBUTES = new Set([
+  'specversion',
+  'id',
+  'type',
+  'source',
+  'subject',
+  'time',
+  'datacontenttype',
+  'data',
+  'streamid',
+  'streamrevision',
+  'position',
+  'correlationid',
+  'causationid',
+  'actorid',
+  'actoragency',
+  'actorkind',
+  'traceparent',
+]);
+
+/**
+ * Reads a structured-mode CloudEvent (already parsed from JSON) back into an
+ * envelope. Throws CloudEventFormatError naming every problem; schema validation
+ * of `data` is the caller's next step.
+ */
+export function fromStructuredCloudEvent(value: unknown): EventEnvelope {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CloudEventFormatError(['not a JSON object']);
+  const record = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const text = (name: string, required = true): string => {
+    const v = record[name];
+    if (v === undefined || v === '') {
+      if (required) problems.push(`missing attribute ${name}`);
+      return '';
+    }
+    if (typeof v !== 'string') {
+      problems.push(`attribute ${name} is not a string`);
+      return '';
+    }
+    return v;
+  };
+  for (const name of Object.keys(record))
+    if (!STRUCTURED_ATTRIBUTES.has(name)) problems.push(`unknown attribute ${name}`);
+  const specVersion = text('specversion');
+  if (specVersion && specVersion !== CE_SPEC_VERSION)
+    problems.push(`unsupported specversion ${specVersion}`);
+  const source = text('source');
+  const agency = SOURCE.exec(source)?.[1];
+  if (source && !isAgency(agency)) problems.push(`unknown source ${source}`);
+  const actorAgency = text('actoragency');
+  if (actorAgency && !isAgency(actorAgency)) problems.push(`unknown actoragency ${actorAgency}`);
+  const actorKind = text('actorkind');
+  if (actorKind && actorKind !== 'user' && actorKind !== 'service')
+    problems.push(`unknown actorkind ${actorKind}`);
+  const revision = record['streamrevision'];
+  if (revision === undefined) problems.push('missing attribute streamrevision');
+  else if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0)
+    problems.push(`streamrevision ${JSON.stringify(revision)} is not a revision`);
+  const time = text('time');
+  if (time && Number.isNaN(Date.parse(time))) problems.push(`time ${time} is not a time`);
+  const contentType = text('datacontenttype', false);
+  if (contentType && !contentType.startsWith('application/json'))
+    problems.push(`unsupported datacontenttype ${contentType}`);
+  if (!('data' in record)) problems.push('missing attribute data');
+  const fields = {
+    id: text('id'),
+    type: text('type'),
+    caseId: text('subject'),
+    correlationId: text('correlationid'),
+    causationId: text('causationid'),
+    streamId: text('streamid'),
+    position: text('position', false),
+    actorId: text('actorid'),
+    traceparent: text('traceparent', false),
+  };
+  if (problems.length > 0 || !isAgency(agency) || !isAgency(actorAgency))
+    throw new CloudEventFormatError(problems);
+  return {
+    id: fields.id,
+    type: fields.type,
+    agency,
+    streamId: fields.streamId,
+    revision: revision as number,
+    position: fields.position,
+    time,
+    metadata: {
+      caseId: fields.caseId,
+      correlationId: fields.correlationId,
+      causationId: fields.causationId,
+      actor: { id: fields.actorId, agency: actorAgency, kind: actorKind as 'user' | 'service' },
+      ...(fields.traceparent ? { traceparent: fields.traceparent } : {}),
+    },
+    data: record['data'],
+  };
+}

@@ -1,4 +1,10 @@
-import { CloudEventFormatError, fromBinaryCloudEvent, toBinaryCloudEvent } from './cloudevents.js';
+import {
+  CloudEventFormatError,
+  fromBinaryCloudEvent,
+  fromStructuredCloudEvent,
+  toBinaryCloudEvent,
+  toStructuredCloudEvent,
+} from './cloudevents.js';
 import type { EventEnvelope } from './envelope.js';
 import { eventSchemas, validateEventData } from './catalogue.js';
 import { parseWireName } from './wire-names.js';
@@ -57,6 +63,60 @@ describe('CloudEvents binary mode', () => {
         expect.stringMatching(/^data is not JSON/) as unknown,
       ]),
     );
+  });
+});
+
+describe('CloudEvents structured mode', () => {
+  it('maps an envelope to one JSON object with extensions and back without loss', () => {
+    const structured = toStructuredCloudEvent(envelope);
+    expect(structured).toEqual({
+      specversion: '1.0',
+      id: envelope.id,
+      type: 'swc.case.opened.v1',
+      source: '/gridline/swc',
+      subject: envelope.metadata.caseId,
+      time: envelope.time,
+      datacontenttype: 'application/json',
+      data: { hello: 'world' },
+      streamid: 'swc-case-7c1d2e3f',
+      streamrevision: 0,
+      position: '812/40',
+      correlationid: envelope.metadata.correlationId,
+      causationid: envelope.metadata.causationId,
+      actorid: 'swc-service',
+      actoragency: 'swc',
+      actorkind: 'service',
+      traceparent: envelope.metadata.traceparent,
+    });
+    const line = JSON.stringify(structured);
+    expect(fromStructuredCloudEvent(JSON.parse(line))).toEqual(envelope);
+  });
+
+  it('leaves traceparent out when the event had none', () => {
+    const { traceparent: _, ...untraced } = envelope.metadata;
+    const structured = toStructuredCloudEvent({ ...envelope, metadata: untraced });
+    expect(structured).not.toHaveProperty('traceparent');
+    expect(fromStructuredCloudEvent(structured).metadata).toEqual(untraced);
+  });
+
+  it('names every missing, malformed or unknown attribute', () => {
+    const { id: _, ...rest } = toStructuredCloudEvent(envelope);
+    let error: unknown;
+    try {
+      fromStructuredCloudEvent({ ...rest, streamrevision: -1, actorkind: 'robot', extra: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CloudEventFormatError);
+    expect((error as CloudEventFormatError).problems).toEqual(
+      expect.arrayContaining([
+        'missing attribute id',
+        'streamrevision -1 is not a revision',
+        'unknown actorkind robot',
+        'unknown attribute extra',
+      ]),
+    );
+    expect(() => fromStructuredCloudEvent([1])).toThrow(CloudEventFormatError);
   });
 });
 

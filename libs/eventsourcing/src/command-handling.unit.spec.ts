@@ -53,6 +53,9 @@ class InterferingStore implements EventStore {
   readAll(...args: Parameters<EventStore['readAll']>) {
     return this.inner.readAll(...args);
   }
+  readCase(...args: Parameters<EventStore['readCase']>) {
+    return this.inner.readCase(...args);
+  }
   waitForAppend(...args: Parameters<EventStore['waitForAppend']>) {
     return this.inner.waitForAppend(...args);
   }

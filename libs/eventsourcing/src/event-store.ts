@@ -69,6 +69,27 @@ export interface ReadAllOptions {
   readonly maxCount: number;
   /** Only streams whose id starts with one of these prefixes. */
   readonly streamPrefixes?: readonly string[];
+  /** Only events that occurred at or after this time (`occurredAt`, inclusive). */
+  readonly occurredFrom?: Date;
+  /** Only events that occurred at or before this time (`occurredAt`, inclusive). */
+  readonly occurredUntil?: Date;
+}
+
+export interface ReadCaseOptions {
+  /** Only events that occurred at or before this time (`occurredAt`, inclusive). */
+  readonly until?: Date;
+}
+
+/** Whether an event falls in the occurredAt window of a read. */
+export function occurredWithin(
+  event: Pick<NewEvent, 'occurredAt'>,
+  from: Date | undefined,
+  until: Date | undefined,
+): boolean {
+  const at = Date.parse(event.occurredAt);
+  return (
+    (from === undefined || at >= from.getTime()) && (until === undefined || at <= until.getTime())
+  );
 }
 
 /** The event store port. Adapters pass the shared contract suite in test/support. */
@@ -85,6 +106,11 @@ export interface EventStore {
    * last position it saw misses nothing.
    */
   readAll(options: ReadAllOptions): Promise<readonly RecordedEvent[]>;
+  /**
+   * Every event whose `metadata.caseId` is the case, from every agency's streams,
+   * in global log order (same visibility rule as `readAll`).
+   */
+  readCase(caseId: string, options?: ReadCaseOptions): Promise<readonly RecordedEvent[]>;
   /** Resolves when new events may be readable, or after `timeoutMs`, or on abort. */
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
 }

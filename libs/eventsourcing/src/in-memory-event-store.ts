@@ -8,7 +8,9 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  occurredWithin,
   type ReadAllOptions,
+  type ReadCaseOptions,
   type ReadStreamOptions,
   type RecordedEvent,
 } from './event-store.js';
@@ -131,9 +133,18 @@ export class InMemoryEventStore implements EventStore {
       if (result.length >= options.maxCount) break;
       if (after && comparePositions(event.position, after) <= 0) continue;
       if (prefixes && !prefixes.some((p) => event.streamId.startsWith(p))) continue;
+      if (!occurredWithin(event, options.occurredFrom, options.occurredUntil)) continue;
       result.push(event);
     }
     return Promise.resolve(result);
+  }
+
+  readCase(caseId: string, options: ReadCaseOptions = {}): Promise<readonly RecordedEvent[]> {
+    return Promise.resolve(
+      this.log.filter(
+        (e) => e.metadata.caseId === caseId && occurredWithin(e, undefined, options.until),
+      ),
+    );
   }
 
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadCaseOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   Wakeup,
@@ -223,9 +224,31 @@ export class PostgresEventStore implements EventStore {
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           AND ($3::text[] IS NULL OR stream_id LIKE ANY($3::text[]))
+          AND ($5::timestamptz IS NULL OR occurred_at >= $5::timestamptz)
+          AND ($6::timestamptz IS NULL OR occurred_at <= $6::timestamptz)
         ORDER BY transaction_id, global_position
         LIMIT $4`,
-      [commit.toString(), prepare.toString(), prefixes, options.maxCount],
+      [
+        commit.toString(),
+        prepare.toString(),
+        prefixes,
+        options.maxCount,
+        options.occurredFrom?.toISOString() ?? null,
+        options.occurredUntil?.toISOString() ?? null,
+      ],
+    );
+    return result.rows.map(toRecorded);
+  }
+
+  /** Served by the expression index `gridline_events_by_case` (schema.ts). */
+  async readCase(caseId: string, options: ReadCaseOptions = {}): Promise<readonly RecordedEvent[]> {
+    const result = await this.pool.query<EventRow>(
+      `${SELECT_EVENT}
+        WHERE (metadata->>'caseId') = $1
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND ($2::timestamptz IS NULL OR occurred_at <= $2::timestamptz)
+        ORDER BY transaction_id, global_position`,
+      [caseId, options.until?.toISOString() ?? null],
     );
     return result.rows.map(toRecorded);
   }

@@ -19,6 +19,21 @@ CREATE TABLE IF NOT EXISTS gridline_events (
 );
 CREATE INDEX IF NOT EXISTS gridline_events_log_order
   ON gridline_events (transaction_id, global_position);
+CREATE INDEX IF NOT EXISTS gridline_events_by_case
+  ON gridline_events ((metadata->>'caseId'), transaction_id, global_position);
+CREATE INDEX IF NOT EXISTS gridline_events_occurred_at
+  ON gridline_events (occurred_at);
+CREATE TABLE IF NOT EXISTS gridline_export_audit (
+  export_id     uuid PRIMARY KEY,
+  principal_id  text NOT NULL,
+  agency        text,
+  roles         text[] NOT NULL DEFAULT '{}',
+  selection     jsonb NOT NULL,
+  started_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  finished_at   timestamptz,
+  outcome       text NOT NULL DEFAULT 'started',
+  event_count   bigint NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS gridline_streams (
   stream_id text PRIMARY KEY,
   revision  bigint NOT NULL

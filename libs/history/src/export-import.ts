@@ -1,0 +1,179 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import {
+  CloudEventFormatError,
+  agencyOfStream,
+  agencyStreamPrefix,
+  fromStructuredCloudEvent,
+  toStructuredCloudEvent,
+  validateEventData,
+  type Agency,
+} from '@gridline/contracts';
+import {
+  WrongExpectedVersionError,
+  toEnvelope,
+  type EventStore,
+  type LogPosition,
+  type NewEvent,
+  type RecordedEvent,
+} from '@gridline/eventsourcing';
+
+/** What to export: a case, an agency's streams, a time range (occurredAt), or a combination. */
+export interface ExportSelection {
+  readonly caseId?: string;
+  readonly agency?: Agency;
+  /** Inclusive. */
+  readonly from?: Date;
+  /** Inclusive. */
+  readonly to?: Date;
+}
+
+/**
+ * The selected events in global log order, read in batches: memory stays bounded
+ * by the batch size whatever the size of the store (a case is read at once).
+ */
+export async function* exportEvents(
+  store: EventStore,
+  selection: ExportSelection,
+  options: { readonly batchSize?: number } = {},
+): AsyncGenerator<RecordedEvent> {
+  const { caseId, agency, from, to } = selection;
+  if (caseId) {
+    const events = await store.readCase(caseId, to ? { until: to } : {});
+    for (const event of events) {
+      if (from && Date.parse(event.occurredAt) < from.getTime()) continue;
+      if (agency && agencyOfStream(event.streamId) !== agency) continue;
+      yield event;
+    }
+    return;
+  }
+  let after: LogPosition | undefined;
+  for (;;) {
+    const batch = await store.readAll({
+      ...(after ? { after } : {}),
+      maxCount: options.batchSize ?? 500,
+      ...(agency ? { streamPrefixes: [agencyStreamPrefix(agency)] } : {}),
+      ...(from ? { occurredFrom: from } : {}),
+      ...(to ? { occurredUntil: to } : {}),
+    });
+    const last = batch.at(-1);
+    if (!last) return;
+    yield* batch;
+    after = last.position;
+  }
+}
+
+/** One NDJSON line: the event as a structured-mode CloudEvent. */
+export function toExportLine(event: RecordedEvent): string {
+  return `${JSON.stringify(toStructuredCloudEvent(toEnvelope(event)))}\n`;
+}
+
+export async function* toNdjson(events: AsyncIterable<RecordedEvent>): AsyncGenerator<string> {
+  for await (const event of events) yield toExportLine(event);
+}
+
+/** A line of an export that cannot be imported; the import stops there. */
+export class ImportLineError extends Error {
+  constructor(
+    readonly line: number,
+    readonly problems: readonly string[],
+  ) {
+    super(`line ${line}: ${problems.join('; ')}`);
+    this.name = 'ImportLineError';
+  }
+}
+
+/** An event read back from an export line, with the place it must go. */
+export interface ImportedEvent extends NewEvent {
+  readonly streamId: string;
+  readonly revision: number;
+}
+
+/** Parses and validates one export line (format, agency of the stream, the event's schema). */
+export function parseExportLine(text: string, line: number): ImportedEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ImportLineError(line, [`not JSON: ${(error as Error).message}`]);
+  }
+  let envelope;
+  try {
+    envelope = fromStructuredCloudEvent(json);
+  } catch (error) {
+    if (error instanceof CloudEventFormatError) throw new ImportLineError(line, error.problems);
+    throw error;
+  }
+  const problems: string[] = [];
+  if (agencyOfStream(envelope.streamId) !== envelope.agency)
+    problems.push(
+      `stream ${envelope.streamId} does not belong to source /gridline/${envelope.agency}`,
+    );
+  for (const p of validateEventData(envelope.type, envelope.data))
+    problems.push(`data${p.path} ${p.message}`);
+  if (problems.length > 0) throw new ImportLineError(line, problems);
+  return {
+    id: envelope.id,
+    type: envelope.type,
+    data: envelope.data,
+    metadata: envelope.metadata,
+    occurredAt: envelope.time,
+    streamId: envelope.streamId,
+    revision: envelope.revision,
+  };
+}
+
+/** The lines of a readable stream, without loading it whole. */
+export async function* linesOf(input: Readable): AsyncGenerator<string> {
+  const reader = createInterface({ input, crlfDelay: Infinity });
+  try {
+    yield* reader;
+  } finally {
+    reader.close();
+  }
+}
+
+export interface ImportResult {
+  /** Events now in the store from this file (appended now or by an earlier, interrupted run). */
+  readonly events: number;
+  readonly lines: number;
+}
+
+/**
+ * Appends the events of an export into a store, each at its own stream and
+ * revision (expected revision = revision − 1), keeping ids, metadata and times.
+ * An event already stored at its place is recognised by its id and skipped, so
+ * an interrupted import can simply be run again. The first bad line stops the
+ * import with its line number; the events before it stay imported.
+ */
+export async function importEvents(
+  store: EventStore,
+  lines: AsyncIterable<string>,
+  options: { readonly onEvent?: (count: number) => void } = {},
+): Promise<ImportResult> {
+  let line = 0;
+  let events = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    const { streamId, revision, ...event } = parseExportLine(text, line);
+    try {
+      const result = await store.appendToStream(streamId, [event], {
+        expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
+      });
+      if (result.events[0]?.id !== event.id || result.events[0].revision !== revision)
+        throw new ImportLineError(line, [`event ${event.id} is stored elsewhere`]);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError)
+        throw new ImportLineError(line, [
+          `stream ${streamId} is at revision ${String(error.actual)}, the event needs ${revision - 1}: ` +
+            'the store holds other events of this stream, or the export lacks its earlier events',
+        ]);
+      if (error instanceof ImportLineError) throw error;
+      throw new ImportLineError(line, [(error as Error).message]);
+    }
+    events++;
+    options.onEvent?.(events);
+  }
+  return { events, lines: line };
+}

@@ -1,0 +1,3 @@
+export * from './case-history.js';
+export * from './diff.js';
+export * from './export-import.js';
