@@ -3,6 +3,7 @@ import { deadLetterTopic, toBinaryCloudEvent, type EventEnvelope } from '@gridli
 import { testInfra } from '@gridline/testing';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { EventConsumer } from './consumer.js';
+import { listDeadLetters, replayDeadLetters } from './dead-letters.js';
 import { createKafka, decodeHeaders, ensureTopics } from './kafka.js';
 import { silentLogger } from './logger.js';
 
@@ -145,5 +146,47 @@ describe('EventConsumer against Kafka', () => {
     expect(JSON.parse(byId.get(failing.id)?.value ?? '')).toEqual(failing.data);
     expect(byId.get(failing.id)?.headers['ce_subject']).toBe(poisonCase);
     expect(consumer.status()).toMatchObject({ handled: 2, deadLettered: 3 });
+  });
+
+  it('lists dead letters, and replays the failed ones once the cause is fixed — each only once', async () => {
+    const letters = await listDeadLetters(kafka, deadLetterTopic(topic));
+    expect(letters.map((l) => l.headers['dlq_kind']).sort()).toEqual([
+      'failed',
+      'invalid',
+      'malformed',
+    ]);
+    const failed = letters.find((l) => l.headers['dlq_kind'] === 'failed');
+
+    const handled: string[] = [];
+    const fixed = new EventConsumer(kafka, producer, silentLogger, {
+      groupId: `consumer-test-fixed-${randomUUID()}`,
+      topics: [topic],
+      handler: (event) => {
+        handled.push(event.id);
+        return Promise.resolve();
+      },
+    });
+    await fixed.start();
+    try {
+      await until(() => handled.length >= 3, 'the three valid events handled');
+      const before = handled.filter((id) => id === failed?.headers['ce_id']).length;
+      const result = await replayDeadLetters(kafka, deadLetterTopic(topic), {
+        filter: (l) => l.headers['dlq_kind'] === 'failed',
+      });
+      // The fixed consumer read the topic again and parked the malformed and invalid
+      // messages a second time: five letters, one of them a failure to replay.
+      expect(result).toEqual({ replayed: 1, skipped: 4 });
+      await until(
+        () => handled.filter((id) => id === failed?.headers['ce_id']).length === before + 1,
+        'the replayed event handled',
+      );
+      // Replaying again finds nothing new: the replayer's offsets moved on.
+      expect(await replayDeadLetters(kafka, deadLetterTopic(topic))).toEqual({
+        replayed: 0,
+        skipped: 0,
+      });
+    } finally {
+      await fixed.stop();
+    }
   });
 });

@@ -2,3 +2,4 @@ export * from './logger.js';
 export * from './kafka.js';
 export * from './relay.js';
 export * from './consumer.js';
+export * from './dead-letters.js';
