@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@gridline/contracts';
 import { InMemoryEventStore, toEnvelope, type NewEvent } from '@gridline/eventsourcing';
 import { testInfra } from '@gridline/testing';
+import { CaseTimelineProjection, ProjectionGapError } from './case-timeline.projection.js';
 import {
-  CaseTimelineProjection,
+  dropReadModelCollections,
   ensureReadModelIndexes,
-  ProjectionGapError,
   readModelCollections,
   type ReadModelCollections,
-} from './case-timeline.projection.js';
+} from './collections.js';
 import { openMongo, type MongoHandle } from './mongo.js';
 import { CaseQueries } from './queries.js';
 
 let mongo: MongoHandle;
 let collections: ReadModelCollections;
 let store: InMemoryEventStore;
+let suffix: string;
 
 const location = { street: 'Xinjiekou', community: 'Zhaodengyu', grid: 'G-0312' };
 
@@ -68,14 +69,14 @@ function opened(caseId: string, cause: string): NewEvent {
 beforeAll(async () => {
   mongo = await openMongo(testInfra().mongoUrl);
   // A collection suffix per run keeps runs apart on a shared test database.
-  collections = readModelCollections(mongo.db, `_test_${randomUUID().slice(0, 8)}`);
+  suffix = `_test_${randomUUID().slice(0, 8)}`;
+  collections = readModelCollections(mongo.db, suffix);
   await ensureReadModelIndexes(collections);
   store = new InMemoryEventStore();
 });
 
 afterAll(async () => {
-  await collections.cases.drop().catch(() => undefined);
-  await collections.timeline.drop().catch(() => undefined);
+  await dropReadModelCollections(mongo.db, suffix);
   await mongo.close();
 });
 

@@ -1,67 +1,11 @@
-import {
-  isEventOfType,
-  REFERENCE_DATA_EVENT_TYPES,
-  type Actor,
-  type Agency,
-  type EventEnvelope,
-  type CaseArea,
-} from '@gridline/contracts';
+import { REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contracts';
 import { parsePosition, toEnvelope, type EventStore } from '@gridline/eventsourcing';
-import type { Collection, Db, UpdateFilter } from 'mongodb';
+import type { UpdateFilter } from 'mongodb';
+import { caseChange } from './case-document.js';
+import type { CaseDocument, ReadModelCollections } from './collections.js';
 import { isDuplicateKey } from './mongo.js';
+import { applyStatIncrement, EnforcementProjection } from './statistics.projection.js';
 import { summarize } from './summaries.js';
-
-export interface TimelineEntry {
-  readonly _id: string;
-  readonly caseId: string;
-  readonly agency: Agency;
-  readonly type: string;
-  readonly time: string;
-  readonly actor: Actor;
-  readonly summary: string;
-  readonly causationId: string;
-  readonly correlationId: string;
-  readonly streamId: string;
-  readonly revision: number;
-  /** Global log position, split for sorting (numbers: exact below 2^53). */
-  readonly position: { readonly commit: number; readonly prepare: number };
-}
-
-export interface CaseDocument {
-  readonly _id: string;
-  readonly caseId: string;
-  readonly status: 'reported' | 'open';
-  readonly category?: string;
-  readonly severity?: string;
-  readonly location?: CaseArea;
-  readonly agencies: Agency[];
-  readonly reportedAt?: string;
-  readonly openedAt?: string;
-  readonly lastEventAt: string;
-  /** Last revision applied per source stream: keeps updates idempotent and ordered. */
-  readonly streams: Record<string, number>;
-}
-
-export interface ReadModelCollections {
-  readonly cases: Collection<CaseDocument>;
-  readonly timeline: Collection<TimelineEntry>;
-}
-
-export function readModelCollections(db: Db, suffix = ''): ReadModelCollections {
-  return {
-    cases: db.collection<CaseDocument>(`cases${suffix}`),
-    timeline: db.collection<TimelineEntry>(`timeline${suffix}`),
-  };
-}
-
-export async function ensureReadModelIndexes(collections: ReadModelCollections): Promise<void> {
-  await collections.timeline.createIndex({
-    caseId: 1,
-    'position.commit': 1,
-    'position.prepare': 1,
-  });
-  await collections.cases.createIndex({ lastEventAt: -1 });
-}
 
 export class ProjectionGapError extends Error {
   constructor(
@@ -81,10 +25,14 @@ export class ProjectionGapError extends Error {
  * one of its stream) is filled from the event store before going on.
  */
 export class CaseTimelineProjection {
+  private readonly enforcement: EnforcementProjection;
+
   constructor(
     private readonly collections: ReadModelCollections,
     private readonly store?: Pick<EventStore, 'readStream'>,
-  ) {}
+  ) {
+    this.enforcement = new EnforcementProjection(collections);
+  }
 
   async apply(event: EventEnvelope): Promise<'applied' | 'duplicate' | 'not-a-case'> {
     if (REFERENCE_DATA_EVENT_TYPES.has(event.type)) return 'not-a-case';
@@ -111,6 +59,12 @@ export class CaseTimelineProjection {
     for (const recorded of missing) await this.applyInOrder(toEnvelope(recorded));
   }
 
+  /**
+   * Writes one event everywhere it goes. Every write is idempotent on its own
+   * (timeline by event id, statistics by marker, case by revision guard) and the
+   * case document's revision is written last: a crash part-way leaves the
+   * revision unapplied, the redelivery redoes the rest and changes nothing twice.
+   */
   private async applyInOrder(event: EventEnvelope): Promise<void> {
     const caseId = event.metadata.caseId;
     const position = parsePosition(event.position);
@@ -130,19 +84,25 @@ export class CaseTimelineProjection {
           streamId: event.streamId,
           revision: event.revision,
           position: sortable,
+          projectedAt: Date.now(),
         },
       },
       { upsert: true },
     );
+    const before = await this.collections.cases.findOne({ _id: caseId });
+    const change = caseChange(before, event);
+    for (const stat of change.stats) await applyStatIncrement(this.collections, stat);
+    await this.enforcement.apply(event);
+
     const streamKey = `streams.${event.streamId}`;
-    const fields = caseFields(event);
     const update: UpdateFilter<CaseDocument> = {
-      $set: { [streamKey]: event.revision, ...fields },
+      $set: { [streamKey]: event.revision, ...change.set },
       // Agencies' topics interleave freely: keep the latest time, whatever the arrival order.
       $max: { lastEventAt: event.time },
-      $addToSet: { agencies: event.agency },
+      $addToSet: { agencies: { $each: [event.agency, ...(change.addAgencies ?? [])] } },
+      ...(change.inc ? { $inc: change.inc } : {}),
       // A case first seen through an event that sets no status starts as reported.
-      $setOnInsert: { caseId, ...(fields.status ? {} : { status: 'reported' as const }) },
+      $setOnInsert: { caseId, ...(change.set['status'] ? {} : { status: 'reported' as const }) },
     };
     try {
       await this.collections.cases.updateOne(
@@ -158,25 +118,4 @@ export class CaseTimelineProjection {
       if (!isDuplicateKey(error)) throw error;
     }
   }
-}
-
-function caseFields(event: EventEnvelope): Partial<CaseDocument> {
-  if (isEventOfType(event, 'street.issue.reported.v1')) {
-    const { street, community, grid } = event.data.location;
-    return {
-      category: event.data.category,
-      severity: event.data.severity,
-      location: { street, community, grid },
-      reportedAt: event.data.reportedAt,
-    };
-  }
-  if (isEventOfType(event, 'swc.case.opened.v1'))
-    return {
-      status: 'open',
-      category: event.data.category,
-      severity: event.data.severity,
-      location: event.data.location,
-      openedAt: event.data.openedAt,
-    };
-  return {};
 }

@@ -1,0 +1,190 @@
+import { isEventOfType, type EventEnvelope } from '@gridline/contracts';
+import type { Collection, Filter, UpdateFilter } from 'mongodb';
+import { monthOf, type StatIncrement } from './case-document.js';
+import type { ReadModelCollections, SubjectStepsDocument } from './collections.js';
+import { isDuplicateKey } from './mongo.js';
+
+/** A repeat violation looks back this many calendar months (as STREET_LOOKBACK_MONTHS). */
+export const REPEAT_WINDOW_MONTHS = 12;
+
+export type StepKind = 'service' | 'management' | 'enforcement';
+
+export const streetBucketId = (street: string, month: string) => `${month}|${street}`;
+export const agencyBucketId = (agency: string, month: string) => `${month}|${agency}`;
+
+/**
+ * Applies one update to a statistics bucket exactly once: a single-document
+ * atomic update whose filter says the marker was not applied yet, and which
+ * records the marker in the same write. A redelivered event finds its marker
+ * and changes nothing; an upsert that finds the bucket already holding the
+ * marker fails on `_id` (E11000), which means the same.
+ */
+export async function applyOnce<T extends { _id: string; applied: string[] }>(
+  collection: Collection<T>,
+  id: string,
+  marker: string,
+  update: { inc: Record<string, number>; max?: Record<string, number>; init: Partial<T> },
+): Promise<boolean> {
+  const filter = { _id: id, applied: { $ne: marker } } as unknown as Filter<T>;
+  const write = {
+    $inc: update.inc,
+    $push: { applied: marker },
+    $setOnInsert: update.init,
+    ...(update.max && Object.keys(update.max).length > 0 ? { $max: update.max } : {}),
+  } as unknown as UpdateFilter<T>;
+  try {
+    const result = await collection.updateOne(filter, write, { upsert: true });
+    return result.modifiedCount + result.upsertedCount > 0;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+export async function applyStatIncrement(
+  collections: ReadModelCollections,
+  stat: StatIncrement,
+): Promise<void> {
+  if (stat.kind === 'street')
+    await applyOnce(collections.streetStats, streetBucketId(stat.street, stat.month), stat.marker, {
+      inc: stat.inc,
+      ...(stat.max ? { max: stat.max } : {}),
+      init: { street: stat.street, month: stat.month },
+    });
+  else
+    await applyOnce(collections.agencyStats, agencyBucketId(stat.agency, stat.month), stat.marker, {
+      inc: stat.inc,
+      init: { agency: stat.agency, month: stat.month },
+    });
+}
+
+/**
+ * The street side of the statistics and the publicity feed: 721 steps, repeat
+ * violations, the decisions' subjects and the masked publicity entries.
+ */
+export class EnforcementProjection {
+  constructor(private readonly collections: ReadModelCollections) {}
+
+  async apply(event: EventEnvelope): Promise<void> {
+    const { decisions, publicity } = this.collections;
+    if (isEventOfType(event, 'street.enforcement.reminder-issued.v1')) {
+      const d = event.data;
+      await this.step(event, 'service', d.subjectId, d.place.street);
+    } else if (isEventOfType(event, 'street.enforcement.warning-issued.v1')) {
+      const d = event.data;
+      await this.step(event, 'management', d.subjectId, d.place.street);
+    } else if (isEventOfType(event, 'street.decision.penalty-proposed.v1')) {
+      const d = event.data;
+      await decisions.updateOne(
+        { _id: d.decisionId },
+        {
+          $setOnInsert: {
+            caseId: d.caseId,
+            subjectId: d.subjectId,
+            category: d.category,
+            // Where the violation was recorded: the place of the first piece of evidence.
+            street: d.evidence[0]?.place.street ?? 'unknown',
+          },
+        },
+        { upsert: true },
+      );
+    } else if (isEventOfType(event, 'street.decision.issued.v1')) {
+      const ref = await this.decision(event.data.decisionId);
+      await this.step(event, 'enforcement', ref.subjectId, ref.street);
+    } else if (isEventOfType(event, 'street.decision.published.v1')) {
+      const d = event.data;
+      const ref = await this.decision(d.decisionId);
+      await publicity.updateOne(
+        { _id: d.decisionId },
+        {
+          $set: {
+            subjectLabel: d.subjectLabel,
+            category: d.category,
+            street: ref.street,
+            amountYuan: d.penalty.amountYuan,
+            circumstance: d.penalty.circumstance,
+            ...(d.penalty.additionalMeasure
+              ? { additionalMeasure: d.penalty.additionalMeasure }
+              : {}),
+            standardVersion: d.standardVersion,
+            issuedAt: d.issuedAt,
+            publishedAt: d.publishedAt,
+          },
+          $setOnInsert: { retracted: false },
+        },
+        { upsert: true },
+      );
+    } else if (isEventOfType(event, 'street.decision.publicity-retracted.v1')) {
+      await publicity.updateOne(
+        { _id: event.data.decisionId },
+        { $set: { retracted: true, retractedAt: event.data.retractedAt } },
+      );
+    } else if (isEventOfType(event, 'street.decision.appeal-decided.v1')) {
+      const penalty = event.data.penalty;
+      if (event.data.outcome === 'changed' && penalty)
+        await publicity.updateOne(
+          { _id: event.data.decisionId },
+          { $set: { amountYuan: penalty.amountYuan, circumstance: penalty.circumstance } },
+        );
+    }
+  }
+
+  private async decision(decisionId: string) {
+    const ref = await this.collections.decisions.findOne({ _id: decisionId });
+    // The proposal comes first in the decision's stream; its absence is a gap, never skipped.
+    if (!ref) throw new Error(`decision ${decisionId}: proposal not projected yet`);
+    return ref;
+  }
+
+  /**
+   * One 721 step: counted once in its street-month bucket, registered on its
+   * subject, then the repeat rule applied both ways, so the outcome does not
+   * depend on arrival order: this step is a repeat when the subject had a step in
+   * the window before it; every later step within the window after it is one.
+   */
+  private async step(
+    event: EventEnvelope,
+    kind: StepKind,
+    subjectId: string,
+    street: string,
+  ): Promise<void> {
+    const { streetStats, subjectSteps } = this.collections;
+    const month = monthOf(event.time);
+    const bucket = streetBucketId(street, month);
+    await applyOnce(streetStats, bucket, event.id, { inc: { [kind]: 1 }, init: { street, month } });
+    try {
+      await subjectSteps.updateOne(
+        { _id: subjectId, 'steps.eventId': { $ne: event.id } },
+        { $push: { steps: { eventId: event.id, time: event.time, bucket } } },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const doc = await subjectSteps.findOne({ _id: subjectId });
+    const self = { eventId: event.id, time: event.time, bucket };
+    const repeat = (step: SubjectStepsDocument['steps'][number]) =>
+      applyOnce(streetStats, step.bucket, `repeat:${step.eventId}`, {
+        inc: { repeats: 1 },
+        init: { street: step.bucket.slice(8), month: step.bucket.slice(0, 7) },
+      });
+    for (const other of doc?.steps ?? []) {
+      if (other.eventId === self.eventId) continue;
+      if (isRepeatOf(self, other)) await repeat(self);
+      if (isRepeatOf(other, self)) await repeat(other);
+    }
+  }
+}
+
+type Step = { readonly eventId: string; readonly time: string };
+
+/** `later` repeats `earlier`: it comes after it (time, then id) within the window. */
+export function isRepeatOf(later: Step, earlier: Step): boolean {
+  const l = Date.parse(later.time);
+  const e = Date.parse(earlier.time);
+  const after = e < l || (e === l && earlier.eventId < later.eventId);
+  if (!after) return false;
+  const windowStart = new Date(l);
+  windowStart.setUTCMonth(windowStart.getUTCMonth() - REPEAT_WINDOW_MONTHS);
+  return e >= windowStart.getTime();
+}
