@@ -10,3 +10,4 @@ export * from './events/drc.events.js';
 export * from './events/assignment.events.js';
 export * from './personal-data.js';
 export * from './catalogue-doc.js';
+export * from './upcasting.js';

@@ -9,3 +9,4 @@ export * from './envelope-mapping.js';
 export * from './ids.js';
 export * from './wakeup.js';
 export * from './personal-data-vault.js';
+export * from './upcasting-store.js';

@@ -1,6 +1,7 @@
 import {
   deadLetterTopic,
   fromBinaryCloudEvent,
+  upcast,
   validateEventData,
   type EventEnvelope,
 } from '@gridline/contracts';
@@ -102,7 +103,8 @@ export class EventConsumer {
     const value = message.value?.toString() ?? '';
     let event: EventEnvelope;
     try {
-      event = fromBinaryCloudEvent(headers, value);
+      // Older versions are read as the current one (schema evolution).
+      event = upcast(fromBinaryCloudEvent(headers, value));
     } catch (error) {
       await this.deadLetter(topic, partition, message.offset, headers, value, 'malformed', error);
       return;

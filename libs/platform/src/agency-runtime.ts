@@ -14,6 +14,7 @@ import {
   systemClock,
   type EventStore,
   type PersonalDataVault,
+  upcastingStore,
 } from '@gridline/eventsourcing';
 import { createKafka, ensureTopics, EventRelay, KafkaNames, messagesIn } from '@gridline/messaging';
 import {
@@ -212,7 +213,7 @@ export class AgencyRuntimeModule {
         provide: EVENT_STORE,
         inject: [POSTGRES, Metrics],
         useFactory: (pg: PostgresStoreHandle, metrics: Metrics): EventStore =>
-          metrics.timedStore(pg.store.forWriter(agency)),
+          metrics.timedStore(upcastingStore(pg.store.forWriter(agency))),
       },
       {
         provide: KAFKA,
