@@ -35,7 +35,7 @@ if (needsServers) {
     process.exit(2);
   }
 }
-if (!only || only === 'e2e') {
+if (!only || only === 'e2e' || only === 'fault') {
   console.log('▶ build');
   run('npm', ['run', '--silent', 'build']);
 }
@@ -45,6 +45,8 @@ if (!only || only === 'e2e') {
 const runs = [
   { projects: ['unit', 'int'], workers: ['--maxWorkers=2'] },
   { projects: ['e2e'], workers: ['--runInBand'] },
+  // Fault tests kill processes and stop servers: alone, after everything else.
+  { projects: ['fault'], workers: ['--runInBand'] },
 ]
   .map((r) => ({ ...r, projects: r.projects.filter((p) => !only || p === only) }))
   .filter((r) => r.projects.length > 0);
