@@ -20,6 +20,7 @@ import {
   type MongoHandle,
 } from '@gridline/read-models';
 import { CasesController } from './cases/cases.controller.js';
+import { HistoryModule } from './history/history.module.js';
 
 const MONGO = Symbol('MONGO');
 
@@ -44,6 +45,7 @@ export class GatewayModule {
   static create(config: ServiceConfig, logger: JsonLogger): DynamicModule {
     return {
       module: GatewayModule,
+      imports: [HistoryModule.register(config)],
       controllers: [HealthController, CasesController],
       providers: [
         { provide: CONFIG, useValue: config },

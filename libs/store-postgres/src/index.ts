@@ -4,3 +4,4 @@ export * from './schema.js';
 export * from './connection.js';
 export * from './postgres-personal-data-vault.js';
 export * from './postgres-idempotency-store.js';
+export * from './postgres-export-audit.js';

@@ -1,0 +1,161 @@
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
+import {
+  diffCaseViews,
+  foldCaseHistory,
+  type CaseHistoryView,
+  type FieldChange,
+} from '@gridline/history';
+import { CurrentPrincipal, NotFoundError, type Principal } from '@gridline/platform';
+import { summarize } from '@gridline/read-models';
+import type { PostgresStoreHandle } from '@gridline/store-postgres';
+import { HISTORY_STORE } from './history.tokens.js';
+import { parseTime } from './time-params.js';
+
+const SEE_ALL = ['coordinator', 'analyst', 'admin'] as const;
+
+export interface HistoryEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly agency: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly occurredAt: string;
+  readonly actor: { readonly id: string; readonly agency: string; readonly kind: string };
+  readonly causationId: string;
+  readonly summary: string;
+}
+
+function entry(event: RecordedEvent): HistoryEntry {
+  const envelope = toEnvelope(event);
+  return {
+    id: event.id,
+    type: event.type,
+    agency: envelope.agency,
+    streamId: event.streamId,
+    revision: event.revision,
+    occurredAt: event.occurredAt,
+    actor: event.metadata.actor,
+    causationId: event.metadata.causationId,
+    summary: summarize(envelope),
+  };
+}
+
+const occurredBy = (events: readonly RecordedEvent[], at: Date) =>
+  events.filter((e) => Date.parse(e.occurredAt) <= at.getTime());
+
+/**
+ * Time travel: a case folded from the event store as it stood at a time, and
+ * what changed between two times. Same visibility as the case endpoints:
+ * coordinators, analysts and admins see every case; an agency's staff see the
+ * cases their agency takes part in (decided from the case's events).
+ */
+@ApiTags('history')
+@ApiBearerAuth()
+@Controller('api/cases')
+export class CaseHistoryController {
+  constructor(@Inject(HISTORY_STORE) private readonly postgres: PostgresStoreHandle) {}
+
+  @Get(':caseId/as-of')
+  @ApiParam({ name: 'caseId', format: 'uuid' })
+  @ApiQuery({
+    name: 'at',
+    description: 'ISO-8601 time with a zone',
+    example: '2026-03-10T12:00:00Z',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '`{ caseId, at, case }`: the case as it stood at `at`.',
+  })
+  @ApiResponse({ status: 400, description: '`at` missing or not an ISO-8601 time.' })
+  @ApiResponse({ status: 403, description: 'Your agency takes no part in this case.' })
+  @ApiResponse({ status: 404, description: 'No such case, or it did not exist yet at `at`.' })
+  async asOf(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Query('at') atText: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ caseId: string; at: string; case: CaseHistoryView }> {
+    const at = parseTime('at', atText);
+    const events = await this.authorisedEvents(caseId, principal);
+    const view = foldCaseHistory(caseId, occurredBy(events, at));
+    if (!view) throw new NotFoundError(`case ${caseId} at ${at.toISOString()}`);
+    return { caseId, at: at.toISOString(), case: view };
+  }
+
+  @Get(':caseId/diff')
+  @ApiParam({ name: 'caseId', format: 'uuid' })
+  @ApiQuery({ name: 'from', description: 'ISO-8601 time with a zone' })
+  @ApiQuery({ name: 'to', description: 'ISO-8601 time with a zone, not before `from`' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '`{ caseId, from, to, existedAtFrom, changes: [{ path, from?, to? }], events: [{ id, type, agency, occurredAt, actor, summary, … }] }`: ' +
+      'field changes between the two folds and the events that occurred after `from` up to `to`.',
+  })
+  @ApiResponse({
+    status: 400,
+    description: '`from`/`to` missing, malformed, or `from` after `to`.',
+  })
+  @ApiResponse({ status: 403, description: 'Your agency takes no part in this case.' })
+  @ApiResponse({ status: 404, description: 'No such case, or it did not exist yet at `to`.' })
+  async diff(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Query('from') fromText: string | undefined,
+    @Query('to') toText: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{
+    caseId: string;
+    from: string;
+    to: string;
+    existedAtFrom: boolean;
+    changes: FieldChange[];
+    events: HistoryEntry[];
+  }> {
+    const from = parseTime('from', fromText);
+    const to = parseTime('to', toText);
+    if (from > to) throw new BadRequestException('from must not be after to');
+    const events = await this.authorisedEvents(caseId, principal);
+    const before = foldCaseHistory(caseId, occurredBy(events, from));
+    const after = foldCaseHistory(caseId, occurredBy(events, to));
+    if (!after) throw new NotFoundError(`case ${caseId} at ${to.toISOString()}`);
+    const between = events.filter((e) => {
+      const t = Date.parse(e.occurredAt);
+      return t > from.getTime() && t <= to.getTime();
+    });
+    return {
+      caseId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      existedAtFrom: before !== undefined,
+      changes: diffCaseViews(before, after),
+      events: between.map(entry),
+    };
+  }
+
+  private async authorisedEvents(
+    caseId: string,
+    principal: Principal,
+  ): Promise<readonly RecordedEvent[]> {
+    const events = await this.postgres.store.readCase(caseId);
+    const now = foldCaseHistory(caseId, events);
+    if (!now) throw new NotFoundError(`case ${caseId}`);
+    if (SEE_ALL.some((role) => principal.roles.includes(role))) return events;
+    const takesPart =
+      now.agencies.includes(principal.agency) ||
+      now.leadAgency === principal.agency ||
+      now.coHandlers.some((a) => a === principal.agency);
+    if (!takesPart)
+      throw new ForbiddenException(`agency ${principal.agency} takes no part in this case`);
+    return events;
+  }
+}

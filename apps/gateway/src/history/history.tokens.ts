@@ -1,0 +1,2 @@
+/** The PostgreSQL event store handle of the history endpoints. */
+export const HISTORY_STORE = Symbol('HISTORY_STORE');

@@ -1,0 +1,290 @@
+#!/usr/bin/env node
+// The analysts' command line, over the event store named by DATABASE_URL.
+//   npm run gridline -- export --case <id> | --agency <a> | --from <t> --to <t> [--out file]
+//   npm run gridline -- import <file> [--force]
+//   npm run gridline -- as-of <caseId> <time>
+//   npm run gridline -- replay --from <time> --to <time> [--case <id>] [--agency <a>]
+// Exit codes: 0 done, 1 failure, 2 usage. Progress goes to stderr; data to stdout or --out.
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { root } from './lib.mjs';
+
+const DEFAULT_DATABASE_URL = 'postgres://gridline:gridline@127.0.0.1:5433/gridline';
+const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <command> …)
+
+  export   --case <caseId> | --agency swc|drc|street | --from <time> --to <time>  [--out <file>]
+           NDJSON CloudEvents (structured mode), one event per line, in log order
+  import   <file> [--force]       append an export into the store (refused unless the store is empty, or --force)
+  as-of    <caseId> <time>        the case folded from the store as it stood at <time> (JSON)
+  replay   --from <time> --to <time> [--case <caseId>] [--agency <a>]
+           the events in between, one line each with its summary
+  rebuild  not yet available
+
+The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}). Times are ISO-8601.`;
+
+class UsageError extends Error {}
+
+function usage(message) {
+  throw new UsageError(message);
+}
+
+async function load(lib) {
+  const file = path.join(root, 'dist', 'libs', lib, 'src', 'index.js');
+  if (!existsSync(file)) usage('dist/ is missing: run `npm run build` (or `npm start`) first.');
+  return import(pathToFileURL(file).href);
+}
+
+function time(name, value) {
+  if (value === undefined) return undefined;
+  const parsed = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(parsed.getTime()))
+    usage(`--${name} ${value} is not an ISO-8601 time`);
+  return parsed;
+}
+
+/** events done / total, events/s, ETA on stderr; redrawn in place on a terminal. */
+function progress(label, total) {
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let done = 0;
+  const draw = (final = false) => {
+    const now = Date.now();
+    if (!final && now - last < (tty ? 100 : 2_000)) return;
+    last = now;
+    const seconds = Math.max((now - started) / 1000, 0.001);
+    const rate = done / seconds;
+    const width = 24;
+    const fraction = total ? Math.min(done / total, 1) : 0;
+    const bar = total ? `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '-')}] ` : '';
+    const eta = total && rate > 0 ? ` ETA ${Math.ceil((total - done) / rate)}s` : '';
+    const line = `${label} ${bar}${done}${total ? `/${total}` : ''} events, ${rate.toFixed(0)} ev/s${final ? `, ${seconds.toFixed(1)}s` : eta}`;
+    process.stderr.write(tty ? `\r${line}\x1b[K${final ? '\n' : ''}` : `${line}\n`);
+  };
+  return {
+    tick(count) {
+      done = count;
+      draw();
+    },
+    end() {
+      draw(true);
+    },
+  };
+}
+
+async function openStore() {
+  const { openPostgresStore } = await load('store-postgres');
+  const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  try {
+    return await openPostgresStore(url, { applicationName: 'gridline-cli', poolSize: 2 });
+  } catch (error) {
+    throw new Error(
+      `cannot open the event store at ${url.replace(/\/\/[^@]*@/, '//…@')}: ${error.message}`,
+    );
+  }
+}
+
+async function exportCommand(args) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      case: { type: 'string' },
+      agency: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const from = time('from', values.from);
+  const to = time('to', values.to);
+  if (!values.case && !values.agency && !from && !to)
+    usage('export needs --case, --agency, or a time range (--from, --to)');
+  if (values.agency && !['swc', 'drc', 'street'].includes(values.agency))
+    usage(`--agency ${values.agency} is not one of swc, drc, street`);
+  const { exportEvents, toExportLine } = await load('history');
+  const { countEvents, PostgresExportAudit } = await load('store-postgres');
+  const pg = await openStore();
+  try {
+    const selection = {
+      ...(values.case ? { caseId: values.case } : {}),
+      ...(values.agency ? { agency: values.agency } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+    };
+    const total = await countEvents(pg.pool, {
+      ...(values.case ? { caseId: values.case } : {}),
+      ...(values.agency ? { streamPrefix: `${values.agency}-` } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+    });
+    const audit = new PostgresExportAudit(pg.pool);
+    const exportId = await audit.start(
+      { principalId: `cli:${os.userInfo().username}`, roles: [] },
+      {
+        ...selection,
+        ...(from ? { from: from.toISOString() } : {}),
+        ...(to ? { to: to.toISOString() } : {}),
+        via: 'cli',
+      },
+    );
+    const out = values.out ? createWriteStream(values.out) : process.stdout;
+    const bar = progress('export', total);
+    let count = 0;
+    try {
+      for await (const event of exportEvents(pg.store, selection)) {
+        if (!out.write(toExportLine(event))) await once(out, 'drain');
+        bar.tick(++count);
+      }
+      if (values.out) {
+        out.end();
+        await once(out, 'finish');
+      }
+      bar.end();
+      await audit.finish(exportId, 'completed', count);
+    } catch (error) {
+      await audit.finish(exportId, 'failed', count).catch(() => undefined);
+      throw error;
+    }
+    if (values.out) process.stderr.write(`exported ${count} events to ${values.out}\n`);
+  } finally {
+    await pg.close();
+  }
+}
+
+async function countLines(file) {
+  let lines = 0;
+  for await (const chunk of createReadStream(file))
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
+  return lines;
+}
+
+async function importCommand(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { force: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) usage('import needs exactly one file');
+  if (!existsSync(file)) throw new Error(`${file} does not exist`);
+  const { importEvents, linesOf, ImportLineError } = await load('history');
+  const { isEventStoreEmpty } = await load('store-postgres');
+  const pg = await openStore();
+  try {
+    if (!values.force && !(await isEventStoreEmpty(pg.pool)))
+      throw new Error(
+        'the target store is not empty: import into an empty store, or pass --force to append (events already there are skipped)',
+      );
+    const bar = progress('import', await countLines(file));
+    try {
+      const result = await importEvents(pg.store, linesOf(createReadStream(file)), {
+        onEvent: (n) => bar.tick(n),
+      });
+      bar.end();
+      process.stderr.write(`imported ${result.events} events from ${file}\n`);
+    } catch (error) {
+      bar.end();
+      if (error instanceof ImportLineError)
+        throw new Error(
+          `${file}:${error.line}: ${error.problems.join('; ')} (events before this line are imported; fix it and run again to resume)`,
+        );
+      throw error;
+    }
+  } finally {
+    await pg.close();
+  }
+}
+
+async function asOfCommand(args) {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [caseId, at] = positionals;
+  if (!caseId || !at || positionals.length > 2) usage('as-of needs <caseId> <time>');
+  const until = time('time', at);
+  const { foldCaseHistory } = await load('history');
+  const pg = await openStore();
+  try {
+    const view = foldCaseHistory(caseId, await pg.store.readCase(caseId, { until }));
+    if (!view) throw new Error(`case ${caseId} did not exist at ${until.toISOString()}`);
+    console.log(JSON.stringify({ caseId, at: until.toISOString(), case: view }, null, 2));
+  } finally {
+    await pg.close();
+  }
+}
+
+async function replayCommand(args) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      case: { type: 'string' },
+      agency: { type: 'string' },
+    },
+  });
+  const from = time('from', values.from);
+  const to = time('to', values.to);
+  if (!from || !to) usage('replay needs --from and --to');
+  if (from > to) usage('--from must not be after --to');
+  const { exportEvents } = await load('history');
+  const { toEnvelope } = await load('eventsourcing');
+  const { summarize } = await load('read-models');
+  const { countEvents } = await load('store-postgres');
+  const pg = await openStore();
+  try {
+    const total = await countEvents(pg.pool, {
+      ...(values.case ? { caseId: values.case } : {}),
+      ...(values.agency ? { streamPrefix: `${values.agency}-` } : {}),
+      from,
+      to,
+    });
+    const bar = progress('replay', total);
+    let count = 0;
+    const selection = {
+      from,
+      to,
+      ...(values.case ? { caseId: values.case } : {}),
+      ...(values.agency ? { agency: values.agency } : {}),
+    };
+    for await (const event of exportEvents(pg.store, selection)) {
+      const envelope = toEnvelope(event);
+      const line = `${event.occurredAt}  ${envelope.agency.padEnd(6)} ${event.metadata.caseId}  ${event.type}  ${summarize(envelope)}\n`;
+      if (!process.stdout.write(line)) await once(process.stdout, 'drain');
+      bar.tick(++count);
+    }
+    bar.end();
+  } finally {
+    await pg.close();
+  }
+}
+
+const commands = {
+  export: exportCommand,
+  import: importCommand,
+  'as-of': asOfCommand,
+  replay: replayCommand,
+  rebuild: () => {
+    throw new Error('rebuild is not yet available (read-model rebuild is being built separately)');
+  },
+};
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    process.exit(command ? 0 : 2);
+  }
+  const run = commands[command];
+  if (!run) usage(`unknown command ${command}`);
+  await run(rest);
+} catch (error) {
+  if (error instanceof UsageError || error?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+    console.error(`gridline: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`gridline: ${error.message}`);
+  process.exit(1);
+}
