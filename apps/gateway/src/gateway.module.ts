@@ -16,13 +16,19 @@ import {
 import {
   CaseQueries,
   openMongo,
+  PublicityQueries,
   readModelCollections,
+  StatisticsQueries,
   type MongoHandle,
+  type ReadModelCollections,
 } from '@gridline/read-models';
 import { CasesController } from './cases/cases.controller.js';
-import { HistoryModule } from './history/history.module.js';
+import { PublicityController } from './publicity/publicity.controller.js';
+import { StatsController } from './stats/stats.controller.js';
+import { StreamController } from './stream/stream.controller.js';
 
 const MONGO = Symbol('MONGO');
+const COLLECTIONS = Symbol('COLLECTIONS');
 
 @Injectable()
 class GatewayLifecycle implements OnApplicationShutdown {
@@ -45,17 +51,37 @@ export class GatewayModule {
   static create(config: ServiceConfig, logger: JsonLogger): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HistoryModule.register(config)],
-      controllers: [HealthController, CasesController],
+      controllers: [
+        HealthController,
+        CasesController,
+        StatsController,
+        PublicityController,
+        StreamController,
+      ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
         HealthRegistry,
         { provide: MONGO, useFactory: () => openMongo(config.MONGO_URL, 'gateway') },
         {
-          provide: CaseQueries,
+          provide: COLLECTIONS,
           inject: [MONGO],
-          useFactory: (mongo: MongoHandle) => new CaseQueries(readModelCollections(mongo.db)),
+          useFactory: (mongo: MongoHandle) => readModelCollections(mongo.db),
+        },
+        {
+          provide: CaseQueries,
+          inject: [COLLECTIONS],
+          useFactory: (c: ReadModelCollections) => new CaseQueries(c),
+        },
+        {
+          provide: StatisticsQueries,
+          inject: [COLLECTIONS],
+          useFactory: (c: ReadModelCollections) => new StatisticsQueries(c),
+        },
+        {
+          provide: PublicityQueries,
+          inject: [COLLECTIONS],
+          useFactory: (c: ReadModelCollections) => new PublicityQueries(c),
         },
         GatewayLifecycle,
         ...authProviders(config, null),

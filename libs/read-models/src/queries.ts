@@ -135,12 +135,14 @@ export class CaseQueries {
    * feed. `projectedSince` also returns entries projected since then whatever
    * their position: an entry that reached the projector late (from another topic)
    * with a lower position is not skipped (the caller drops what it already sent).
+   * `last` is the highest position read, visible or not, so a caller's cursor
+   * moves past entries it may not see.
    */
   async timelineAfter(
-    position: { commit: number; prepare: number },
+    position: TimelinePosition,
     visibility: Visibility,
     options: { limit: number; projectedSince?: number },
-  ): Promise<TimelineView[]> {
+  ): Promise<{ entries: TimelineView[]; last?: TimelinePosition; full: boolean }> {
     const { commit, prepare } = position;
     const after: Document[] = [
       { 'position.commit': { $gt: commit } },
@@ -164,8 +166,28 @@ export class CaseQueries {
       const allowed = new Set(cases.map((c) => c._id));
       visible = entries.filter((e) => allowed.has(e.caseId));
     }
-    return visible.map(toTimelineView);
+    const last = entries[entries.length - 1]?.position;
+    return {
+      entries: visible.map(toTimelineView),
+      ...(last ? { last } : {}),
+      full: entries.length === options.limit,
+    };
   }
+
+  /** The highest position on the timeline (where a feed without Last-Event-ID starts). */
+  async latestPosition(): Promise<TimelinePosition> {
+    const [last] = await this.collections.timeline
+      .find({}, { projection: { position: 1 } })
+      .sort({ 'position.commit': -1, 'position.prepare': -1 })
+      .limit(1)
+      .toArray();
+    return last?.position ?? { commit: -1, prepare: -1 };
+  }
+}
+
+export interface TimelinePosition {
+  readonly commit: number;
+  readonly prepare: number;
 }
 
 function caseFilter(filter: CaseListFilter, now: Date): Document[] {

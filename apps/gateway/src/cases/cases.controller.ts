@@ -1,19 +1,55 @@
-import { Controller, ForbiddenException, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { CaseQueries, type CaseView, type TimelineView } from '@gridline/read-models';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CaseQueries, type CaseView, type PageOf, type TimelineView } from '@gridline/read-models';
 import { CurrentPrincipal, NotFoundError, type Principal } from '@gridline/platform';
-
-const SEE_ALL = ['coordinator', 'analyst', 'admin'] as const;
+import { read, visibilityOf } from '../read-api.js';
 
 /**
- * The consolidated view of a coordinated case. Coordinators, analysts and
+ * The consolidated view of coordinated cases. Coordinators, analysts and
  * admins see every case; an agency's staff see the cases their agency takes
  * part in.
  */
+@ApiTags('cases')
+@ApiBearerAuth()
 @Controller('api/cases')
 export class CasesController {
   constructor(@Inject(CaseQueries) private readonly queries: CaseQueries) {}
 
+  @Get()
+  @ApiOperation({
+    summary: 'Cases, newest activity first, with cursor pagination',
+    description:
+      'Every parameter is optional and must be a single plain value; anything else is 400. ' +
+      '`overdue=true`: an open assignment is past its due time. Response `{items, nextCursor}`.',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: ['reported', 'open', 'closed'] })
+  @ApiQuery({ name: 'street', required: false })
+  @ApiQuery({ name: 'grid', required: false })
+  @ApiQuery({ name: 'riskLevel', required: false, enum: ['blue', 'yellow', 'orange', 'red'] })
+  @ApiQuery({ name: 'mode', required: false, enum: ['routine', 'emergency'] })
+  @ApiQuery({ name: 'agency', required: false, enum: ['swc', 'drc', 'street'] })
+  @ApiQuery({ name: 'category', required: false })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 100 (default 20)' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ description: '{ items: Case[], nextCursor: string | null }' })
+  listCases(
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<PageOf<CaseView>> {
+    return read(() => this.queries.listCases(query, visibilityOf(principal)));
+  }
+
   @Get(':caseId')
+  @ApiOperation({ summary: 'One case with its assignments and their SLA state now' })
   async getCase(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @CurrentPrincipal() principal: Principal,
@@ -25,6 +61,10 @@ export class CasesController {
   }
 
   @Get(':caseId/timeline')
+  @ApiOperation({
+    summary: 'The consolidated timeline, in global log order, with causation links',
+    description: '`causedBy`: the entry whose event caused this one; `causes`: entries it caused.',
+  })
   async getTimeline(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @CurrentPrincipal() principal: Principal,
@@ -36,8 +76,8 @@ export class CasesController {
   private async authorise(caseId: string, principal: Principal): Promise<void> {
     const agencies = await this.queries.agenciesOf(caseId);
     if (!agencies) throw new NotFoundError(`case ${caseId}`);
-    if (SEE_ALL.some((role) => principal.roles.includes(role))) return;
-    if (!agencies.includes(principal.agency))
+    const visibility = visibilityOf(principal);
+    if (!visibility.all && !agencies.includes(visibility.agency))
       throw new ForbiddenException(`agency ${principal.agency} takes no part in this case`);
   }
 }
