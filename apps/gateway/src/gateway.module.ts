@@ -26,6 +26,7 @@ import { CasesController } from './cases/cases.controller.js';
 import { PublicityController } from './publicity/publicity.controller.js';
 import { StatsController } from './stats/stats.controller.js';
 import { StreamController } from './stream/stream.controller.js';
+import { HistoryModule } from './history/history.module.js';
 
 const MONGO = Symbol('MONGO');
 const COLLECTIONS = Symbol('COLLECTIONS');
@@ -51,6 +52,7 @@ export class GatewayModule {
   static create(config: ServiceConfig, logger: JsonLogger): DynamicModule {
     return {
       module: GatewayModule,
+      imports: [HistoryModule.register(config)],
       controllers: [
         HealthController,
         CasesController,
