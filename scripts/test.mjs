@@ -30,6 +30,8 @@ if (needsServers) {
     env.DATABASE_URL = stack.TEST_DATABASE_URL;
     env.KAFKA_BROKERS = stack.KAFKA_BROKERS;
     env.MONGO_URL = stack.MONGO_URL.replace(/\/gridline$/, '/gridline_test');
+    // The fault tests may stop and start these servers (and only these).
+    env.GRIDLINE_LOCAL_STACK = '1';
   } else if (given.length < 3) {
     console.error('Set all of DATABASE_URL, KAFKA_BROKERS and MONGO_URL, or none of them.');
     process.exit(2);

@@ -201,5 +201,13 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
     expect(swc).toMatch(
       /gridline_consumer_messages_handled\{group="e2e\.swc-service\.reactions"\} [1-9]/,
     );
+    const projector = await (await fetch(`${url('projector')}/metrics`)).text();
+    expect(projector).toMatch(
+      /gridline_consumer_lag_messages\{group="e2e\.projector\.case-timeline"\} \d+/,
+    );
+    const gateway = await (await fetch(`${url('gateway')}/metrics`)).text();
+    expect(gateway).toMatch(
+      /gridline_http_request_duration_seconds_count\{method="GET",route="\/api\/cases\/:caseId\/timeline",status="200"\} [1-9]/,
+    );
   });
 });

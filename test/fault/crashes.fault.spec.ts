@@ -196,5 +196,5 @@ describe('faults', () => {
       );
       expect(shown).toEqual(stored);
     }
-  });
+  }, 300_000);
 });

@@ -1,3 +1,4 @@
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import {
   Inject,
   Injectable,
@@ -10,6 +11,9 @@ import {
   CONFIG,
   HealthController,
   HealthRegistry,
+  HttpMetricsInterceptor,
+  Metrics,
+  MetricsController,
   JsonLogger,
   type ServiceConfig,
 } from '@gridline/platform';
@@ -59,11 +63,14 @@ export class GatewayModule {
         StatsController,
         PublicityController,
         StreamController,
+        MetricsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
         HealthRegistry,
+        Metrics,
+        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: MONGO, useFactory: () => openMongo(config.MONGO_URL, 'gateway') },
         {
           provide: COLLECTIONS,

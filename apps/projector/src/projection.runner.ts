@@ -14,8 +14,15 @@ import {
   type MongoHandle,
 } from '@gridline/read-models';
 import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
+import { upcastingStore } from '@gridline/eventsourcing';
 import type { Producer } from 'kafkajs';
-import { CONFIG, HealthRegistry, JsonLogger, type ServiceConfig } from '@gridline/platform';
+import {
+  CONFIG,
+  HealthRegistry,
+  JsonLogger,
+  Metrics,
+  type ServiceConfig,
+} from '@gridline/platform';
 
 /**
  * Consumes every agency topic into the MongoDB read models. Offsets are
@@ -34,6 +41,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     @Inject(CONFIG) private readonly config: ServiceConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,7 +53,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     });
     const collections = readModelCollections(this.mongo.db);
     await ensureReadModelIndexes(collections);
-    const projection = new CaseTimelineProjection(collections, this.postgres.store);
+    // Gap repair reads the store: upcast what it reads, as every reader does.
+    const projection = new CaseTimelineProjection(collections, upcastingStore(this.postgres.store));
 
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'projector' }, logger);
     const names = new KafkaNames(config.KAFKA_NAMESPACE);
@@ -63,6 +72,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       },
     });
     this.consumer = consumer;
+    this.metrics.watchConsumer(kafka, consumer);
 
     const mongo = this.mongo;
     const postgres = this.postgres;

@@ -8,6 +8,7 @@ import {
 import { DomainError } from '@gridline/eventsourcing';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { decodeHeaders, KafkaNames } from './kafka.js';
+import { isTransient } from './transient.js';
 import type { MessagingLogger } from './logger.js';
 
 export type EnvelopeHandler = (event: EventEnvelope) => Promise<void>;
@@ -28,7 +29,7 @@ export interface ConsumerOptions {
 export interface ConsumerStatus {
   readonly handled: number;
   readonly deadLettered: number;
-  /** Set while the consumer has crashed and not yet rejoined its group. */
+  /** Set while the consumer has crashed, or waits for a dependency to come back. */
   readonly lastError: string | undefined;
 }
 
@@ -45,6 +46,7 @@ export class EventConsumer {
   private handled = 0;
   private deadLettered = 0;
   private lastError: string | undefined;
+  private waitingForDependency: string | undefined;
 
   constructor(
     kafka: Kafka,
@@ -95,10 +97,15 @@ export class EventConsumer {
   }
 
   status(): ConsumerStatus {
-    return { handled: this.handled, deadLettered: this.deadLettered, lastError: this.lastError };
+    return {
+      handled: this.handled,
+      deadLettered: this.deadLettered,
+      lastError: this.lastError ?? this.waitingForDependency,
+    };
   }
 
-  private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  private async onMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
     const headers = decodeHeaders(message.headers);
     const value = message.value?.toString() ?? '';
     let event: EventEnvelope;
@@ -117,13 +124,31 @@ export class EventConsumer {
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
     const baseDelay = this.options.retryDelayMs ?? 200;
+    let outage = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const around = this.options.around ?? ((_, handle) => handle());
         await around(event, () => this.options.handler(event));
+        this.waitingForDependency = undefined;
         this.handled++;
         return;
       } catch (error) {
+        // A server that is down will come back: wait, do not park a good message.
+        // The offset does not move, so nothing behind it is lost either.
+        if (isTransient(error)) {
+          this.waitingForDependency = (error as Error).message;
+          this.logger.warn('a dependency is unavailable; waiting before retrying', {
+            eventId: event.id,
+            error: this.waitingForDependency,
+          });
+          await new Promise((r) =>
+            setTimeout(r, Math.min(baseDelay * 2 ** Math.min(outage++, 6), 5_000)),
+          );
+          // Stay in the group while waiting (the session times out after 10 s).
+          await payload.heartbeat().catch(() => undefined);
+          attempt = 0;
+          continue;
+        }
         // A broken business rule will not heal by retrying: park it at once.
         if (attempt >= maxAttempts || error instanceof DomainError) {
           await this.deadLetter(topic, partition, message.offset, headers, value, 'failed', error);

@@ -3,3 +3,4 @@ export * from './kafka.js';
 export * from './relay.js';
 export * from './consumer.js';
 export * from './dead-letters.js';
+export * from './transient.js';
