@@ -203,9 +203,18 @@ describe('coordination across agencies', () => {
         const { status, body } = await gateway.get<{ entries: Entry[] }>(
           `/api/cases/${caseId}/timeline`,
         );
-        return status === 200 && body.entries.some((e) => e.type === 'swc.case.closed.v1')
-          ? body.entries
-          : undefined;
+        // Each agency's topic is projected on its own: wait for all the entries checked below.
+        const seen = new Set(status === 200 ? body.entries.map((e) => e.type) : []);
+        const needed = [
+          'swc.case.closed.v1',
+          'swc.case.outcome-verified.v1',
+          'swc.case.triaged.v1',
+          'street.assignment.received.v1',
+          'drc.assignment.received.v1',
+          'drc.assignment.declined.v1',
+          'swc.case.assignment-declined.v1',
+        ];
+        return needed.every((type) => seen.has(type)) ? body.entries : undefined;
       },
       60_000,
       'timeline up to closure',

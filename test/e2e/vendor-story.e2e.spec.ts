@@ -267,14 +267,6 @@ describe('the vendor story', () => {
       summary: string;
       causationId: string;
     }
-    const entries = await until('the appeal on the timeline', async () => {
-      const r = await gateway.get<{ entries: Entry[] }>(`/api/cases/${caseId}/timeline`);
-      return r.status === 200 &&
-        r.body.entries.some((e) => e.type === 'street.decision.appeal-decided.v1')
-        ? r.body.entries
-        : undefined;
-    });
-    const types = entries.map((e) => e.type);
     const order = [
       'street.issue.reported.v1',
       'swc.case.opened.v1',
@@ -292,6 +284,13 @@ describe('the vendor story', () => {
       'street.decision.appeal-filed.v1',
       'street.decision.appeal-decided.v1',
     ];
+    // Agencies' topics are projected independently: wait until every one has arrived.
+    const entries = await until('the whole story on the timeline', async () => {
+      const r = await gateway.get<{ entries: Entry[] }>(`/api/cases/${caseId}/timeline`);
+      const seen = new Set(r.status === 200 ? r.body.entries.map((e) => e.type) : []);
+      return order.every((type) => seen.has(type)) ? r.body.entries : undefined;
+    });
+    const types = entries.map((e) => e.type);
     for (const type of order) expect(types).toContain(type);
     const positions = order.map((type) => types.indexOf(type));
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
