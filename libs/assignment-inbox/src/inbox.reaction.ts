@@ -12,19 +12,8 @@ import {
   type InboxAgency,
 } from '@gridline/contracts';
 import type { Clock } from '@gridline/eventsourcing';
-import { EventConsumer, type KafkaNames } from '@gridline/messaging';
-import {
-  CLOCK,
-  HealthRegistry,
-  JsonLogger,
-  KAFKA,
-  PRODUCER,
-  KAFKA_NAMES,
-  Metrics,
-  REACTION_TIME,
-  type ReactionTime,
-} from '@gridline/platform';
-import type { Kafka, Producer } from 'kafkajs';
+import type { EventConsumer } from '@gridline/messaging';
+import { CLOCK, ReactionConsumers } from '@gridline/platform';
 import { ExecuteInboxCommand, INBOX_AGENCY } from './inbox.handler.js';
 
 /** Process manager: an SWC assignment to this agency lands in its inbox. */
@@ -33,28 +22,15 @@ export class InboxReaction implements OnApplicationBootstrap, OnApplicationShutd
   private readonly consumer: EventConsumer;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(PRODUCER) producer: Producer,
-    @Inject(JsonLogger) logger: JsonLogger,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INBOX_AGENCY) private readonly agency: InboxAgency,
-    @Inject(HealthRegistry) health: HealthRegistry,
-    @Inject(REACTION_TIME) around: ReactionTime,
-    @Inject(KAFKA_NAMES) names: KafkaNames,
-    @Inject(Metrics) metrics: Metrics,
+    @Inject(ReactionConsumers) consumers: ReactionConsumers,
   ) {
-    this.consumer = new EventConsumer(kafka, producer, logger, {
+    this.consumer = consumers.create('assignment-consumer', {
       groupId: `${agency}-service.assignments`,
       topics: [agencyEventsTopic('swc')],
       handler: (event) => this.react(event),
-      around,
-      names,
-    });
-    metrics.watchConsumer(kafka, this.consumer);
-    health.register('assignment-consumer', () => {
-      const { lastError } = this.consumer.status();
-      return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();
     });
   }
 

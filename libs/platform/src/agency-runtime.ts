@@ -42,15 +42,20 @@ import {
 } from './simulated-time.js';
 import { JsonLogger } from './logger.js';
 
-export const EVENT_STORE = Symbol('EVENT_STORE');
-export const POSTGRES = Symbol('POSTGRES');
-export const KAFKA = Symbol('KAFKA');
-export const PRODUCER = Symbol('PRODUCER');
-export const CLOCK = Symbol('CLOCK');
-export const IDS = Symbol('IDS');
-export const CONFIG = Symbol('CONFIG');
-export const KAFKA_NAMES = Symbol('KAFKA_NAMES');
-export const PERSONAL_DATA = Symbol('PERSONAL_DATA');
+import {
+  CLOCK,
+  CONFIG,
+  EVENT_STORE,
+  IDS,
+  KAFKA,
+  KAFKA_NAMES,
+  PERSONAL_DATA,
+  POSTGRES,
+  PRODUCER,
+} from './agency-runtime.tokens.js';
+import { ReactionConsumers } from './reaction-consumers.js';
+
+export * from './agency-runtime.tokens.js';
 
 export function serviceSettings(defaultPort: number) {
   return {
@@ -266,6 +271,7 @@ export class AgencyRuntimeModule {
       },
       { provide: APP_INTERCEPTOR, useClass: SimulatedTimeInterceptor },
       AgencyRuntimeLifecycle,
+      ReactionConsumers,
       ...authProviders(config, agency),
     ];
     return {

@@ -9,3 +9,4 @@ export * from './idempotency.js';
 export * from './simulated-time.js';
 export * from './postgres-lease.js';
 export * from './metrics.js';
+export * from './reaction-consumers.js';

@@ -13,19 +13,8 @@ import {
   type InboxAgency,
 } from '@gridline/contracts';
 import type { Clock } from '@gridline/eventsourcing';
-import { EventConsumer, type KafkaNames } from '@gridline/messaging';
-import {
-  CLOCK,
-  HealthRegistry,
-  JsonLogger,
-  KAFKA,
-  PRODUCER,
-  KAFKA_NAMES,
-  Metrics,
-  REACTION_TIME,
-  type ReactionTime,
-} from '@gridline/platform';
-import type { Kafka, Producer } from 'kafkajs';
+import type { EventConsumer } from '@gridline/messaging';
+import { CLOCK, ReactionConsumers } from '@gridline/platform';
 import { ExecuteCaseCommand } from '../cases/case-command.handler.js';
 import type { CaseCommand, HandoffKind } from '../cases/case.decider.js';
 import {
@@ -62,28 +51,15 @@ export class SwcReactions implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly consumer: EventConsumer;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(PRODUCER) producer: Producer,
-    @Inject(JsonLogger) logger: JsonLogger,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(AUTO_OPEN_POLICY) private readonly policy: AutoOpenPolicy,
-    @Inject(HealthRegistry) health: HealthRegistry,
-    @Inject(REACTION_TIME) around: ReactionTime,
-    @Inject(KAFKA_NAMES) names: KafkaNames,
-    @Inject(Metrics) metrics: Metrics,
+    @Inject(ReactionConsumers) consumers: ReactionConsumers,
   ) {
-    this.consumer = new EventConsumer(kafka, producer, logger, {
+    this.consumer = consumers.create('reactions-consumer', {
       groupId: 'swc-service.reactions',
       topics: [agencyEventsTopic('street'), agencyEventsTopic('drc')],
       handler: (event) => this.react(event),
-      around,
-      names,
-    });
-    metrics.watchConsumer(kafka, this.consumer);
-    health.register('reactions-consumer', () => {
-      const { lastError } = this.consumer.status();
-      return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();
     });
   }
 
