@@ -8,3 +8,4 @@ export * from './case-timeline.projection.js';
 export * from './queries.js';
 export * from './query-params.js';
 export * from './statistics.queries.js';
+export * from './rebuild.js';
