@@ -21,7 +21,8 @@ import {
   CaseQueries,
   openMongo,
   PublicityQueries,
-  readModelCollections,
+  LiveReadModels,
+  RebuildRequests,
   StatisticsQueries,
   type MongoHandle,
   type ReadModelCollections,
@@ -30,6 +31,7 @@ import { CasesController } from './cases/cases.controller.js';
 import { PublicityController } from './publicity/publicity.controller.js';
 import { StatsController } from './stats/stats.controller.js';
 import { StreamController } from './stream/stream.controller.js';
+import { RebuildsController } from './admin/rebuilds.controller.js';
 import { HistoryModule } from './history/history.module.js';
 
 const MONGO = Symbol('MONGO');
@@ -39,6 +41,7 @@ const COLLECTIONS = Symbol('COLLECTIONS');
 class GatewayLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(MONGO) private readonly mongo: MongoHandle,
+    @Inject(LiveReadModels) private readonly live: LiveReadModels,
     @Inject(HealthRegistry) health: HealthRegistry,
   ) {
     health.register('mongo', async () => {
@@ -47,6 +50,7 @@ class GatewayLifecycle implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.live.stop();
     await this.mongo.close();
   }
 }
@@ -64,6 +68,7 @@ export class GatewayModule {
         PublicityController,
         StreamController,
         MetricsController,
+        RebuildsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -73,9 +78,24 @@ export class GatewayModule {
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: MONGO, useFactory: () => openMongo(config.MONGO_URL, 'gateway') },
         {
-          provide: COLLECTIONS,
+          // Readers follow the version pointer, so a rebuilt set takes over live.
+          provide: LiveReadModels,
           inject: [MONGO],
-          useFactory: (mongo: MongoHandle) => readModelCollections(mongo.db),
+          useFactory: async (mongo: MongoHandle) => {
+            const live = new LiveReadModels(mongo.db);
+            await live.start();
+            return live;
+          },
+        },
+        {
+          provide: COLLECTIONS,
+          inject: [LiveReadModels],
+          useFactory: (live: LiveReadModels) => live.collections,
+        },
+        {
+          provide: RebuildRequests,
+          inject: [MONGO],
+          useFactory: (mongo: MongoHandle) => new RebuildRequests(mongo.db),
         },
         {
           provide: CaseQueries,

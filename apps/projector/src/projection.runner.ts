@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -6,13 +7,7 @@ import {
 } from '@nestjs/common';
 import { AGENCIES, agencyEventsTopic, deadLetterTopic } from '@gridline/contracts';
 import { createKafka, ensureTopics, EventConsumer, KafkaNames } from '@gridline/messaging';
-import {
-  CaseTimelineProjection,
-  ensureReadModelIndexes,
-  openMongo,
-  readModelCollections,
-  type MongoHandle,
-} from '@gridline/read-models';
+import { openMongo, ReadModelRebuilder, type MongoHandle } from '@gridline/read-models';
 import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
 import { upcastingStore } from '@gridline/eventsourcing';
 import type { Producer } from 'kafkajs';
@@ -36,6 +31,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private postgres: PostgresStoreHandle | undefined;
   private producer: Producer | undefined;
   private consumer: EventConsumer | undefined;
+  private rebuilder: ReadModelRebuilder | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: ServiceConfig,
@@ -51,10 +47,22 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       applicationName: 'projector',
       poolSize: 4,
     });
-    const collections = readModelCollections(this.mongo.db);
-    await ensureReadModelIndexes(collections);
-    // Gap repair reads the store: upcast what it reads, as every reader does.
-    const projection = new CaseTimelineProjection(collections, upcastingStore(this.postgres.store));
+    const postgresPool = this.postgres.pool;
+    // Live events go to the live read models (and to a set being rebuilt); gap
+    // repair and rebuilds read the store through an upcasting view.
+    const rebuilder = new ReadModelRebuilder(
+      this.mongo.db,
+      upcastingStore(this.postgres.store),
+      async () => {
+        const { rows } = await postgresPool.query<{ n: string }>(
+          'SELECT count(*) AS n FROM gridline_events',
+        );
+        return Number(rows[0]?.n ?? 0);
+      },
+      `projector-${process.pid}-${randomUUID()}`,
+    );
+    await rebuilder.start();
+    this.rebuilder = rebuilder;
 
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'projector' }, logger);
     const names = new KafkaNames(config.KAFKA_NAMESPACE);
@@ -67,9 +75,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       groupId: 'projector.case-timeline',
       names,
       topics,
-      handler: async (event) => {
-        await projection.apply(event);
-      },
+      handler: (event) => rebuilder.apply(event),
     });
     this.consumer = consumer;
     this.metrics.watchConsumer(kafka, consumer);
@@ -91,6 +97,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.rebuilder?.stop();
     await this.consumer?.stop();
     await this.producer?.disconnect();
     await this.mongo?.close();

@@ -5,12 +5,14 @@ import {
   type EventStore,
   type LogPosition,
 } from '@gridline/eventsourcing';
+import type { EventEnvelope } from '@gridline/contracts';
 import type { Db } from 'mongodb';
 import { CaseTimelineProjection } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
   ensureReadModelIndexes,
   readModelCollections,
+  type ReadModelCollections,
 } from './collections.js';
 
 export interface RebuildProgress {
@@ -33,6 +35,8 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   readonly onProgress?: (progress: RebuildProgress) => void | Promise<void>;
   readonly signal?: AbortSignal;
+  /** Drop and recreate the suffix's collections first (default); false when already prepared. */
+  readonly prepare?: boolean;
 }
 
 /**
@@ -43,9 +47,8 @@ export interface RebuildOptions {
  */
 export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildProgress> {
   const { db, store, suffix } = options;
-  await dropReadModelCollections(db, suffix); // leftovers of an abandoned attempt
+  if (options.prepare ?? true) await prepareReadModelSet(db, suffix);
   const collections = readModelCollections(db, suffix);
-  await ensureReadModelIndexes(collections);
   const projection = new CaseTimelineProjection(collections, store);
   const started = Date.now();
   let processed = 0;
@@ -78,6 +81,12 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   return progress();
 }
 
+/** An empty, indexed collection set (leftovers of an abandoned attempt dropped). */
+export async function prepareReadModelSet(db: Db, suffix: string): Promise<void> {
+  await dropReadModelCollections(db, suffix);
+  await ensureReadModelIndexes(readModelCollections(db, suffix));
+}
+
 const VERSIONS = 'read_model_versions';
 const ID = 'case-views';
 
@@ -102,5 +111,263 @@ export class ReadModelVersions {
         { upsert: true },
       );
     return previous;
+  }
+}
+
+/**
+ * The read-model collections readers use, following the version pointer: the
+ * pointer is re-read every second, so readers move to a rebuilt set within a
+ * second of the switch.
+ */
+export class LiveReadModels {
+  private suffix = '';
+  private timer: NodeJS.Timeout | undefined;
+  readonly collections: ReadModelCollections;
+
+  constructor(
+    private readonly db: Db,
+    private readonly versions = new ReadModelVersions(db),
+  ) {
+    this.collections = new Proxy({} as ReadModelCollections, {
+      get: (_, key) =>
+        readModelCollections(this.db, this.suffix)[key as keyof ReadModelCollections],
+    });
+  }
+
+  get currentSuffix(): string {
+    return this.suffix;
+  }
+
+  async start(refreshMs = 1_000): Promise<void> {
+    this.suffix = await this.versions.live();
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
+  }
+
+  async refresh(): Promise<void> {
+    this.suffix = await this.versions.live().catch(() => this.suffix);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export type RebuildState = 'requested' | 'running' | 'completed' | 'failed';
+
+export interface RebuildStatus {
+  readonly state: RebuildState;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly owner?: string;
+  readonly suffix?: string;
+  readonly previous?: string;
+  readonly startedAt?: string;
+  readonly processed?: number;
+  readonly total?: number;
+  readonly eventsPerSecond?: number;
+  readonly etaSeconds?: number;
+  readonly position?: string;
+  readonly finishedAt?: string;
+  readonly error?: string;
+  /** Written with every progress report: a running rebuild silent for a minute is abandoned. */
+  readonly updatedAt?: string;
+}
+
+const ABANDONED_AFTER_MS = 60_000;
+
+export class RebuildInProgressError extends Error {
+  constructor() {
+    super('a rebuild is already requested or running');
+    this.name = 'RebuildInProgressError';
+  }
+}
+
+/**
+ * The rebuild request and its progress, in one document: the gateway asks, a
+ * projector claims it (only one can), reports progress, and finishes it.
+ */
+export class RebuildRequests {
+  private readonly collection;
+
+  constructor(db: Db) {
+    this.collection = db.collection<RebuildStatus & { _id: string }>('read_model_rebuilds');
+  }
+
+  async request(by: string): Promise<RebuildStatus> {
+    const status: RebuildStatus = {
+      state: 'requested',
+      requestedBy: by,
+      requestedAt: new Date().toISOString(),
+    };
+    try {
+      // A rebuild whose projector died (no progress for a minute) may be asked again.
+      const abandoned = new Date(Date.now() - ABANDONED_AFTER_MS).toISOString();
+      await this.collection.replaceOne(
+        {
+          _id: ID,
+          $or: [
+            { state: { $nin: ['requested', 'running'] } },
+            { state: 'running', updatedAt: { $lt: abandoned } },
+          ],
+        },
+        { ...status, updatedAt: status.requestedAt },
+        { upsert: true },
+      );
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) throw new RebuildInProgressError();
+      throw error;
+    }
+    return status;
+  }
+
+  async claim(owner: string): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: ID, state: 'requested' },
+      { $set: { state: 'running', owner, updatedAt: new Date().toISOString() } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async update(fields: Partial<RebuildStatus>): Promise<void> {
+    await this.collection.updateOne(
+      { _id: ID },
+      { $set: { ...fields, updatedAt: new Date().toISOString() } },
+    );
+  }
+
+  async status(): Promise<RebuildStatus | undefined> {
+    const doc = await this.collection.findOne({ _id: ID });
+    if (!doc) return undefined;
+    const { _id, ...status } = doc;
+    return status;
+  }
+}
+
+interface Target {
+  readonly suffix: string;
+  readonly projection: CaseTimelineProjection;
+}
+
+/**
+ * The projector's side of blue/green: live events go to the live set and, while
+ * a rebuild runs, to the set being built too; a claimed rebuild replays the
+ * store's log into a new set, switches the pointer, and drops the old set after
+ * a grace period. Every projector replica follows the pointer and the running
+ * rebuild, so several replicas stay consistent.
+ */
+export class ReadModelRebuilder {
+  private live: Target | undefined;
+  private building: Target | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private readonly versions: ReadModelVersions;
+  private readonly requests: RebuildRequests;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: Pick<EventStore, 'readAll' | 'readStream'>,
+    private readonly countEvents: () => Promise<number>,
+    private readonly owner: string,
+    private readonly options: { pollMs?: number; dropAfterMs?: number } = {},
+  ) {
+    this.versions = new ReadModelVersions(db);
+    this.requests = new RebuildRequests(db);
+  }
+
+  private target(suffix: string): Target {
+    return {
+      suffix,
+      projection: new CaseTimelineProjection(readModelCollections(this.db, suffix), this.store),
+    };
+  }
+
+  async start(): Promise<void> {
+    const suffix = await this.versions.live();
+    await ensureReadModelIndexes(readModelCollections(this.db, suffix));
+    this.live = this.target(suffix);
+    this.timer = setInterval(() => void this.poll(), this.options.pollMs ?? 1_000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async apply(event: EventEnvelope): Promise<void> {
+    const live = this.live;
+    if (!live) throw new Error('the rebuilder has not started');
+    await live.projection.apply(event);
+    const building = this.building;
+    if (building && building.suffix !== live.suffix) await building.projection.apply(event);
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const suffix = await this.versions.live();
+      if (this.live?.suffix !== suffix) this.live = this.target(suffix);
+      const status = await this.requests.status();
+      if (status?.state === 'running' && status.suffix && this.building?.suffix !== status.suffix)
+        this.building = this.target(status.suffix);
+      if (status?.state !== 'running') this.building = undefined;
+      if (!this.running && status?.state === 'requested' && (await this.requests.claim(this.owner)))
+        await this.run();
+    } catch {
+      // the next poll tries again; health checks report the database itself
+    }
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    const suffix = `_v${Date.now()}`;
+    try {
+      await prepareReadModelSet(this.db, suffix);
+      // From here on live events reach the new set too.
+      this.building = this.target(suffix);
+      const total = await this.countEvents();
+      await this.requests.update({
+        suffix,
+        total,
+        processed: 0,
+        startedAt: new Date().toISOString(),
+      });
+      await rebuildReadModels({
+        db: this.db,
+        store: this.store,
+        suffix,
+        total,
+        prepare: false,
+        onProgress: (p) =>
+          this.requests.update({
+            processed: p.processed,
+            eventsPerSecond: p.eventsPerSecond,
+            ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
+            ...(p.position ? { position: p.position } : {}),
+          }),
+      });
+      const previous = await this.versions.switchTo(suffix);
+      this.live = this.building;
+      this.building = undefined;
+      await this.requests.update({
+        state: 'completed',
+        previous,
+        finishedAt: new Date().toISOString(),
+      });
+      // Readers move within a second; then the old set goes.
+      setTimeout(
+        () => void dropReadModelCollections(this.db, previous),
+        this.options.dropAfterMs ?? 10_000,
+      );
+    } catch (error) {
+      this.building = undefined;
+      await dropReadModelCollections(this.db, suffix).catch(() => undefined);
+      await this.requests
+        .update({
+          state: 'failed',
+          error: (error as Error).message,
+          finishedAt: new Date().toISOString(),
+        })
+        .catch(() => undefined);
+    } finally {
+      this.running = false;
+    }
   }
 }
