@@ -2,7 +2,7 @@
 // given through DATABASE_URL, KAFKA_BROKERS and MONGO_URL), then every jest tier
 // with the runner's summary. `--only unit|int|e2e` runs one tier, skipping the checks.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDependencies, localStack, root, run } from './lib.mjs';
 
@@ -53,6 +53,7 @@ const runs = [
   .map((r) => ({ ...r, projects: r.projects.filter((p) => !only || p === only) }))
   .filter((r) => r.projects.length > 0);
 
+rmSync(path.join(root, '.data', 'test-logs'), { recursive: true, force: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
 for (const [index, { projects, workers }] of runs.entries()) {
@@ -60,6 +61,7 @@ for (const [index, { projects, workers }] of runs.entries()) {
   const resultsFile = path.join(root, '.data', `jest-results-${index}.json`);
   mkdirSync(path.dirname(resultsFile), { recursive: true });
   rmSync(resultsFile, { force: true });
+  const started = Date.now();
   const jest = spawnSync(
     process.execPath,
     [
@@ -74,7 +76,10 @@ for (const [index, { projects, workers }] of runs.entries()) {
     ],
     { env, cwd: root, stdio: 'inherit' },
   );
-  if (jest.status !== 0) status = jest.status ?? 1;
+  if (jest.status !== 0) {
+    status = jest.status ?? 1;
+    showAppLogs(started);
+  }
   if (existsSync(resultsFile)) {
     const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     totals.passed += results.numPassedTests;
@@ -82,6 +87,28 @@ for (const [index, { projects, workers }] of runs.entries()) {
     totals.skipped += results.numPendingTests + results.numTodoTests;
   }
 }
+/**
+ * After a failed tier: the warnings and errors the apps started by the tests
+ * logged meanwhile (test/support/apps.ts writes them to .data/test-logs), so a
+ * CI log shows why, not only that.
+ */
+function showAppLogs(since) {
+  const dir = path.join(root, '.data', 'test-logs');
+  if (!existsSync(dir)) return;
+  for (const file of readdirSync(dir).sort()) {
+    const full = path.join(dir, file);
+    if (statSync(full).mtimeMs < since) continue;
+    const lines = readFileSync(full, 'utf8')
+      .split('\n')
+      .filter((line) => /"level":"(warn|error)"|Error|exited|Killed/.test(line));
+    if (lines.length === 0) continue;
+    console.log(
+      `--- ${file}: last ${Math.min(lines.length, 15)} of ${lines.length} warnings/errors`,
+    );
+    for (const line of lines.slice(-15)) console.log(line.slice(0, 400));
+  }
+}
+
 // One plain closing line that any CI log reader understands, after jest's own summaries.
 console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(status);

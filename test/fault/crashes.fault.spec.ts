@@ -48,7 +48,7 @@ describe('faults', () => {
 
   beforeAll(async () => {
     db = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 4 });
-    apps = await startApps(identity, { basePort: 13800 });
+    apps = await startApps(identity, { basePort: 13800, env: { IDEMPOTENCY_LEASE_MS: '5000' } });
     const as = async (name: AppName, sub: string, agency: 'swc' | 'street', roles: string[]) =>
       client(app(name).url, await identity.token({ sub, agency, roles: roles as never }));
     worker = await as('street-service', 'worker-fault', 'street', ['grid-worker']);

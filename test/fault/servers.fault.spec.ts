@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import {
   client,
@@ -13,13 +14,21 @@ import {
 const root = path.resolve(import.meta.dirname, '..', '..');
 const local = process.env['GRIDLINE_LOCAL_STACK'] === '1';
 
-function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
-  const result = spawnSync('bash', ['deploy/local/stack.sh', command, server], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (result.status !== 0) throw new Error(`stack.sh ${command} ${server}: ${result.stderr}`);
+/**
+ * Asynchronous on purpose: a synchronous child process would freeze this test's
+ * event loop, and the HTTP client would then reuse a keep-alive connection the
+ * service closed meanwhile ("other side closed").
+ */
+async function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
+  try {
+    await promisify(execFile)('bash', ['deploy/local/stack.sh', command, server], {
+      cwd: root,
+      timeout: 180_000,
+    });
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new Error(`stack.sh ${command} ${server}: ${stderr ?? (error as Error).message}`);
+  }
 }
 
 /**
@@ -79,12 +88,12 @@ function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
 
   afterAll(async () => {
     // Whatever happened, leave the servers running for what follows.
-    for (const server of ['kafka', 'postgres', 'mongo'] as const) stack('up', server);
+    for (const server of ['kafka', 'postgres', 'mongo'] as const) await stack('up', server);
     await stopApps(apps);
   });
 
   it('Kafka stopped: commands still acknowledged, relays unhealthy, everything delivered after the restart', async () => {
-    stack('down', 'kafka');
+    await stack('down', 'kafka');
     try {
       const during = await worker.post<{ caseId: string }>(
         '/api/issues',
@@ -96,7 +105,7 @@ function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
         120_000,
         'street-service unready',
       );
-      stack('up', 'kafka');
+      await stack('up', 'kafka');
       await eventually(
         async () => ((await ready('street-service')) === 200 ? true : undefined),
         120_000,
@@ -104,7 +113,7 @@ function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
       );
       await timelineHas(during.body.caseId, 'swc.case.opened.v1');
     } finally {
-      stack('up', 'kafka');
+      await stack('up', 'kafka');
     }
     // The relay notices only when kafkajs gives up retrying (about a minute).
   }, 300_000);
@@ -115,13 +124,13 @@ function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
       report('before postgres restart'),
     );
     expect(before.status).toBe(201);
-    stack('down', 'postgres');
+    await stack('down', 'postgres');
     try {
       const during = await worker.post('/api/issues', report('during postgres outage'));
       expect(during.status).toBeGreaterThanOrEqual(500); // not acknowledged
       expect(await ready('street-service')).toBe(503);
     } finally {
-      stack('up', 'postgres');
+      await stack('up', 'postgres');
     }
     await eventually(
       async () => ((await ready('street-service')) === 200 ? true : undefined),
@@ -138,7 +147,7 @@ function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
   }, 240_000);
 
   it('the MongoDB-wire server restarted: the projector is unready meanwhile and catches up', async () => {
-    stack('down', 'mongo');
+    await stack('down', 'mongo');
     let during: string | undefined;
     try {
       const r = await worker.post<{ caseId: string }>('/api/issues', report('during mongo outage'));
@@ -150,7 +159,7 @@ function stack(command: 'up' | 'down', server: 'kafka' | 'postgres' | 'mongo') {
         'projector unready',
       );
     } finally {
-      stack('up', 'mongo');
+      await stack('up', 'mongo');
     }
     await eventually(
       async () => ((await ready('projector')) === 200 ? true : undefined),

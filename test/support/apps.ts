@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signDevToken, type DevTokenClaims } from '@gridline/platform';
@@ -111,9 +111,14 @@ function launch(name: AppName, env: NodeJS.ProcessEnv, output: string[]): ChildP
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Each app's output also goes to .data/test-logs, which `npm test` shows when a tier fails.
+  const logDir = path.join(root, '.data', 'test-logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${name}-${env['PORT'] ?? 'x'}.log`);
   const keep = (chunk: Buffer) => {
     output.push(chunk.toString());
     if (output.length > 500) output.shift();
+    appendFileSync(logFile, chunk);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);

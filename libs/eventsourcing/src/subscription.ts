@@ -10,6 +10,8 @@ export interface SubscriptionOptions {
   readonly signal: AbortSignal;
   /** Handles one batch; the subscription moves on only when it resolves. */
   readonly onBatch: (events: readonly RecordedEvent[]) => Promise<void>;
+  /** Called each time the subscription has read everything there is (caught up). */
+  readonly onCaughtUp?: () => void;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function subscribeToAll(
     });
     const last = batch.at(-1);
     if (!last) {
+      options.onCaughtUp?.();
       await store.waitForAppend(idleWaitMs, signal);
       continue;
     }

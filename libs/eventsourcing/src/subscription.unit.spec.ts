@@ -11,11 +11,13 @@ describe('subscribeToAll', () => {
     await store.appendToStream(stream, [newEvent(), newEvent(), newEvent()]);
     const seen: RecordedEvent[] = [];
     const batches: number[] = [];
+    const caughtUpAfter: number[] = [];
     const controller = new AbortController();
     const running = subscribeToAll(store, {
       batchSize: 2,
       idleWaitMs: 10_000,
       signal: controller.signal,
+      onCaughtUp: () => caughtUpAfter.push(seen.length),
       onBatch: (batch) => {
         seen.push(...batch);
         batches.push(batch.length);
@@ -29,6 +31,8 @@ describe('subscribeToAll', () => {
     await running;
     expect(seen.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
     expect(batches).toEqual([2, 1, 1]);
+    // Caught up once after the backlog and once after the live append.
+    expect(caughtUpAfter).toEqual([3, 4]);
 
     const resumed: RecordedEvent[] = [];
     const again = new AbortController();

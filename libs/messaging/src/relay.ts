@@ -136,6 +136,11 @@ export class EventRelay {
             await this.publish(batch);
             delay = base;
           },
+          // Nothing left to publish: whatever failed before has recovered.
+          onCaughtUp: () => {
+            this.lastError = undefined;
+            delay = base;
+          },
         });
         signal.removeEventListener('abort', stopActive);
       } catch (error) {

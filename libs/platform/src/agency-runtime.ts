@@ -82,6 +82,11 @@ export function serviceSettings(defaultPort: number) {
       parsers.oneOf('true', 'false'),
       'false',
     ),
+    IDEMPOTENCY_LEASE_MS: setting(
+      'how long a request holds its Idempotency-Key before a retry may take it over (its process presumed dead)',
+      parsers.positiveInt,
+      30_000,
+    ),
     PII_MASTER_KEY_FILE: setting(
       'file holding the base64 32-byte key that wraps the personal-data keys',
       parsers.string,
@@ -256,7 +261,8 @@ export class AgencyRuntimeModule {
       {
         provide: IDEMPOTENCY_STORE,
         inject: [POSTGRES],
-        useFactory: (pg: PostgresStoreHandle) => new PostgresIdempotencyStore(pg.pool),
+        useFactory: (pg: PostgresStoreHandle) =>
+          new PostgresIdempotencyStore(pg.pool, config.IDEMPOTENCY_LEASE_MS),
       },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: SIMULATED_CLOCK_ENABLED, useValue: config.GRIDLINE_SIMULATED_CLOCK === 'true' },

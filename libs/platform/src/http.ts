@@ -15,6 +15,7 @@ import {
   StreamOwnershipError,
   WrongExpectedVersionError,
 } from '@gridline/eventsourcing';
+import { IdempotencyClaimLostError } from '@gridline/store-postgres';
 import type { ValidateFunction } from 'ajv';
 import type { JsonLogger } from './logger.js';
 
@@ -86,7 +87,11 @@ export function errorToHttp(error: unknown): [number, unknown] {
     ];
   if (error instanceof NotFoundError)
     return [HttpStatus.NOT_FOUND, { statusCode: 404, message: error.message }];
-  if (error instanceof ConcurrencyConflictError || error instanceof WrongExpectedVersionError)
+  if (
+    error instanceof ConcurrencyConflictError ||
+    error instanceof WrongExpectedVersionError ||
+    error instanceof IdempotencyClaimLostError
+  )
     return [HttpStatus.CONFLICT, { statusCode: 409, message: error.message }];
   if (error instanceof StreamOwnershipError)
     return [HttpStatus.FORBIDDEN, { statusCode: 403, message: error.message }];

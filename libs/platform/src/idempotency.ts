@@ -11,7 +11,11 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Agency } from '@gridline/contracts';
-import type { PostgresIdempotencyStore } from '@gridline/store-postgres';
+import {
+  activeIdempotencyClaim,
+  type CommittedAppend,
+  type PostgresIdempotencyStore,
+} from '@gridline/store-postgres';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { SERVICE_AGENCY, type Principal } from './auth.js';
 import { errorToHttp } from './http.js';
@@ -44,6 +48,11 @@ interface HttpRequest {
  * first result (status and body) and appends nothing; the same key with another
  * request is 422; a key whose first request is still running is 409. Results of
  * server errors and conflicts are not kept, so a retry runs again.
+ *
+ * If the first request's process died mid-command, a retry after the claim's lease
+ * takes the key over: it runs the command if nothing had been appended, or else
+ * answers from what was appended (`recovered: true`, the event ids, the last
+ * revision and the case) without running it again.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -78,18 +87,39 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'replay':
         if (claim.status >= 400) throw new HttpException(claim.response as object, claim.status);
         return claim.response;
+      case 'committed': {
+        const answer = recoveredAnswer(claim.appends);
+        await this.store.complete(scope, key, claim.token, 200, answer);
+        return answer;
+      }
       case 'new':
         break;
     }
+    const { token } = claim;
     try {
-      const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.store.complete(scope, key, 200, result);
+      const result: unknown = await activeIdempotencyClaim.run({ scope, key, token }, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      );
+      await this.store.complete(scope, key, token, 200, result);
       return result;
     } catch (error) {
       const [status, body] = errorToHttp(error);
-      if (status >= 500 || status === 409 || status === 429) await this.store.release(scope, key);
-      else await this.store.complete(scope, key, status, body);
+      const retryable = status >= 500 || status === 409 || status === 429;
+      // A request that appended before failing must not run again: its error is kept.
+      if (!retryable || !(await this.store.release(scope, key, token)))
+        await this.store.complete(scope, key, token, status, body);
       throw error;
     }
   }
+}
+
+/** The answer to a retry whose first request committed its events and then died. */
+export function recoveredAnswer(appends: readonly CommittedAppend[]) {
+  const last = appends.at(-1);
+  return {
+    recovered: true,
+    eventIds: appends.flatMap((a) => a.eventIds),
+    ...(last ? { streamId: last.streamId, revision: last.revision } : {}),
+    ...(last?.caseId ? { caseId: last.caseId } : {}),
+  };
 }

@@ -15,6 +15,7 @@ import {
   Wakeup,
 } from '@gridline/eventsourcing';
 import pg from 'pg';
+import { recordUnderActiveClaim } from './postgres-idempotency-store.js';
 
 export const NOTIFY_CHANNEL = 'gridline_events';
 
@@ -138,6 +139,13 @@ export class PostgresEventStore implements EventStore {
          ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
         [streamId, last],
       );
+      const caseId = events[0]?.metadata.caseId;
+      await recordUnderActiveClaim(client, {
+        streamId,
+        eventIds: events.map((e) => e.id),
+        revision: last,
+        ...(caseId ? { caseId } : {}),
+      });
       await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
       await client.query('COMMIT');
       const recorded = inserted.rows.map(toRecorded).sort((a, b) => a.revision - b.revision);

@@ -54,6 +54,12 @@ CREATE TABLE IF NOT EXISTS gridline_idempotency (
   created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (scope, key)
 );
+-- A claim is fenced by a token: a request that outlives its lease loses the key,
+-- and its later appends fail instead of doubling the retry's effect.
+ALTER TABLE gridline_idempotency ADD COLUMN IF NOT EXISTS claim_token uuid;
+ALTER TABLE gridline_idempotency ADD COLUMN IF NOT EXISTS claimed_at timestamptz;
+-- What the request appended, written in the append's own transaction.
+ALTER TABLE gridline_idempotency ADD COLUMN IF NOT EXISTS committed jsonb;
 CREATE TABLE IF NOT EXISTS gridline_checkpoints (
   name             text PRIMARY KEY,
   commit_position  bigint NOT NULL,
