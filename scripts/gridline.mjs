@@ -4,6 +4,7 @@
 //   npm run gridline -- import <file> [--force]
 //   npm run gridline -- as-of <caseId> <time>
 //   npm run gridline -- replay --from <time> --to <time> [--case <id>] [--agency <a>]
+//   npm run gridline -- rebuild [--gateway <url>] [--no-wait]   (GRIDLINE_TOKEN: an admin token)
 // Exit codes: 0 done, 1 failure, 2 usage. Progress goes to stderr; data to stdout or --out.
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
@@ -14,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { root } from './lib.mjs';
 
 const DEFAULT_DATABASE_URL = 'postgres://gridline:gridline@127.0.0.1:5433/gridline';
+const DEFAULT_GATEWAY = 'http://127.0.0.1:3000';
 const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <command> …)
 
   export   --case <caseId> | --agency swc|drc|street | --from <time> --to <time>  [--out <file>]
@@ -22,9 +24,13 @@ const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <comma
   as-of    <caseId> <time>        the case folded from the store as it stood at <time> (JSON)
   replay   --from <time> --to <time> [--case <caseId>] [--agency <a>]
            the events in between, one line each with its summary
-  rebuild  not yet available
+  rebuild  [--gateway <url>] [--no-wait]
+           blue/green rebuild of the read models through the gateway: asks for one (or
+           follows the one running) and shows its progress until the readers switch over
 
-The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}). Times are ISO-8601.`;
+The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}). Times are ISO-8601.
+rebuild talks to the gateway (GRIDLINE_GATEWAY, default ${DEFAULT_GATEWAY}) with the
+admin bearer token in GRIDLINE_TOKEN (\`npm run token -- --sub you --agency swc --roles admin\`).`;
 
 class UsageError extends Error {}
 
@@ -261,14 +267,85 @@ async function replayCommand(args) {
   }
 }
 
+async function gatewayCall(gateway, token, method, pathname) {
+  let response;
+  try {
+    response = await fetch(new URL(pathname, gateway), {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  } catch (error) {
+    throw new Error(
+      `cannot reach the gateway at ${gateway}: ${error.cause?.message ?? error.message}`,
+    );
+  }
+  const body = await response.json().catch(() => ({}));
+  if (response.status === 401)
+    throw new Error('the gateway refused the token (401): is GRIDLINE_TOKEN valid?');
+  if (response.status === 403) throw new Error('rebuilding needs the admin role (403)');
+  return { status: response.status, body };
+}
+
+async function rebuildCommand(args) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      gateway: { type: 'string' },
+      'no-wait': { type: 'boolean', default: false },
+      'poll-ms': { type: 'string', default: '500' },
+    },
+  });
+  const gateway = values.gateway ?? process.env.GRIDLINE_GATEWAY ?? DEFAULT_GATEWAY;
+  const token = process.env.GRIDLINE_TOKEN;
+  if (!token) usage('rebuild needs an admin token in GRIDLINE_TOKEN');
+  const pollMs = Number(values['poll-ms']);
+  const asked = await gatewayCall(gateway, token, 'POST', '/api/admin/rebuilds');
+  if (asked.status === 409) process.stderr.write('a rebuild is already running: following it\n');
+  else if (asked.status !== 202)
+    throw new Error(`the gateway answered ${asked.status}: ${JSON.stringify(asked.body)}`);
+  const requestedAt = asked.status === 202 ? asked.body.requestedAt : undefined;
+  if (values['no-wait']) {
+    console.log(JSON.stringify(asked.body, null, 2));
+    return;
+  }
+  let bar;
+  for (;;) {
+    const { status, body } = await gatewayCall(gateway, token, 'GET', '/api/admin/rebuilds');
+    if (status !== 200) throw new Error(`the gateway answered ${status}: ${JSON.stringify(body)}`);
+    const rebuild = body.rebuild;
+    if (!rebuild) throw new Error('the gateway reports no rebuild');
+    if (requestedAt && rebuild.requestedAt !== requestedAt)
+      throw new Error('another rebuild replaced this one');
+    if (rebuild.state === 'running' && rebuild.total !== undefined) {
+      bar ??= progress(`rebuild ${rebuild.suffix ?? ''}`.trim(), rebuild.total);
+      bar.tick(rebuild.processed ?? 0);
+    }
+    if (rebuild.state === 'failed') {
+      bar?.end();
+      throw new Error(`the rebuild failed: ${rebuild.error ?? 'no reason given'}`);
+    }
+    if (rebuild.state === 'completed') {
+      if (bar) {
+        bar.tick(rebuild.processed ?? 0);
+        bar.end();
+      }
+      process.stderr.write(
+        `rebuilt ${rebuild.processed ?? 0} events into read-model set ${rebuild.suffix}; readers now use ${body.live}` +
+          `${rebuild.previous ? ` (set ${rebuild.previous} dropped)` : ''}\n`,
+      );
+      console.log(JSON.stringify(body, null, 2));
+      return;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 const commands = {
   export: exportCommand,
   import: importCommand,
   'as-of': asOfCommand,
   replay: replayCommand,
-  rebuild: () => {
-    throw new Error('rebuild is not yet available (read-model rebuild is being built separately)');
-  },
+  rebuild: rebuildCommand,
 };
 
 const [command, ...rest] = process.argv.slice(2);

@@ -2,3 +2,4 @@ export * from './event-store.contract.js';
 export * from './infra.js';
 export * from './apps.js';
 export * from './http.js';
+export * from './read-model-contents.js';

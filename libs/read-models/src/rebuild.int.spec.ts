@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryEventStore, toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
 import { appendScripted, vendorStory } from '@gridline/history';
-import { testInfra } from '@gridline/testing';
+import { readModelContents, testInfra } from '@gridline/testing';
 import { CaseTimelineProjection } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
   ensureReadModelIndexes,
-  readModelCollectionNames,
   readModelCollections,
 } from './collections.js';
 import { openMongo, type MongoHandle } from './mongo.js';
@@ -26,30 +25,7 @@ afterAll(async () => {
   await mongo.close();
 });
 
-/** Documents sorted by id, arrays of plain values sorted: the same facts compare equal. */
-async function contents(suffix: string) {
-  const normalise = (value: unknown): unknown => {
-    if (Array.isArray(value)) {
-      const items = value.map(normalise);
-      return items.every((i) => typeof i !== 'object' || i === null)
-        ? [...items].sort()
-        : [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    }
-    if (value && typeof value === 'object' && !(value instanceof Date))
-      return Object.fromEntries(
-        Object.entries(value)
-          .filter(([k]) => k !== 'projectedAt') // when it was written, not what
-          .map(([k, v]) => [k, normalise(v)]),
-      );
-    return value;
-  };
-  const result: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(readModelCollectionNames(suffix))) {
-    const docs = await mongo.db.collection(name).find({}).sort({ _id: 1 }).toArray();
-    result[key] = normalise(docs);
-  }
-  return result;
-}
+const contents = (suffix: string) => readModelContents(mongo.db, suffix);
 
 describe('rebuilding the read models from the event store', () => {
   it('gives exactly the live read models after a realistic scenario, whatever order the live side saw', async () => {
