@@ -2,10 +2,16 @@
 export interface JsonResponse<T = unknown> {
   readonly status: number;
   readonly body: T;
+  readonly headers: Headers;
 }
 
 export function client(baseUrl: string, token: string) {
-  const call = async <T>(method: string, path: string, body?: unknown, headers = {}) => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers = {},
+  ): Promise<JsonResponse<T>> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
@@ -16,7 +22,11 @@ export function client(baseUrl: string, token: string) {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      headers: response.headers,
+    };
   };
   return {
     get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),

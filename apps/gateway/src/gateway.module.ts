@@ -22,6 +22,7 @@ import {
   openMongo,
   PublicityQueries,
   LiveReadModels,
+  PointInTimeViews,
   RebuildRequests,
   StatisticsQueries,
   type MongoHandle,
@@ -33,6 +34,8 @@ import { StatsController } from './stats/stats.controller.js';
 import { StreamController } from './stream/stream.controller.js';
 import { RebuildsController } from './admin/rebuilds.controller.js';
 import { HistoryModule } from './history/history.module.js';
+import { HISTORY_STORE } from './history/history.tokens.js';
+import type { PostgresStoreHandle } from '@gridline/store-postgres';
 
 const MONGO = Symbol('MONGO');
 const COLLECTIONS = Symbol('COLLECTIONS');
@@ -111,6 +114,13 @@ export class GatewayModule {
           provide: PublicityQueries,
           inject: [COLLECTIONS],
           useFactory: (c: ReadModelCollections) => new PublicityQueries(c),
+        },
+        {
+          // Whole views as they stood at a past time (`asOf` on the case list and statistics).
+          provide: PointInTimeViews,
+          inject: [MONGO, HISTORY_STORE],
+          useFactory: (mongo: MongoHandle, pg: PostgresStoreHandle) =>
+            new PointInTimeViews(mongo.db, pg.store),
         },
         GatewayLifecycle,
         ...authProviders(config, null),

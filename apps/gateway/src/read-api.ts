@@ -1,5 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
-import { QueryValidationError, type Visibility } from '@gridline/read-models';
+import {
+  QueryValidationError,
+  type PointInTimeSet,
+  type PointInTimeViews,
+  type Visibility,
+} from '@gridline/read-models';
 import type { Principal } from '@gridline/platform';
 
 /** Roles that see every case; other principals see the cases their agency takes part in. */
@@ -25,4 +30,41 @@ export async function read<T>(query: () => Promise<T>): Promise<T> {
       });
     throw error;
   }
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** Where a response carries the time its view stood at. */
+export interface HeaderSink {
+  setHeader(name: string, value: string): void;
+}
+
+/**
+ * Takes `asOf` out of a view's query: the rest goes to the view's own parser.
+ * Without it the live view answers; with it the whole view as it stood then
+ * (PointInTimeViews), marked by `x-gridline-as-of` and `x-gridline-as-of-cached`.
+ * A time that is not ISO-8601 with a zone, or lies in the future, is 400.
+ */
+export async function pointInTime(
+  query: unknown,
+  views: PointInTimeViews,
+  response: HeaderSink,
+): Promise<{ rest: unknown; set?: PointInTimeSet }> {
+  if (!query || typeof query !== 'object' || !('asOf' in query)) return { rest: query };
+  const { asOf, ...rest } = query as Record<string, unknown>;
+  const bad = (message: string) =>
+    new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'query parameters are invalid',
+      problems: [{ field: 'asOf', message }],
+    });
+  if (typeof asOf !== 'string' || !ISO_8601.test(asOf) || Number.isNaN(Date.parse(asOf)))
+    throw bad('must be one ISO-8601 date or time with a zone');
+  const at = new Date(asOf);
+  if (at.getTime() > Date.now()) throw bad('must not be in the future');
+  const set = await views.at(at);
+  response.setHeader('x-gridline-as-of', set.at.toISOString());
+  response.setHeader('x-gridline-as-of-cached', String(set.cached));
+  return { rest, set };
 }

@@ -9,3 +9,4 @@ export * from './queries.js';
 export * from './query-params.js';
 export * from './statistics.queries.js';
 export * from './rebuild.js';
+export * from './point-in-time.js';

@@ -37,6 +37,8 @@ export interface RebuildOptions {
   readonly signal?: AbortSignal;
   /** Drop and recreate the suffix's collections first (default); false when already prepared. */
   readonly prepare?: boolean;
+  /** Only events that occurred at or before this time: the views as they stood then. */
+  readonly until?: Date;
 }
 
 /**
@@ -47,6 +49,7 @@ export interface RebuildOptions {
  */
 export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildProgress> {
   const { db, store, suffix } = options;
+  const until = options.until?.toISOString();
   if (options.prepare ?? true) await prepareReadModelSet(db, suffix);
   const collections = readModelCollections(db, suffix);
   const projection = new CaseTimelineProjection(collections, store);
@@ -73,7 +76,8 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     const batch = await store.readAll({ after, maxCount: options.batchSize ?? 500 });
     const last = batch.at(-1);
     if (!last) break;
-    for (const event of batch) await projection.apply(toEnvelope(event));
+    for (const event of batch)
+      if (!until || event.occurredAt <= until) await projection.apply(toEnvelope(event));
     processed += batch.length;
     after = last.position;
     await options.onProgress?.(progress());

@@ -6,11 +6,18 @@ import {
   Param,
   ParseUUIDPipe,
   Query,
+  Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CaseQueries, type CaseView, type PageOf, type TimelineView } from '@gridline/read-models';
+import {
+  CaseQueries,
+  PointInTimeViews,
+  type CaseView,
+  type PageOf,
+  type TimelineView,
+} from '@gridline/read-models';
 import { CurrentPrincipal, NotFoundError, type Principal } from '@gridline/platform';
-import { read, visibilityOf } from '../read-api.js';
+import { pointInTime, read, visibilityOf, type HeaderSink } from '../read-api.js';
 
 /**
  * The consolidated view of coordinated cases. Coordinators, analysts and
@@ -21,15 +28,21 @@ import { read, visibilityOf } from '../read-api.js';
 @ApiBearerAuth()
 @Controller('api/cases')
 export class CasesController {
-  constructor(@Inject(CaseQueries) private readonly queries: CaseQueries) {}
+  constructor(
+    @Inject(CaseQueries) private readonly queries: CaseQueries,
+    @Inject(PointInTimeViews) private readonly past: PointInTimeViews,
+  ) {}
 
   @Get()
   @ApiOperation({
     summary: 'Cases, newest activity first, with cursor pagination',
     description:
       'Every parameter is optional and must be a single plain value; anything else is 400. ' +
-      '`overdue=true`: an open assignment is past its due time. Response `{items, nextCursor}`.',
+      '`overdue=true`: an open assignment is past its due time. Response `{items, nextCursor}`. ' +
+      '`asOf=<ISO-8601>`: the list as it stood then (SLA states at that time), projected from ' +
+      'the event store on first use and kept for later requests (docs/history.md).',
   })
+  @ApiQuery({ name: 'asOf', required: false, description: 'a past time, ISO-8601 with a zone' })
   @ApiQuery({ name: 'status', required: false, enum: ['reported', 'open', 'closed'] })
   @ApiQuery({ name: 'street', required: false })
   @ApiQuery({ name: 'grid', required: false })
@@ -41,11 +54,16 @@ export class CasesController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100 (default 20)' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: '{ items: Case[], nextCursor: string | null }' })
-  listCases(
+  async listCases(
     @Query() query: unknown,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: HeaderSink,
   ): Promise<PageOf<CaseView>> {
-    return read(() => this.queries.listCases(query, visibilityOf(principal)));
+    const { rest, set } = await pointInTime(query, this.past, response);
+    if (!set) return read(() => this.queries.listCases(query, visibilityOf(principal)));
+    return read(() =>
+      new CaseQueries(set.collections).listCases(rest, visibilityOf(principal), set.at),
+    );
   }
 
   @Get(':caseId')

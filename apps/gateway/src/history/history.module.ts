@@ -60,6 +60,7 @@ export class HistoryModule {
         },
         HistoryLifecycle,
       ],
+      exports: [HISTORY_STORE],
     };
   }
 }

@@ -1,10 +1,16 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { StatisticsQueries } from '@gridline/read-models';
-import { read } from '../read-api.js';
+import { PointInTimeViews, StatisticsQueries } from '@gridline/read-models';
+import { pointInTime, read, type HeaderSink } from '../read-api.js';
 
 const monthQuery = (name: 'from' | 'to') =>
   ApiQuery({ name, required: false, description: 'calendar month YYYY-MM (UTC), inclusive' });
+const asOfQuery = () =>
+  ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'the statistics as they stood at this past time (ISO-8601 with a zone)',
+  });
 
 /**
  * Statistics the projector keeps up to date (docs/architecture.md, "Read
@@ -15,7 +21,16 @@ const monthQuery = (name: 'from' | 'to') =>
 @ApiBearerAuth()
 @Controller('api/stats')
 export class StatsController {
-  constructor(@Inject(StatisticsQueries) private readonly stats: StatisticsQueries) {}
+  constructor(
+    @Inject(StatisticsQueries) private readonly stats: StatisticsQueries,
+    @Inject(PointInTimeViews) private readonly past: PointInTimeViews,
+  ) {}
+
+  /** The live statistics, or those of a past time when `asOf` is given. */
+  private async at(query: unknown, response: HeaderSink) {
+    const { rest, set } = await pointInTime(query, this.past, response);
+    return { rest, stats: set ? new StatisticsQueries(set.collections) : this.stats };
+  }
 
   @Get('721')
   @ApiOperation({
@@ -25,8 +40,10 @@ export class StatsController {
   @ApiQuery({ name: 'street', required: false })
   @monthQuery('from')
   @monthQuery('to')
-  ratio721(@Query() query: unknown) {
-    return read(() => this.stats.ratio721(query));
+  @asOfQuery()
+  async ratio721(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
+    const { rest, stats } = await this.at(query, response);
+    return read(() => stats.ratio721(rest));
   }
 
   @Get('response-times')
@@ -37,8 +54,10 @@ export class StatsController {
   @ApiQuery({ name: 'street', required: false })
   @monthQuery('from')
   @monthQuery('to')
-  responseTimes(@Query() query: unknown) {
-    return read(() => this.stats.responseTimes(query));
+  @asOfQuery()
+  async responseTimes(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
+    const { rest, stats } = await this.at(query, response);
+    return read(() => stats.responseTimes(rest));
   }
 
   @Get('sla')
@@ -46,7 +65,9 @@ export class StatsController {
   @ApiQuery({ name: 'agency', required: false, enum: ['street', 'drc'] })
   @monthQuery('from')
   @monthQuery('to')
-  sla(@Query() query: unknown) {
-    return read(() => this.stats.sla(query));
+  @asOfQuery()
+  async sla(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
+    const { rest, stats } = await this.at(query, response);
+    return read(() => stats.sla(rest));
   }
 }

@@ -1,0 +1,125 @@
+import type { EventStore } from '@gridline/eventsourcing';
+import type { Db } from 'mongodb';
+import {
+  dropReadModelCollections,
+  readModelCollections,
+  type ReadModelCollections,
+} from './collections.js';
+import { rebuildReadModels } from './rebuild.js';
+
+const REGISTRY = 'read_model_point_in_time';
+const PREFIX = '_asof_';
+
+interface SetDocument {
+  _id: string;
+  at: string;
+  state: 'building' | 'ready';
+  builtAt?: string;
+  events?: number;
+  lastUsedAt: string;
+}
+
+export interface PointInTimeOptions {
+  /** Sets kept at most; the least recently used beyond it are dropped. */
+  readonly maxSets?: number;
+  /** A set unused this long is dropped. */
+  readonly idleMs?: number;
+}
+
+/** The whole read-model set as it stood at one time, and how it was made. */
+export interface PointInTimeSet {
+  readonly at: Date;
+  readonly collections: ReadModelCollections;
+  /** Already materialised by an earlier request. */
+  readonly cached: boolean;
+  readonly events?: number;
+}
+
+/**
+ * Whole views (the case list, the statistics) as they stood at a past time:
+ * the read models are projected from the event store into a collection set of
+ * their own (`<name>_asof_<epoch ms>`), with the live projection, up to that
+ * time (`occurredAt`). A set is made once per time and kept for later requests
+ * (least recently used dropped beyond `maxSets`, or after `idleMs` unused).
+ * Concurrent requests for one time share one materialisation in this process;
+ * a set another process is still building is rebuilt here rather than read half
+ * done. The cost is one replay of the log up to that time: see docs/history.md.
+ */
+export class PointInTimeViews {
+  private readonly building = new Map<string, Promise<PointInTimeSet>>();
+  private readonly maxSets: number;
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: Pick<EventStore, 'readAll' | 'readStream'>,
+    options: PointInTimeOptions = {},
+  ) {
+    this.maxSets = options.maxSets ?? 4;
+    this.idleMs = options.idleMs ?? 15 * 60_000;
+  }
+
+  /** Times are kept to the second: nearby requests share a set. */
+  static suffixOf(at: Date): string {
+    return `${PREFIX}${Math.floor(at.getTime() / 1000)}`;
+  }
+
+  async at(at: Date): Promise<PointInTimeSet> {
+    const second = new Date(Math.floor(at.getTime() / 1000) * 1000 + 999);
+    const suffix = PointInTimeViews.suffixOf(second);
+    const running = this.building.get(suffix);
+    if (running) return running;
+    const made = this.materialise(suffix, second).finally(() => this.building.delete(suffix));
+    this.building.set(suffix, made);
+    return made;
+  }
+
+  private registry() {
+    return this.db.collection<SetDocument>(REGISTRY);
+  }
+
+  private async materialise(suffix: string, at: Date): Promise<PointInTimeSet> {
+    const now = new Date().toISOString();
+    const known = await this.registry().findOneAndUpdate(
+      { _id: suffix, state: 'ready' },
+      { $set: { lastUsedAt: now } },
+    );
+    const collections = readModelCollections(this.db, suffix);
+    if (known)
+      return { at, collections, cached: true, ...(known.events ? { events: known.events } : {}) };
+    await this.registry().updateOne(
+      { _id: suffix },
+      { $set: { at: at.toISOString(), state: 'building', lastUsedAt: now } },
+      { upsert: true },
+    );
+    const done = await rebuildReadModels({ db: this.db, store: this.store, suffix, until: at });
+    await this.registry().updateOne(
+      { _id: suffix },
+      {
+        $set: {
+          state: 'ready',
+          builtAt: new Date().toISOString(),
+          events: done.processed,
+          lastUsedAt: new Date().toISOString(),
+        },
+      },
+    );
+    await this.evict(suffix);
+    return { at, collections, cached: false, events: done.processed };
+  }
+
+  /** Drops sets beyond `maxSets` (least recently used first) and sets idle too long. */
+  async evict(keep?: string): Promise<string[]> {
+    const sets = await this.registry().find({ state: 'ready' }).sort({ lastUsedAt: -1 }).toArray();
+    const idleBefore = new Date(Date.now() - this.idleMs).toISOString();
+    const dropped: string[] = [];
+    for (const [i, set] of sets.entries()) {
+      if (set._id === keep || this.building.has(set._id)) continue;
+      if (i < this.maxSets && set.lastUsedAt >= idleBefore) continue;
+      await this.registry().deleteOne({ _id: set._id });
+      await dropReadModelCollections(this.db, set._id);
+      dropped.push(set._id);
+    }
+    return dropped;
+  }
+}
