@@ -6,7 +6,8 @@ PG_BIN=/usr/lib/postgresql/15/bin
 # Dev-only credentials, documented in README.md; never use them outside this machine.
 PG_APP_USER=gridline
 PG_APP_PASSWORD=gridline
-PG_DATABASES=(gridline gridline_test)
+# gridline_readmodels: FerretDB's backend (deploy/local/lib/mongo.sh), not ours to query.
+PG_DATABASES=(gridline gridline_test gridline_readmodels)
 
 # Where the cluster lives. Normally $GRIDLINE_DATA/postgres. The server runs as
 # the `postgres` user, which cannot enter a clone below a private home such as

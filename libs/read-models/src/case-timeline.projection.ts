@@ -69,26 +69,28 @@ export class CaseTimelineProjection {
     const caseId = event.metadata.caseId;
     const position = parsePosition(event.position);
     const sortable = { commit: Number(position.commit), prepare: Number(position.prepare) };
-    await this.collections.timeline.updateOne(
-      { _id: event.id },
-      {
-        $setOnInsert: {
-          caseId,
-          agency: event.agency,
-          type: event.type,
-          time: event.time,
-          actor: event.metadata.actor,
-          summary: summarize(event),
-          causationId: event.metadata.causationId,
-          correlationId: event.metadata.correlationId,
-          streamId: event.streamId,
-          revision: event.revision,
-          position: sortable,
-          projectedAt: Date.now(),
-        },
-      },
-      { upsert: true },
-    );
+    // An insert that may find its entry already there (a redelivery): E11000 means
+    // done. Not an upsert: on FerretDB an upsert that finds nothing scans the whole
+    // collection (docs/benchmarks.md), an insert does not.
+    try {
+      await this.collections.timeline.insertOne({
+        _id: event.id,
+        caseId,
+        agency: event.agency,
+        type: event.type,
+        time: event.time,
+        actor: event.metadata.actor,
+        summary: summarize(event),
+        causationId: event.metadata.causationId,
+        correlationId: event.metadata.correlationId,
+        streamId: event.streamId,
+        revision: event.revision,
+        position: sortable,
+        projectedAt: Date.now(),
+      });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
     const before = await this.collections.cases.findOne({ _id: caseId });
     const change = caseChange(before, event);
     for (const stat of change.stats) await applyStatIncrement(this.collections, stat);
