@@ -3,3 +3,4 @@ export * from './infra.js';
 export * from './apps.js';
 export * from './http.js';
 export * from './read-model-contents.js';
+export * from './isolated.js';
