@@ -1,3 +1,4 @@
+import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceparentOf } from './trace-context.js';
 import {
   deadLetterTopic,
   fromBinaryCloudEvent,
@@ -122,6 +123,38 @@ export class EventConsumer {
       await this.deadLetter(topic, partition, message.offset, headers, value, 'invalid', reason);
       return;
     }
+    // One consumer span per message, child of the producer's: the handler and
+    // what it appends carry this span's trace context (tracing on).
+    await inSpan(
+      `process ${topic}`,
+      SpanKind.CONSUMER,
+      contextFrom(event.metadata.traceparent),
+      {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        'messaging.consumer.group.name': this.options.groupId,
+        'messaging.message.id': event.id,
+        'gridline.event.type': event.type,
+      },
+      async (span) => {
+        const traceparent = traceparentOf(span);
+        const traced = traceparent
+          ? { ...event, metadata: { ...event.metadata, traceparent } }
+          : event;
+        const outcome = await this.handleWithRetries(payload, traced, headers, value);
+        if (outcome !== 'handled')
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+      },
+    );
+  }
+
+  private async handleWithRetries(
+    payload: EachMessagePayload,
+    event: EventEnvelope,
+    headers: Record<string, string>,
+    value: string,
+  ): Promise<'handled' | 'dead-lettered'> {
+    const { topic, partition, message } = payload;
     const maxAttempts = this.options.maxAttempts ?? 5;
     const baseDelay = this.options.retryDelayMs ?? 200;
     let outage = 0;
@@ -131,7 +164,7 @@ export class EventConsumer {
         await around(event, () => this.options.handler(event));
         this.waitingForDependency = undefined;
         this.handled++;
-        return;
+        return 'handled';
       } catch (error) {
         // A server that is down will come back: wait, do not park a good message.
         // The offset does not move, so nothing behind it is lost either.
@@ -152,7 +185,7 @@ export class EventConsumer {
         // A broken business rule will not heal by retrying: park it at once.
         if (attempt >= maxAttempts || error instanceof DomainError) {
           await this.deadLetter(topic, partition, message.offset, headers, value, 'failed', error);
-          return;
+          return 'dead-lettered';
         }
         this.logger.warn('handler failed; retrying', {
           eventId: event.id,

@@ -4,3 +4,4 @@ export * from './relay.js';
 export * from './consumer.js';
 export * from './dead-letters.js';
 export * from './transient.js';
+export * from './trace-context.js';

@@ -1,3 +1,4 @@
+import { contextFrom, SpanKind, SpanStatusCode, traceparentOf, tracer } from './trace-context.js';
 import { agencyEventsTopic, agencyStreamPrefix, toBinaryCloudEvent } from '@gridline/contracts';
 import type { Agency } from '@gridline/contracts';
 import {
@@ -163,14 +164,45 @@ export class EventRelay {
   private async publish(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch.at(-1);
     if (!last) return;
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: batch.map((event) => {
-        const message = toBinaryCloudEvent(toEnvelope(event));
-        return { key: message.key, value: message.value, headers: { ...message.headers } };
-      }),
-    });
+    // A producer span per event, child of the command (or reaction) that made it;
+    // its trace context replaces the event's in the Kafka headers (tracing on).
+    const spans = batch.map((event) =>
+      tracer().startSpan(
+        `publish ${this.topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': this.topic,
+            'messaging.message.id': event.id,
+            'gridline.event.type': event.type,
+          },
+        },
+        contextFrom(event.metadata.traceparent),
+      ),
+    );
+    try {
+      await this.producer.send({
+        topic: this.topic,
+        acks: -1,
+        messages: batch.map((event, i) => {
+          const message = toBinaryCloudEvent(toEnvelope(event));
+          const span = spans[i];
+          const traceparent = span && traceparentOf(span);
+          return {
+            key: message.key,
+            value: message.value,
+            headers: { ...message.headers, ...(traceparent ? { traceparent } : {}) },
+          };
+        }),
+      });
+    } catch (error) {
+      for (const span of spans)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
     await this.checkpoints.store(this.name, last.position);
     this.published += batch.length;
     this.lastPosition = last.position;

@@ -54,6 +54,7 @@ import {
   PRODUCER,
 } from './agency-runtime.tokens.js';
 import { ReactionConsumers } from './reaction-consumers.js';
+import { parseTraceExport } from './tracing.js';
 
 export * from './agency-runtime.tokens.js';
 
@@ -81,6 +82,14 @@ export function serviceSettings(defaultPort: number) {
       'accept X-Gridline-Time from admins and service accounts (demos, imports); never in production',
       parsers.oneOf('true', 'false'),
       'false',
+    ),
+    GRIDLINE_TRACES: setting(
+      'OpenTelemetry spans: off, otlp (to OTEL_EXPORTER_OTLP_ENDPOINT) or file:<path> ({service} = app name)',
+      (raw: string) => {
+        parseTraceExport(raw);
+        return raw;
+      },
+      'off',
     ),
     IDEMPOTENCY_LEASE_MS: setting(
       'how long a request holds its Idempotency-Key before a retry may take it over (its process presumed dead)',

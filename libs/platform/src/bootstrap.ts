@@ -5,6 +5,20 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadServiceConfig, type ServiceConfig } from './agency-runtime.js';
 import { ErrorsToHttpFilter } from './http.js';
 import { JsonLogger } from './logger.js';
+import { parseTraceExport, startTracing, stopTracing } from './tracing.js';
+import { contextFrom, SpanKind, SpanStatusCode, traceparentOf, tracer } from '@gridline/messaging';
+import { context, trace } from '@opentelemetry/api';
+
+interface HttpRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  route?: { path?: string };
+}
+interface HttpResponse {
+  statusCode: number;
+  on(event: 'finish' | 'close', listener: () => void): void;
+}
 
 /**
  * Starts one Gridline app: configuration from the environment, JSON logging,
@@ -20,13 +34,18 @@ export async function runService(
   try {
     const config = loadServiceConfig(defaultPort);
     logger = new JsonLogger(name, config.LOG_LEVEL);
+    startTracing(name, parseTraceExport(config.GRIDLINE_TRACES));
     const app = await NestFactory.create(createModule(config, logger), {
       logger,
       abortOnError: false,
     });
+    app.use(traceRequests);
     app.useGlobalFilters(new ErrorsToHttpFilter(logger));
     mountOpenApi(app, name);
     app.enableShutdownHooks();
+    process.once('beforeExit', () => void stopTracing());
+    for (const signal of ['SIGTERM', 'SIGINT'] as const)
+      process.once(signal, () => void stopTracing());
     await app.listen(config.PORT, config.HOST);
     logger.info(`${name} listening`, { url: `http://${config.HOST}:${config.PORT}` });
     return app;
@@ -51,4 +70,39 @@ function mountOpenApi(app: INestApplication, name: string): void {
   SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'api/docs-json',
   });
+}
+
+/**
+ * A server span per request (health and metrics left out), child of the
+ * caller's `traceparent` when it sends one. The request's `traceparent` header
+ * is replaced by the span's, so the events the command records, and everything
+ * they cause in other services, belong to this trace (tracing on).
+ */
+function traceRequests(request: HttpRequest, response: HttpResponse, next: () => void): void {
+  if (request.path.startsWith('/health') || request.path === '/metrics') return next();
+  const incoming = request.headers['traceparent'];
+  const parent = contextFrom(typeof incoming === 'string' ? incoming : undefined);
+  const span = tracer().startSpan(
+    request.method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': request.method, 'url.path': request.path },
+    },
+    parent,
+  );
+  const traceparent = traceparentOf(span);
+  if (traceparent) request.headers['traceparent'] = traceparent;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    const route = request.route?.path;
+    if (route) span.updateName(`${request.method} ${route}`);
+    span.setAttribute('http.response.status_code', response.statusCode);
+    if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  };
+  response.on('finish', end);
+  response.on('close', end);
+  context.with(trace.setSpan(parent, span), next);
 }

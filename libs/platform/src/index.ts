@@ -10,3 +10,4 @@ export * from './simulated-time.js';
 export * from './postgres-lease.js';
 export * from './metrics.js';
 export * from './reaction-consumers.js';
+export * from './tracing.js';

@@ -1,3 +1,5 @@
+import { context } from '@opentelemetry/api';
+import { inSpan, SpanKind } from '@gridline/messaging';
 import {
   Controller,
   Get,
@@ -101,20 +103,27 @@ export class Metrics {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
         if (property !== 'appendToStream' || typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          const end = histogram.startTimer();
-          try {
-            const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(
-              target,
-              args,
-            );
-            end({ outcome: 'ok' });
-            return result;
-          } catch (error) {
-            end({ outcome: (error as Error).name });
-            throw error;
-          }
-        };
+        return (...args: unknown[]) =>
+          // A client span per append, in the trace of the command or reaction.
+          inSpan(
+            'append',
+            SpanKind.CLIENT,
+            context.active(),
+            { 'db.system.name': 'postgresql', 'gridline.stream.id': String(args[0]) },
+            async () => {
+              const end = histogram.startTimer();
+              try {
+                const result: unknown = await (
+                  value as (...a: unknown[]) => Promise<unknown>
+                ).apply(target, args);
+                end({ outcome: 'ok' });
+                return result;
+              } catch (error) {
+                end({ outcome: (error as Error).name });
+                throw error;
+              }
+            },
+          );
       },
     });
   }
