@@ -1,3 +1,4 @@
+import { drcInboundCommands } from './inbound/inbound.commands.js';
 import { AssignmentInboxModule } from '@gridline/assignment-inbox';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -34,6 +35,7 @@ export class DrcModule {
       ],
       controllers: [WarningsController, ProjectsController],
       providers: [
+        drcInboundCommands,
         IssueWarningHandler,
         RelevelWarningHandler,
         LiftWarningHandler,

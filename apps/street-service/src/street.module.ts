@@ -16,6 +16,7 @@ import { GetIssueHandler } from './issues/get-issue.query.js';
 import { HandleIssueHandler } from './issues/handle-issue.commands.js';
 import { IssuesController } from './issues/issues.controller.js';
 import { ReportIssueHandler } from './issues/report-issue.command.js';
+import { streetInboundCommands } from './inbound/inbound.commands.js';
 import { ENFORCEMENT_POLICY, loadEnforcementPolicy } from './shared/street-policy.js';
 import { RegisterSubjectHandler } from './subjects/register-subject.command.js';
 import { SubjectsController } from './subjects/subjects.controller.js';
@@ -39,6 +40,7 @@ export class StreetModule {
       ],
       providers: [
         { provide: ENFORCEMENT_POLICY, useValue: loadEnforcementPolicy() },
+        streetInboundCommands,
         ReportIssueHandler,
         HandleIssueHandler,
         GetIssueHandler,

@@ -5,3 +5,4 @@ export * from './consumer.js';
 export * from './dead-letters.js';
 export * from './transient.js';
 export * from './trace-context.js';
+export * from './inbound.js';

@@ -44,24 +44,36 @@ export class KafkaNames {
   }
 }
 
-/** Creates missing topics (idempotent): the agency topics and their dead-letter twins. */
+/**
+ * Creates missing topics (idempotent): the agency topics and their dead-letter
+ * twins. Services start together and may create topics at the same moment; a
+ * freshly created topic can briefly answer "does not host this topic-partition"
+ * until its leader is known, so the whole check is retried a few times.
+ */
 export async function ensureTopics(
   kafka: KafkaClient,
   topics: readonly string[],
   numPartitions = 3,
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0)
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
-      });
-  } finally {
-    await admin.disconnect();
+  for (let attempt = 1; ; attempt++) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length > 0)
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+        });
+      await admin.fetchTopicMetadata({ topics: [...topics] });
+      return;
+    } catch (error) {
+      if (attempt >= 6) throw error;
+      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    } finally {
+      await admin.disconnect();
+    }
   }
 }
 

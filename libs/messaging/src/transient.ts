@@ -27,7 +27,16 @@ const NAMES = new Set([
   'KafkaJSConnectionError',
   'KafkaJSNumberOfRetriesExceeded',
   'KafkaJSRequestTimeoutError',
+  'RetryLaterError',
 ]);
+
+/** Thrown by a handler that must wait for something else to finish first. */
+export class RetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
 const MESSAGES =
   /Connection terminated|connection closed|Client has encountered a connection error|timeout exceeded when trying to connect/i;
 

@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
 import { agencyEventsTopic, AGENCIES, deadLetterTopic, type Agency } from '@gridline/contracts';
 import {
   randomIds,
@@ -16,7 +16,15 @@ import {
   type PersonalDataVault,
   upcastingStore,
 } from '@gridline/eventsourcing';
-import { createKafka, ensureTopics, EventRelay, KafkaNames, messagesIn } from '@gridline/messaging';
+import {
+  createKafka,
+  ensureTopics,
+  EventRelay,
+  inboundTopic,
+  KafkaNames,
+  messagesIn,
+  type InboundCommandConsumer,
+} from '@gridline/messaging';
 import {
   openPostgresStore,
   PostgresIdempotencyStore,
@@ -25,7 +33,14 @@ import {
 } from '@gridline/store-postgres';
 import { readFileSync } from 'node:fs';
 import type { Kafka, Producer } from 'kafkajs';
-import { AuthGuard, authSettings, SERVICE_AGENCY, TOKEN_VERIFIER, TokenVerifier } from './auth.js';
+import {
+  AuthGuard,
+  authSettings,
+  SERVICE_AGENCY,
+  TOKEN_VERIFIER,
+  TokenVerifier,
+  type Principal,
+} from './auth.js';
 import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
 import { HttpMetricsInterceptor, Metrics, MetricsController } from './metrics.js';
@@ -55,6 +70,7 @@ import {
 } from './agency-runtime.tokens.js';
 import { ReactionConsumers } from './reaction-consumers.js';
 import { parseTraceExport } from './tracing.js';
+import { INBOUND_COMMANDS, inboundConsumer, type InboundCommands } from './inbound.js';
 
 export * from './agency-runtime.tokens.js';
 
@@ -135,14 +151,20 @@ export function readMasterKey(file: string): Buffer {
 /** Starts the relay after the app is up; closes every connection on shutdown. */
 @Injectable()
 class AgencyRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private inbound: InboundCommandConsumer<Principal> | undefined;
+
   constructor(
     @Inject(EventRelay) private readonly relay: EventRelay,
     @Inject(PRODUCER) private readonly producer: Producer,
     @Inject(POSTGRES) private readonly postgres: PostgresStoreHandle,
-    @Inject(HealthRegistry) health: HealthRegistry,
-    @Inject(Metrics) metrics: Metrics,
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(KAFKA_NAMES) names: KafkaNames,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_NAMES) private readonly names: KafkaNames,
+    @Inject(ModuleRef) private readonly modules: ModuleRef,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotency: PostgresIdempotencyStore,
   ) {
     metrics.gauge(
       'gridline_relay_published_events',
@@ -187,11 +209,41 @@ class AgencyRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.relay.start();
+    // Department systems' commands over Kafka, if this agency accepts any.
+    let commands: InboundCommands | undefined;
+    try {
+      commands = this.modules.get<InboundCommands>(INBOUND_COMMANDS, { strict: false });
+    } catch {
+      commands = undefined;
+    }
+    if (!commands || commands.size === 0) return;
+    const inbound = inboundConsumer({
+      agency: this.relay.agency,
+      kafka: this.kafka,
+      producer: this.producer,
+      logger: this.logger,
+      names: this.names,
+      verifier: this.verifier,
+      idempotency: this.idempotency,
+      commands,
+    });
+    this.health.register('inbound', () => {
+      const { lastError } = inbound.status();
+      return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();
+    });
+    this.metrics.gauge(
+      'gridline_inbound_dead_lettered',
+      'Inbound CloudEvents dead-lettered since start',
+      () => inbound.status().deadLettered,
+    );
+    this.inbound = inbound;
+    await inbound.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.inbound?.stop();
     await this.relay.stop();
     await this.producer.disconnect();
     await this.postgres.close();
@@ -242,7 +294,10 @@ export class AgencyRuntimeModule {
             logger,
           );
           const names = new KafkaNames(config.KAFKA_NAMESPACE);
-          const topics = AGENCIES.map((a) => names.topic(agencyEventsTopic(a)));
+          const topics = [
+            ...AGENCIES.map((a) => names.topic(agencyEventsTopic(a))),
+            names.topic(inboundTopic(agency)),
+          ];
           await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
           return kafka;
         },

@@ -11,3 +11,4 @@ export * from './postgres-lease.js';
 export * from './metrics.js';
 export * from './reaction-consumers.js';
 export * from './tracing.js';
+export * from './inbound.js';

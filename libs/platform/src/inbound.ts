@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { Agency } from '@gridline/contracts';
+import {
+  InboundCommandConsumer,
+  RetryLaterError,
+  type InboundCommand,
+  type KafkaNames,
+} from '@gridline/messaging';
+import { activeIdempotencyClaim, type PostgresIdempotencyStore } from '@gridline/store-postgres';
+import type { Kafka, Producer } from 'kafkajs';
+import type { Principal, TokenVerifier } from './auth.js';
+import type { JsonLogger } from './logger.js';
+
+/**
+ * What department systems may send an agency service over Kafka: CloudEvent
+ * type → data schema and command. An agency module provides it under this
+ * token; the agency runtime consumes `gridline.inbound.<agency>.v1` when it does.
+ */
+export const INBOUND_COMMANDS = Symbol('INBOUND_COMMANDS');
+export type InboundCommands = ReadonlyMap<string, InboundCommand<Principal>>;
+
+/**
+ * The inbound consumer of one agency service: tokens checked like HTTP bearer
+ * tokens, only the agency's own service accounts (role `service`) accepted, and
+ * each CloudEvent (source, id) executed once — through the same idempotency
+ * claims as HTTP commands, so a crash mid-command neither loses nor doubles it.
+ */
+export function inboundConsumer(args: {
+  agency: Agency;
+  kafka: Kafka;
+  producer: Producer;
+  logger: JsonLogger;
+  names: KafkaNames;
+  verifier: TokenVerifier;
+  idempotency: PostgresIdempotencyStore;
+  commands: InboundCommands;
+}): InboundCommandConsumer<Principal> {
+  const { agency, idempotency } = args;
+  const scope = `inbound:${agency}`;
+  return new InboundCommandConsumer<Principal>(args.kafka, args.producer, args.logger, {
+    groupId: `${agency}-inbound`,
+    agency,
+    names: args.names,
+    commands: args.commands,
+    authenticate: (token) => args.verifier.verify(token),
+    refuse: (principal) => {
+      if (principal.agency !== agency)
+        return `a service account of ${principal.agency} cannot send commands to ${agency}`;
+      if (!principal.roles.includes('service'))
+        return 'inbound commands need a service account (role service)';
+      return undefined;
+    },
+    once: async (key, work) => {
+      const hash = createHash('sha256').update(key).digest('hex');
+      const claim = await idempotency.claim(scope, hash, hash);
+      switch (claim.state) {
+        case 'replay':
+        case 'mismatch':
+          return 'duplicate';
+        case 'in-progress':
+          throw new RetryLaterError('the same CloudEvent is being executed elsewhere');
+        case 'committed':
+          await idempotency.complete(scope, hash, claim.token, 200, { recovered: true });
+          return 'duplicate';
+        case 'new':
+          break;
+      }
+      try {
+        const result = await activeIdempotencyClaim.run(
+          { scope, key: hash, token: claim.token },
+          work,
+        );
+        await idempotency.complete(scope, hash, claim.token, 200, result ?? null);
+        return 'ran';
+      } catch (error) {
+        // Refused commands stay refused; anything else may be tried again.
+        if (!(await idempotency.release(scope, hash, claim.token)))
+          await idempotency.complete(scope, hash, claim.token, 500, {
+            error: (error as Error).message,
+          });
+        throw error;
+      }
+    },
+  });
+}
