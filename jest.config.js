@@ -32,6 +32,11 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.spec.ts'],
     },
+    {
+      ...shared,
+      displayName: 'security',
+      testMatch: ['<rootDir>/test/security/**/*.security.spec.ts'],
+    },
   ],
   // A global option in jest 30 (ignored inside projects); the tiers with servers need it.
   testTimeout: 120_000,

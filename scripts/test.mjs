@@ -37,7 +37,7 @@ if (needsServers) {
     process.exit(2);
   }
 }
-if (!only || only === 'e2e' || only === 'fault') {
+if (!only || only === 'e2e' || only === 'security' || only === 'fault') {
   console.log('▶ build');
   run('npm', ['run', '--silent', 'build']);
 }
@@ -46,7 +46,7 @@ if (!only || only === 'e2e' || only === 'fault') {
 // starts its own five apps and they share the consumer groups on the one broker.
 const runs = [
   { projects: ['unit', 'int'], workers: ['--maxWorkers=2'] },
-  { projects: ['e2e'], workers: ['--runInBand'] },
+  { projects: ['e2e', 'security'], workers: ['--runInBand'] },
   // Fault tests kill processes and stop servers: alone, after everything else.
   { projects: ['fault'], workers: ['--runInBand'] },
 ]

@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { openMongo, rebuildReadModels, dropReadModelCollections } from '@gridline/read-models';
 import { openPostgresStore } from '@gridline/store-postgres';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
 import {
   client,
   createIsolatedStores,
@@ -13,7 +16,19 @@ import {
   type AppName,
   type IsolatedStores,
   type RunningApp,
+  testInfra,
 } from '@gridline/testing';
+
+/**
+ * Personal data as the demo makes it up: mobile numbers, ID card numbers and
+ * names of enforcement subjects (scripts/demo.mjs). None may be found in clear.
+ */
+const PII = [
+  /\+86 13\d \d{4} \d{4}/,
+  /1101\d{2}19\d{10}/,
+  /\b(Wang|Li|Zhang|Liu|Chen|Zhao) (Wei|Fang|Min|Jing|Lei|Qiang)\b/,
+];
+const piiIn = (text: string) => PII.flatMap((re) => re.exec(text)?.[0] ?? []);
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -161,4 +176,88 @@ describe('demo command', () => {
       await mongo.close();
     }
   }, 240_000);
+
+  it('leaves no personal data in clear in the event store, Kafka, the read models or the logs', async () => {
+    // The scanner itself finds what it looks for.
+    expect(piiIn('call Zhang Wei on +86 131 2345 6789, ID 110105197812345678')).toHaveLength(3);
+
+    const found: string[] = [];
+    const scan = (where: string, text: string) =>
+      found.push(...piiIn(text).map((hit) => `${where}: ${hit}`));
+
+    // The event store: every event's data and metadata, and the key store.
+    const db = new pg.Client({ connectionString: stores.databaseUrl });
+    await db.connect();
+    try {
+      const events = await db.query<{ text: string }>(
+        `SELECT data::text || metadata::text AS text FROM gridline_events`,
+      );
+      expect(events.rows.length).toBeGreaterThan(100);
+      for (const row of events.rows) scan('event store', row.text);
+      const sealed = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM gridline_events WHERE data::text LIKE '%"keyId"%'`,
+      );
+      expect(Number(sealed.rows[0]?.n)).toBeGreaterThan(0); // personal data was there, sealed
+    } finally {
+      await db.end();
+    }
+
+    // Kafka: every message of every topic of this store's namespace, dead letters included.
+    const kafka = new Kafka({
+      clientId: 'pii-scan',
+      brokers: [...testInfra().kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const prefix = `${stores.env['KAFKA_NAMESPACE']}.`;
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    let expected = 0;
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic))
+        expected += Number(p.high) - Number(p.low);
+    await admin.disconnect();
+    expect(expected).toBeGreaterThan(100);
+    const consumer = kafka.consumer({ groupId: `pii-scan-${Date.now()}` });
+    let read = 0;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        eachMessage: ({ topic, message }) => {
+          read++;
+          const headers = Object.values(message.headers ?? {})
+            .map((v) => v?.toString() ?? '')
+            .join(' ');
+          scan(`kafka ${topic}`, `${message.value?.toString() ?? ''} ${headers}`);
+          return Promise.resolve();
+        },
+      });
+      await eventually(
+        () => Promise.resolve(read >= expected ? true : undefined),
+        60_000,
+        `all ${expected} messages read`,
+      );
+    } finally {
+      await consumer.disconnect();
+    }
+
+    // The read models.
+    const mongo = await openMongo(stores.mongoUrl);
+    try {
+      for (const { name } of await mongo.db.listCollections().toArray())
+        for (const doc of await mongo.db.collection(name).find({}).toArray())
+          scan(`read model ${name}`, JSON.stringify(doc));
+    } finally {
+      await mongo.close();
+    }
+
+    // The logs of this test's apps (test/support/apps.ts writes them to .data/test-logs).
+    const logs = path.join(root, '.data', 'test-logs');
+    const mine = readdirSync(logs).filter((f) => /-135\d\d\.log$/.test(f));
+    expect(mine.length).toBe(5);
+    for (const file of mine) scan(`log ${file}`, readFileSync(path.join(logs, file), 'utf8'));
+
+    expect(found).toEqual([]);
+  }, 180_000);
 });

@@ -1,0 +1,290 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { signDevToken } from '@gridline/platform';
+import {
+  client,
+  createIsolatedStores,
+  createTestIdentity,
+  startApps,
+  stopApps,
+  type AppName,
+  type IsolatedStores,
+  type RunningApp,
+} from '@gridline/testing';
+import pg from 'pg';
+
+/**
+ * Bad input against the running services: each is refused with a clear error,
+ * and nothing is stored. A store of its own, so "nothing stored" is a count.
+ */
+describe('security: bad input is refused and stores nothing', () => {
+  let apps: Map<AppName, RunningApp> | undefined;
+  let stores: IsolatedStores;
+  let db: pg.Pool;
+  const identity = createTestIdentity();
+  const url = (name: AppName) => apps?.get(name)?.url ?? '';
+  let workerToken: string;
+
+  const place = {
+    street: 'Xinjiekou',
+    community: 'Zhaodengyu',
+    grid: 'G-0312',
+    description: 'gate',
+  };
+  const report = {
+    category: 'noise',
+    severity: 'low',
+    location: place,
+    description: 'Generator running all night',
+  };
+  /**
+   * Events recorded for these principals. (Not all events: the agencies' reactions
+   * to earlier tests' commands keep arriving, recorded by the services themselves.)
+   */
+  const eventsBy = async (actors: readonly string[]) =>
+    Number(
+      (
+        await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM gridline_events WHERE metadata->'actor'->>'id' = ANY($1)`,
+          [actors],
+        )
+      ).rows[0]?.n,
+    );
+  /** Runs `attempt` and checks that nothing was stored for the principals it acted as. */
+  const storesNothing = async (attempt: () => Promise<void>, actors = ['worker-1']) => {
+    const before = await eventsBy(actors);
+    await attempt();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await eventsBy(actors)).toBe(before);
+  };
+  const raw = (path: string, init: RequestInit & { token?: string } = {}) =>
+    fetch(`${url('street-service')}${path}`, {
+      ...init,
+      headers: {
+        ...(init.token === undefined ? { authorization: `Bearer ${workerToken}` } : {}),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        'content-type': 'application/json',
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
+
+  beforeAll(async () => {
+    stores = await createIsolatedStores('gridline_security');
+    db = new pg.Pool({ connectionString: stores.databaseUrl, max: 2 });
+    apps = await startApps(identity, { basePort: 14300, env: stores.env });
+    workerToken = await identity.token({
+      sub: 'worker-1',
+      agency: 'street',
+      roles: ['grid-worker'],
+    });
+  });
+  afterAll(async () => {
+    await stopApps(apps);
+    await db?.end();
+    await stores?.drop();
+  });
+
+  it('malformed JSON: 400', async () => {
+    await storesNothing(async () => {
+      const r = await raw('/api/issues', { method: 'POST', body: '{"category": "noise",' });
+      expect(r.status).toBe(400);
+    });
+  });
+
+  it('an oversized body: 413', async () => {
+    await storesNothing(async () => {
+      const r = await raw('/api/issues', {
+        method: 'POST',
+        body: JSON.stringify({ ...report, description: 'x'.repeat(2_000_000) }),
+      });
+      expect(r.status).toBe(413);
+    });
+  });
+
+  it('wrong types and unknown fields: 400 naming each', async () => {
+    await storesNothing(async () => {
+      const r = await raw('/api/issues', {
+        method: 'POST',
+        body: JSON.stringify({ ...report, severity: 5, location: 'here', admin: true }),
+      });
+      expect(r.status).toBe(400);
+      const body = (await r.json()) as { problems: { field: string }[] };
+      const fields = body.problems.map((p) => p.field).join(' ');
+      expect(fields).toMatch(/severity/);
+      expect(fields).toMatch(/location/);
+      expect(fields).toMatch(/admin/);
+    });
+  });
+
+  it('MongoDB operators in query parameters: 400, never a filter', async () => {
+    const coordinator = client(
+      url('gateway'),
+      await identity.token({ sub: 'c', agency: 'swc', roles: ['coordinator'] }),
+    );
+    for (const query of [
+      'status[$ne]=x',
+      'street[$gt]=',
+      'riskLevel[$regex]=.*',
+      'limit[$where]=1',
+    ])
+      expect({ query, status: (await coordinator.get(`/api/cases?${query}`)).status }).toEqual({
+        query,
+        status: 400,
+      });
+  });
+
+  it('SQL injection strings are data, not SQL', async () => {
+    const injection = `'); DROP TABLE gridline_events; --`;
+    // In a path parameter: not a UUID, refused.
+    await storesNothing(async () => {
+      const r = await raw(`/api/issues/${encodeURIComponent(`1' OR '1'='1`)}/acknowledge`, {
+        method: 'POST',
+      });
+      expect(r.status).toBe(400);
+    });
+    // In a field: stored as the text it is; the table is still there.
+    const r = await raw('/api/issues', {
+      method: 'POST',
+      body: JSON.stringify({ ...report, description: injection }),
+    });
+    expect(r.status).toBe(201);
+    const { rows } = await db.query<{ d: string }>(
+      `SELECT data->>'description' AS d FROM gridline_events WHERE event_type = 'street.issue.reported.v1'`,
+    );
+    expect(rows.map((row) => row.d)).toContain(injection);
+    // In a query parameter of the read side: no match, no error.
+    const gateway = client(
+      url('gateway'),
+      await identity.token({ sub: 'c', agency: 'swc', roles: ['coordinator'] }),
+    );
+    const list = await gateway.get<{ items: unknown[] }>(
+      `/api/cases?street=${encodeURIComponent("' OR 1=1 --")}`,
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('forged, expired, wrong-audience, wrong-issuer and missing tokens: 401', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const otherKey = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const claims = { sub: 'worker-1', agency: 'street' as const, roles: ['grid-worker' as const] };
+    const options = { issuer: identity.issuer, audience: identity.audience };
+    const tokens = {
+      forged: await signDevToken(otherKey, claims, options),
+      expired: await signDevToken(
+        (await import('node:fs')).readFileSync(identity.privateKeyFile, 'utf8'),
+        claims,
+        { ...options, expiresIn: '-1m' },
+      ),
+      wrongAudience: await signDevToken(
+        (await import('node:fs')).readFileSync(identity.privateKeyFile, 'utf8'),
+        claims,
+        { ...options, audience: 'another-system' },
+      ),
+      wrongIssuer: await signDevToken(
+        (await import('node:fs')).readFileSync(identity.privateKeyFile, 'utf8'),
+        claims,
+        { ...options, issuer: 'someone-else' },
+      ),
+      garbage: 'not.a.token',
+      missing: '',
+    };
+    for (const [name, token] of Object.entries(tokens))
+      await storesNothing(async () => {
+        const r = await raw('/api/issues', {
+          method: 'POST',
+          body: JSON.stringify(report),
+          token,
+        });
+        expect({ name, status: r.status }).toEqual({ name, status: 401 });
+      });
+  });
+
+  it('cross-agency writes: 403', async () => {
+    for (const agency of ['swc', 'drc'] as const) {
+      const token = await identity.token({
+        sub: `x-${agency}`,
+        agency,
+        roles: ['coordinator', 'officer'],
+      });
+      await storesNothing(async () => {
+        const r = await raw('/api/issues', { method: 'POST', body: JSON.stringify(report), token });
+        expect({ agency, status: r.status }).toEqual({ agency, status: 403 });
+      }, [`x-${agency}`]);
+    }
+  });
+
+  it('a reviewer reviewing their own decision: 422', async () => {
+    const both = client(
+      url('street-service'),
+      await identity.token({
+        sub: 'officer-and-reviewer',
+        agency: 'street',
+        roles: ['officer', 'legal-reviewer', 'admin'],
+        credentialId: 'ZF-110105-0099',
+      }),
+    );
+    const category = `vending-${randomUUID().slice(0, 8)}`;
+    const { body: issue } = await both.post<{ caseId: string }>('/api/issues', {
+      ...report,
+      category,
+    });
+    await both.post(`/api/discretion-standards/${category}`, {
+      ranges: [{ circumstance: 'aggravated', minYuan: 1000, maxYuan: 20000 }],
+      legalBasis: 'City appearance regulations, art. 17',
+    });
+    const { body: subject } = await both.post<{ subjectId: string }>('/api/subjects', {
+      caseId: issue.caseId,
+      kind: 'business',
+      name: 'Stall 12',
+      identifier: '91110105MA00000000',
+    });
+    const photo = {
+      kind: 'photo',
+      sha256: 'a'.repeat(64),
+      description: 'the stall',
+      capturedAt: '2026-03-09T07:40:00.000Z',
+      place,
+    };
+    const step = {
+      subjectId: subject.subjectId,
+      category,
+      caseId: issue.caseId,
+      place,
+      explanation: 'Blocks the pavement',
+    };
+    expect((await both.post('/api/enforcement/reminders', step)).status).toBe(201);
+    expect(
+      (await both.post('/api/enforcement/warnings', { ...step, evidence: [photo] })).status,
+    ).toBe(201);
+    const proposed = await both.post<{ decisionId: string }>('/api/enforcement/penalties', {
+      subjectId: subject.subjectId,
+      category,
+      caseId: issue.caseId,
+      facts: 'Third time',
+      legalBasis: 'City appearance regulations, art. 17',
+      evidence: [photo],
+      penalty: { circumstance: 'aggravated', amountYuan: 15000 },
+    });
+    expect(proposed.status).toBe(201);
+    const decision = `/api/decisions/${proposed.body.decisionId}`;
+    expect((await both.post(`${decision}/review-requests`)).status).toBe(201);
+    await storesNothing(async () => {
+      const r = await both.post(`${decision}/approve`, { note: 'looks fine to me' });
+      expect(r.status).toBe(422);
+      expect(r.body).toMatchObject({ error: 'reviewer-is-drafter' });
+    }, ['officer-and-reviewer']);
+  });
+
+  it('an idempotency key reused with a different body: 422, the first result kept', async () => {
+    const worker = client(url('street-service'), workerToken);
+    const key = { 'idempotency-key': `sec-${randomUUID()}` };
+    const first = await worker.post<{ caseId: string }>('/api/issues', report, key);
+    expect(first.status).toBe(201);
+    await storesNothing(async () => {
+      const other = await worker.post('/api/issues', { ...report, severity: 'high' }, key);
+      expect(other.status).toBe(422);
+    });
+    const again = await worker.post<{ caseId: string }>('/api/issues', report, key);
+    expect(again.body.caseId).toBe(first.body.caseId);
+  });
+});
