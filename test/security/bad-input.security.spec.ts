@@ -70,7 +70,10 @@ describe('security: bad input is refused and stores nothing', () => {
   beforeAll(async () => {
     stores = await createIsolatedStores('gridline_security');
     db = new pg.Pool({ connectionString: stores.databaseUrl, max: 2 });
-    apps = await startApps(identity, { basePort: 14300, env: stores.env });
+    apps = await startApps(identity, {
+      basePort: 14300,
+      env: { ...stores.env, WRITE_RATE_LIMIT_BURST: '40', WRITE_RATE_LIMIT_PER_SECOND: '1' },
+    });
     workerToken = await identity.token({
       sub: 'worker-1',
       agency: 'street',
@@ -286,5 +289,32 @@ describe('security: bad input is refused and stores nothing', () => {
     });
     const again = await worker.post<{ caseId: string }>('/api/issues', report, key);
     expect(again.body.caseId).toBe(first.body.caseId);
+  });
+
+  it('too many writes from one principal: 429 with Retry-After, others unaffected', async () => {
+    const flooder = await identity.token({
+      sub: 'flooder',
+      agency: 'street',
+      roles: ['grid-worker'],
+    });
+    // Invalid bodies: counted like any write, and they store nothing either way.
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        raw('/api/issues', { method: 'POST', body: JSON.stringify({}), token: flooder }),
+      ),
+    );
+    const limited = answers.filter((r) => r.status === 429);
+    const served = answers.filter((r) => r.status === 400);
+    expect(served.length + limited.length).toBe(50);
+    expect(served.length).toBeGreaterThanOrEqual(40);
+    expect(served.length).toBeLessThanOrEqual(42); // the burst, and a token or two back meanwhile
+    expect(Number(limited[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await limited[0]?.json()) as { message: string }).message).toMatch(/too many/);
+    // Reads are not limited; another principal still writes.
+    const other = client(
+      url('street-service'),
+      await identity.token({ sub: 'calm-worker', agency: 'street', roles: ['grid-worker'] }),
+    );
+    expect((await other.post('/api/issues', report)).status).toBe(201);
   });
 });

@@ -70,6 +70,7 @@ import {
 } from './agency-runtime.tokens.js';
 import { ReactionConsumers } from './reaction-consumers.js';
 import { parseTraceExport } from './tracing.js';
+import { WRITE_RATE_LIMIT, WriteRateLimitInterceptor } from './rate-limit.js';
 import { INBOUND_COMMANDS, inboundConsumer, type InboundCommands } from './inbound.js';
 
 export * from './agency-runtime.tokens.js';
@@ -106,6 +107,16 @@ export function serviceSettings(defaultPort: number) {
         return raw;
       },
       'off',
+    ),
+    WRITE_RATE_LIMIT_BURST: setting(
+      'write requests one principal may send at once (then 429)',
+      parsers.positiveInt,
+      300,
+    ),
+    WRITE_RATE_LIMIT_PER_SECOND: setting(
+      'write requests per second a principal gets back, up to the burst',
+      parsers.positiveInt,
+      20,
     ),
     IDEMPOTENCY_LEASE_MS: setting(
       'how long a request holds its Idempotency-Key before a retry may take it over (its process presumed dead)',
@@ -328,6 +339,15 @@ export class AgencyRuntimeModule {
         useFactory: (pg: PostgresStoreHandle) =>
           new PostgresIdempotencyStore(pg.pool, config.IDEMPOTENCY_LEASE_MS),
       },
+      {
+        provide: WRITE_RATE_LIMIT,
+        useValue: {
+          burst: config.WRITE_RATE_LIMIT_BURST,
+          perSecond: config.WRITE_RATE_LIMIT_PER_SECOND,
+        },
+      },
+      // Before the idempotency claim: a refused request claims nothing.
+      { provide: APP_INTERCEPTOR, useClass: WriteRateLimitInterceptor },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: SIMULATED_CLOCK_ENABLED, useValue: config.GRIDLINE_SIMULATED_CLOCK === 'true' },
       {

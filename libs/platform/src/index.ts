@@ -12,3 +12,4 @@ export * from './metrics.js';
 export * from './reaction-consumers.js';
 export * from './tracing.js';
 export * from './inbound.js';
+export * from './rate-limit.js';
