@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { openMongo, rebuildReadModels, dropReadModelCollections } from '@gridline/read-models';
-import { openPostgresStore } from '@gridline/store-postgres';
+import { openMongo } from '@gridline/read-models';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -10,7 +9,7 @@ import {
   createIsolatedStores,
   createTestIdentity,
   eventually,
-  readModelContents,
+  liveAndRebuilt,
   startApps,
   stopApps,
   type AppName,
@@ -149,32 +148,12 @@ describe('demo command', () => {
   });
 
   it('a rebuild of the demo from the event store equals the live read models', async () => {
-    const mongo = await openMongo(stores.mongoUrl);
-    const store = await openPostgresStore(stores.databaseUrl, { poolSize: 2 });
-    try {
-      // Quiet: every reaction projected, two looks a moment apart alike.
-      const live = await eventually(
-        async () => {
-          const first = await readModelContents(mongo.db, '');
-          await new Promise((r) => setTimeout(r, 2_000));
-          const second = await readModelContents(mongo.db, '');
-          return JSON.stringify(first) === JSON.stringify(second) ? second : undefined;
-        },
-        120_000,
-        'quiet read models after the demo',
-      );
-      expect((live['cases'] as unknown[]).length).toBeGreaterThanOrEqual(13);
-      const done = await rebuildReadModels({ db: mongo.db, store: store.store, suffix: '_check' });
-      expect(done.processed).toBeGreaterThan(100);
-      const rebuilt = await readModelContents(mongo.db, '_check');
-      expect(Object.keys(rebuilt)).toEqual(Object.keys(live));
-      for (const key of Object.keys(live))
-        expect({ [key]: rebuilt[key] }).toEqual({ [key]: live[key] });
-      await dropReadModelCollections(mongo.db, '_check');
-    } finally {
-      await store.close();
-      await mongo.close();
-    }
+    const { live, rebuilt, events } = await liveAndRebuilt(stores, 120_000);
+    expect((live['cases'] as unknown[]).length).toBeGreaterThanOrEqual(13);
+    expect(events).toBeGreaterThan(100);
+    expect(Object.keys(rebuilt)).toEqual(Object.keys(live));
+    for (const key of Object.keys(live))
+      expect({ [key]: rebuilt[key] }).toEqual({ [key]: live[key] });
   }, 240_000);
 
   it('leaves no personal data in clear in the event store, Kafka, the read models or the logs', async () => {

@@ -160,6 +160,38 @@ describe('inbound CloudEvents from department systems', () => {
     );
   });
 
+  it('turns a matter found by another system into a coordinated SWC case', async () => {
+    const category = `petition-${randomUUID().slice(0, 8)}`;
+    const id = randomUUID();
+    await producer.send({
+      topic: names.topic(inboundTopic('swc')),
+      messages: [
+        {
+          key: id,
+          value: JSON.stringify({ category, severity: 'medium', location: { street: 'Desheng' } }),
+          headers: {
+            ce_specversion: '1.0',
+            ce_id: id,
+            ce_source: '/district-petition-office',
+            ce_type: 'gridline.swc.open-case.v1',
+            authorization: `Bearer ${await identity.token({ sub: 'petitions', agency: 'swc', roles: ['service'] })}`,
+          },
+        },
+      ],
+    });
+    await eventually(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM gridline_events WHERE event_type = 'swc.case.opened.v1' AND data->>'category' = $1`,
+          [category],
+        );
+        return rows.length === 1 ? true : undefined;
+      },
+      60_000,
+      'the case opened',
+    );
+  });
+
   it('dead-letters what it cannot accept, with the reason, and goes on', async () => {
     const street = await token('street', ['service']);
     const cases: { id: string; kind: string; send: (id: string) => Promise<unknown> }[] = [

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { agencyEventsTopic } from '@gridline/contracts';
 import { KafkaNames } from '@gridline/messaging';
-import { dropReadModelCollections, openMongo, rebuildReadModels } from '@gridline/read-models';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
   client,
@@ -9,7 +8,7 @@ import {
   createTestIdentity,
   eventually,
   killApp,
-  readModelContents,
+  liveAndRebuilt,
   startApp,
   startApps,
   stopApps,
@@ -215,28 +214,9 @@ describe('faults', () => {
     }
 
     // And the read models as a whole are what a fresh rebuild from the store gives.
-    const mongo = await openMongo(stores.mongoUrl);
-    const store = await openPostgresStore(stores.databaseUrl, { poolSize: 2 });
-    try {
-      const live = await eventually(
-        async () => {
-          const first = await readModelContents(mongo.db, '');
-          await new Promise((r) => setTimeout(r, 2_000));
-          const second = await readModelContents(mongo.db, '');
-          return JSON.stringify(first) === JSON.stringify(second) ? second : undefined;
-        },
-        60_000,
-        'quiet read models after the restarts',
-      );
-      await rebuildReadModels({ db: mongo.db, store: store.store, suffix: '_fresh' });
-      const fresh = await readModelContents(mongo.db, '_fresh');
-      for (const key of Object.keys(live))
-        expect({ [key]: fresh[key] }).toEqual({ [key]: live[key] });
-      await dropReadModelCollections(mongo.db, '_fresh');
-    } finally {
-      await store.close();
-      await mongo.close();
-    }
+    const { live, rebuilt } = await liveAndRebuilt(stores, 60_000);
+    for (const key of Object.keys(live))
+      expect({ [key]: rebuilt[key] }).toEqual({ [key]: live[key] });
   }, 300_000);
 
   it('kill -9 of the relay mid-batch: after the restart every event is on Kafka, at most the unacknowledged batch twice', async () => {

@@ -1,5 +1,12 @@
-import { readModelCollectionNames } from '@gridline/read-models';
+import {
+  dropReadModelCollections,
+  openMongo,
+  readModelCollectionNames,
+  rebuildReadModels,
+} from '@gridline/read-models';
+import { openPostgresStore } from '@gridline/store-postgres';
 import type { Db } from 'mongodb';
+import { eventually } from './apps.js';
 
 /**
  * Every read-model collection of one set, normalised so that the same facts
@@ -52,4 +59,46 @@ function normalise(value: unknown): unknown {
         .map(([k, v]) => [k, normalise(v)]),
     );
   return value;
+}
+
+/** The read models once quiet: every reaction projected, two looks a moment apart alike. */
+export function quietReadModels(
+  db: Db,
+  suffix: string,
+  timeoutMs: number,
+  what = 'quiet read models',
+): Promise<Record<string, unknown>> {
+  return eventually(
+    async () => {
+      const first = await readModelContents(db, suffix);
+      await new Promise((r) => setTimeout(r, 2_000));
+      const second = await readModelContents(db, suffix);
+      return JSON.stringify(first) === JSON.stringify(second) ? second : undefined;
+    },
+    timeoutMs,
+    what,
+  );
+}
+
+/**
+ * For a store and read-model database of a test's own: the live read models once
+ * quiet, and the read models rebuilt from the store into a parallel set (dropped
+ * afterwards), to be compared.
+ */
+export async function liveAndRebuilt(
+  stores: { readonly mongoUrl: string; readonly databaseUrl: string },
+  timeoutMs: number,
+): Promise<{ live: Record<string, unknown>; rebuilt: Record<string, unknown>; events: number }> {
+  const mongo = await openMongo(stores.mongoUrl);
+  const store = await openPostgresStore(stores.databaseUrl, { poolSize: 2 });
+  try {
+    const live = await quietReadModels(mongo.db, '', timeoutMs);
+    const done = await rebuildReadModels({ db: mongo.db, store: store.store, suffix: '_check' });
+    const rebuilt = await readModelContents(mongo.db, '_check');
+    await dropReadModelCollections(mongo.db, '_check');
+    return { live, rebuilt, events: done.processed };
+  } finally {
+    await store.close();
+    await mongo.close();
+  }
 }

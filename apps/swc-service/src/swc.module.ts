@@ -1,3 +1,4 @@
+import { swcInboundCommands } from './inbound/inbound.commands.js';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import {
@@ -48,6 +49,7 @@ export class SwcModule {
       imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('swc', config, logger)],
       controllers: [CasesController],
       providers: [
+        swcInboundCommands,
         CaseCommandHandler,
         GetCaseHandler,
         SwcReactions,

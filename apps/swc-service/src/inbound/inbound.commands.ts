@@ -1,0 +1,68 @@
+import type { Provider } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CaseArea, RiskLevel, Severity } from '@gridline/contracts';
+import type { Clock, IdGenerator } from '@gridline/eventsourcing';
+import {
+  CLOCK,
+  IDS,
+  INBOUND_COMMANDS,
+  type InboundCommands,
+  type Principal,
+} from '@gridline/platform';
+import { ExecuteCaseCommand } from '../cases/case-command.handler.js';
+import type { CaseCommand } from '../cases/case.decider.js';
+import { openCaseSchema } from '../cases/case.schemas.js';
+import { SLA_TABLE, type SlaTable } from '../cases/sla.js';
+
+interface OpenCaseData {
+  readonly category: string;
+  readonly location: CaseArea;
+  readonly severity: Severity;
+  readonly riskLevel?: RiskLevel;
+}
+
+/**
+ * CloudEvents department systems may send the SWC on `gridline.inbound.swc.v1`
+ * (docs/inbound.md): a matter another system found (a district platform, a
+ * petition office) opens a coordinated case, as a coordinator would by hand.
+ */
+export const swcInboundCommands: Provider = {
+  provide: INBOUND_COMMANDS,
+  inject: [CommandBus, CLOCK, IDS, SLA_TABLE],
+  useFactory: (
+    commands: CommandBus,
+    clock: Clock,
+    ids: IdGenerator,
+    sla: SlaTable,
+  ): InboundCommands =>
+    new Map([
+      [
+        'gridline.swc.open-case.v1',
+        {
+          description: 'a matter found by another system, opened as a coordinated case',
+          schema: openCaseSchema,
+          execute: (data: OpenCaseData, principal: Principal, event) => {
+            const caseId = ids.newId();
+            const command = {
+              type: 'OpenCase',
+              caseId,
+              origin: 'manual',
+              ...data,
+              by: principal.id,
+              at: clock.now(),
+              sla,
+            } as CaseCommand;
+            return commands.execute(
+              new ExecuteCaseCommand(caseId, command, {
+                caseId,
+                correlationId: caseId,
+                causationId: ids.newId(),
+                actor: { id: principal.id, agency: principal.agency, kind: 'user' },
+                ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+              }),
+            );
+          },
+        },
+      ],
+    ]),
+};
