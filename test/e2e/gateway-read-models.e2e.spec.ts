@@ -204,7 +204,9 @@ describe('gateway read models', () => {
         const r = await gateway.get<{
           totals: { service: number; management: number; enforcement: number; repeats: number };
         }>(`/api/stats/721?street=${street}`);
-        return r.body.totals.enforcement === 1 ? r.body.totals : undefined;
+        // A step is counted before its repeats are: wait for both.
+        const { enforcement, repeats } = r.body.totals;
+        return enforcement === 1 && repeats >= 2 ? r.body.totals : undefined;
       },
       60_000,
       '721 statistics',

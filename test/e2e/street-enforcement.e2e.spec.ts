@@ -181,6 +181,30 @@ describe('street enforcement: reminder → warning → penalty with legal review
     const published = timeline.find((e) => e.type === 'street.decision.published.v1');
     expect(published?.summary).toContain('Individual W**');
     expect(JSON.stringify(timeline)).not.toMatch(/Wang|110105199001011234|138 0013/);
+
+    // Erasure on request (crypto-shredding): admins only, recorded once, and the
+    // publicity feed shows the subject as erased.
+    const erasure = `/api/subjects/${subjectId}/erasure`;
+    const reason = { reason: 'the subject asked to be forgotten; no proceedings pending' };
+    expect((await officer.post(erasure, reason)).status).toBe(403);
+    expect((await admin.post(erasure, {})).status).toBe(400);
+    const erased = await admin.post<{ erased: boolean; eventIds: string[] }>(erasure, reason);
+    expect(erased.status).toBe(201);
+    expect(erased.body.eventIds).toHaveLength(1);
+    const again = await admin.post<{ eventIds: string[] }>(erasure, reason);
+    expect(again.body.eventIds).toEqual([]);
+    const feed = await eventually(
+      async () => {
+        const r = await coordinator.get<{ items: { decisionId?: string; subjectLabel: string }[] }>(
+          '/api/publicity?limit=100',
+        );
+        const mine = r.body.items.find((i) => JSON.stringify(i).includes(proposed.body.decisionId));
+        return mine?.subjectLabel === '(erased data subject)' ? mine : undefined;
+      },
+      60_000,
+      'the publicity entry showing the subject erased',
+    );
+    expect(JSON.stringify(feed)).not.toMatch(/W\*\*/);
   });
 
   it('refuses an unknown decision with 404 and a bad body with 400 naming the fields', async () => {

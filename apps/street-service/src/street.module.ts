@@ -19,6 +19,7 @@ import { ReportIssueHandler } from './issues/report-issue.command.js';
 import { streetInboundCommands } from './inbound/inbound.commands.js';
 import { ENFORCEMENT_POLICY, loadEnforcementPolicy } from './shared/street-policy.js';
 import { RegisterSubjectHandler } from './subjects/register-subject.command.js';
+import { EraseSubjectHandler } from './subjects/erase-subject.command.js';
 import { SubjectsController } from './subjects/subjects.controller.js';
 
 @Module({})
@@ -45,6 +46,7 @@ export class StreetModule {
         HandleIssueHandler,
         GetIssueHandler,
         RegisterSubjectHandler,
+        EraseSubjectHandler,
         EnforcementCommandHandler,
         GetEnforcementHandler,
         PublishStandardHandler,

@@ -116,6 +116,8 @@ export interface AgencyMonthStats {
 export interface SubjectStepsDocument {
   readonly _id: string;
   readonly steps: { readonly eventId: string; readonly time: string; readonly bucket: string }[];
+  /** Set when the subject was erased on request. */
+  readonly erasedAt?: string;
 }
 
 /** Internal: what a penalty decision is about, from its proposal (never served). */

@@ -9,6 +9,9 @@ export const REPEAT_WINDOW_MONTHS = 12;
 
 export type StepKind = 'service' | 'management' | 'enforcement';
 
+/** What publicity shows for a subject erased on request. */
+export const ERASED_SUBJECT_LABEL = '(erased data subject)';
+
 export const streetBucketId = (street: string, month: string) => `${month}|${street}`;
 export const agencyBucketId = (agency: string, month: string) => `${month}|${agency}`;
 
@@ -94,11 +97,14 @@ export class EnforcementProjection {
     } else if (isEventOfType(event, 'street.decision.published.v1')) {
       const d = event.data;
       const ref = await this.decision(d.decisionId);
+      // An erasure may have been projected first (another case, another partition).
+      const erased = (await this.collections.subjectSteps.findOne({ _id: ref.subjectId }))
+        ?.erasedAt;
       await publicity.updateOne(
         { _id: d.decisionId },
         {
           $set: {
-            subjectLabel: d.subjectLabel,
+            subjectLabel: erased ? ERASED_SUBJECT_LABEL : d.subjectLabel,
             category: d.category,
             street: ref.street,
             amountYuan: d.penalty.amountYuan,
@@ -114,6 +120,22 @@ export class EnforcementProjection {
         },
         { upsert: true },
       );
+    } else if (isEventOfType(event, 'street.subject.erased.v1')) {
+      // Erased: every publicity entry of the subject shows so, now and when it comes later.
+      const { subjectId, erasedAt } = event.data;
+      await this.collections.subjectSteps.updateOne(
+        { _id: subjectId },
+        { $set: { erasedAt }, $setOnInsert: { steps: [] } },
+        { upsert: true },
+      );
+      const decisions = await this.collections.decisions
+        .find({ subjectId }, { projection: { _id: 1 } })
+        .toArray();
+      if (decisions.length > 0)
+        await publicity.updateMany(
+          { _id: { $in: decisions.map((x) => x._id) } },
+          { $set: { subjectLabel: ERASED_SUBJECT_LABEL } },
+        );
     } else if (isEventOfType(event, 'street.decision.publicity-retracted.v1')) {
       await publicity.updateOne(
         { _id: event.data.decisionId },

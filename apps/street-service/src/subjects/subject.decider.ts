@@ -1,4 +1,9 @@
-import type { EnforcementSubjectKind, SealedValue, SubjectRegistered } from '@gridline/contracts';
+import type {
+  EnforcementSubjectKind,
+  SealedValue,
+  SubjectErased,
+  SubjectRegistered,
+} from '@gridline/contracts';
 import { assertNever, DomainError, type Decider } from '@gridline/eventsourcing';
 
 /** Identity arrives sealed by the handler under the subject's own key: deciders never see it. */
@@ -14,8 +19,17 @@ export interface RegisterSubject {
   readonly registeredAt: Date;
 }
 
-export type SubjectCommand = RegisterSubject;
-export type SubjectEvent = SubjectRegistered;
+/** Erasure on request: the handler destroys the subject's key; this records it once. */
+export interface EraseSubject {
+  readonly type: 'EraseSubject';
+  readonly subjectId: string;
+  readonly reason: string;
+  readonly erasedBy: string;
+  readonly erasedAt: Date;
+}
+
+export type SubjectCommand = RegisterSubject | EraseSubject;
+export type SubjectEvent = SubjectRegistered | SubjectErased;
 
 export type SubjectState =
   | { readonly status: 'none' }
@@ -23,8 +37,11 @@ export type SubjectState =
       readonly status: 'registered';
       readonly subjectId: string;
       readonly kind: EnforcementSubjectKind;
+      readonly caseId: string;
       readonly name: SealedValue;
       readonly registeredAt: string;
+      /** Set once erased: the sealed values can no longer be opened. */
+      readonly erasedAt?: string;
     };
 
 export const subjectStreamId = (subjectId: string) => `street-subject-${subjectId}`;
@@ -56,23 +73,46 @@ export const subjectDecider: Decider<SubjectCommand, SubjectEvent, SubjectState>
           },
         ];
       }
+      case 'EraseSubject': {
+        if (state.status === 'none')
+          throw new DomainError(
+            'subject-unknown',
+            `subject ${command.subjectId} is not registered`,
+          );
+        if (state.erasedAt) return []; // erased already: nothing more to record
+        return [
+          {
+            type: 'street.subject.erased.v1',
+            data: {
+              subjectId: state.subjectId,
+              caseId: state.caseId,
+              reason: command.reason,
+              erasedBy: command.erasedBy,
+              erasedAt: command.erasedAt.toISOString(),
+            },
+          },
+        ];
+      }
       default:
-        return assertNever(command.type);
+        return assertNever(command);
     }
   },
 
-  evolve(_state, event) {
+  evolve(state, event) {
     switch (event.type) {
       case 'street.subject.registered.v1':
         return {
           status: 'registered',
           subjectId: event.data.subjectId,
           kind: event.data.kind,
+          caseId: event.data.caseId,
           name: event.data.name,
           registeredAt: event.data.registeredAt,
         };
+      case 'street.subject.erased.v1':
+        return state.status === 'registered' ? { ...state, erasedAt: event.data.erasedAt } : state;
       default:
-        return assertNever(event.type);
+        return assertNever(event);
     }
   },
 };

@@ -1,6 +1,11 @@
-import type { SealedValue, SubjectRegistered } from '@gridline/contracts';
+import type { SealedValue, SubjectErased, SubjectRegistered } from '@gridline/contracts';
 import { DomainError, deciderSpec } from '@gridline/eventsourcing';
-import { maskedSubjectLabel, subjectDecider, type RegisterSubject } from './subject.decider.js';
+import {
+  maskedSubjectLabel,
+  subjectDecider,
+  type EraseSubject,
+  type RegisterSubject,
+} from './subject.decider.js';
 
 const spec = deciderSpec(subjectDecider);
 
@@ -39,6 +44,38 @@ const registered: SubjectRegistered = {
 describe('Enforcement subject', () => {
   it('is registered under a pseudonymous id with sealed identity', () => {
     spec.given([]).when(register).then([registered]);
+  });
+
+  describe('erasure on request', () => {
+    const erase: EraseSubject = {
+      type: 'EraseSubject',
+      subjectId,
+      reason: 'the subject asked to be forgotten; no proceedings pending',
+      erasedBy: 'admin-1',
+      erasedAt: new Date('2026-05-01T09:00:00.000Z'),
+    };
+    const erased: SubjectErased = {
+      type: 'street.subject.erased.v1',
+      data: {
+        subjectId,
+        caseId: register.caseId,
+        reason: erase.reason,
+        erasedBy: 'admin-1',
+        erasedAt: '2026-05-01T09:00:00.000Z',
+      },
+    };
+    it('is recorded once, under the case the subject was registered in', () => {
+      spec.given([registered]).when(erase).then([erased]);
+    });
+    it('asked again, records nothing more', () => {
+      spec.given([registered, erased]).when(erase).then([]);
+    });
+    it('of an unknown subject is refused', () => {
+      spec
+        .given([])
+        .when(erase)
+        .thenThrows(DomainError, (e) => e.code === 'subject-unknown');
+    });
   });
 
   it('is registered once', () => {

@@ -1,4 +1,13 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
@@ -8,7 +17,13 @@ import {
   SchemaValidationPipe,
   type Principal,
 } from '@gridline/platform';
-import { ApiCommand } from '../shared/openapi.js';
+import { ApiCommand, ApiUuidParam } from '../shared/openapi.js';
+import {
+  EraseSubjectCommand,
+  eraseSubjectBodySchema,
+  type EraseSubjectBody,
+  type SubjectErasedResult,
+} from './erase-subject.command.js';
 import {
   RegisterSubjectCommand,
   registerSubjectBodySchema,
@@ -37,5 +52,25 @@ export class SubjectsController {
     @Headers('traceparent') traceparent?: string,
   ): Promise<SubjectRegisteredResult> {
     return this.commands.execute(new RegisterSubjectCommand(body, principal, traceparent));
+  }
+
+  /**
+   * Erases a data subject on request (crypto-shredding): their key is destroyed,
+   * everything sealed for them becomes unreadable everywhere (store, Kafka,
+   * exports), the history stays valid. Admins of the street offices only.
+   */
+  @Post(':subjectId/erasure')
+  @HttpCode(201)
+  @ApiUuidParam('subjectId', 'the subject')
+  @ApiCommand('subject erased', eraseSubjectBodySchema)
+  @RequireOwnAgency()
+  @RequireRoles('admin')
+  erase(
+    @Param('subjectId', new ParseUUIDPipe()) subjectId: string,
+    @Body(new SchemaValidationPipe(eraseSubjectBodySchema)) body: EraseSubjectBody,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<SubjectErasedResult> {
+    return this.commands.execute(new EraseSubjectCommand(subjectId, body, principal, traceparent));
   }
 }

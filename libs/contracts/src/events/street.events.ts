@@ -257,6 +257,21 @@ export interface SubjectRegistered {
   };
 }
 
+/**
+ * A data subject was erased (crypto-shredding): the subject's key is destroyed, so
+ * every value ever sealed for it is unreadable; the history stays valid.
+ */
+export interface SubjectErased {
+  readonly type: 'street.subject.erased.v1';
+  readonly data: {
+    readonly subjectId: string;
+    readonly caseId: string;
+    readonly reason: string;
+    readonly erasedBy: string;
+    readonly erasedAt: string;
+  };
+}
+
 // ─── The 721 progression, per subject and violation category ──────────────────
 
 export interface ReminderIssued {
@@ -476,6 +491,7 @@ export type StreetEvent =
   | IssueNoteAdded
   | IssueResolved
   | SubjectRegistered
+  | SubjectErased
   | ReminderIssued
   | WarningIssued
   | EnforcementEvidenceRecorded
@@ -583,6 +599,19 @@ export const streetEventSchemas = {
       contact: sealedValueSchema,
       registeredBy: idSchema,
       registeredAt: isoTimeSchema,
+    },
+  ),
+  'street.subject.erased.v1': eventSchema(
+    'street.subject.erased.v1',
+    'SubjectErased',
+    'A data subject was erased on request (crypto-shredding): their key is destroyed, every value sealed for them is unreadable, the history stays valid.',
+    ['subjectId', 'caseId', 'reason', 'erasedBy', 'erasedAt'],
+    {
+      subjectId: uuidSchema,
+      caseId: uuidSchema,
+      reason: textSchema,
+      erasedBy: idSchema,
+      erasedAt: isoTimeSchema,
     },
   ),
   'street.enforcement.reminder-issued.v1': eventSchema(

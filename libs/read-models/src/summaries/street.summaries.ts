@@ -20,6 +20,8 @@ export const streetSummaries: SummaryTable<StreetEvent> = {
   'street.issue.resolved.v1': (data) => `Issue resolved: ${data.outcome}`,
   'street.subject.registered.v1': (data) =>
     `Enforcement ${subject(data.subjectId)} registered (${data.kind}, identity sealed)`,
+  'street.subject.erased.v1': (data) =>
+    `Enforcement ${subject(data.subjectId)} erased on request by ${data.erasedBy}: personal data destroyed`,
   'street.enforcement.reminder-issued.v1': (data) =>
     `Reminder (service) to ${subject(data.subjectId)} for ${data.category}, by ${data.issuedBy.staffId}`,
   'street.enforcement.warning-issued.v1': (data) =>
