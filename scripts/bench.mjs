@@ -202,7 +202,8 @@ What the figures say:
 - The projection applies events one at a time (a handful of single-document writes
   each); its rate holds as the collections grow. On FerretDB's SQLite backend it did
   not: any filter beyond a bare \`_id\` was evaluated by scanning the collection, and
-  the same rebuild fell from 75 to 15 events/s within 1,400 events — which is why the
+  the same rebuild fell from 75 to 15 events/s within 1,400 events (a one-off probe while
+  investigating, no longer in the repo: the bench runs only the stack as it is) — which is why the
   local stack runs FerretDB on PostgreSQL (deploy/local/README.md).
 `;
 if (args.write) {

@@ -1,6 +1,5 @@
 import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceparentOf } from './trace-context.js';
 import {
-  deadLetterTopic,
   fromBinaryCloudEvent,
   upcast,
   validateEventData,
@@ -9,7 +8,7 @@ import {
 import { DomainError } from '@gridline/eventsourcing';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { decodeHeaders, KafkaNames } from './kafka.js';
-import { isTransient } from './transient.js';
+import { handleWithRetries, sendDeadLetter } from './handling.js';
 import type { MessagingLogger } from './logger.js';
 
 export type EnvelopeHandler = (event: EventEnvelope) => Promise<void>;
@@ -106,7 +105,7 @@ export class EventConsumer {
   }
 
   private async onMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
+    const { topic, message } = payload;
     const headers = decodeHeaders(message.headers);
     const value = message.value?.toString() ?? '';
     let event: EventEnvelope;
@@ -114,13 +113,13 @@ export class EventConsumer {
       // Older versions are read as the current one (schema evolution).
       event = upcast(fromBinaryCloudEvent(headers, value));
     } catch (error) {
-      await this.deadLetter(topic, partition, message.offset, headers, value, 'malformed', error);
+      await this.deadLetter(payload, headers, value, 'malformed', error);
       return;
     }
     const problems = validateEventData(event.type, event.data);
     if (problems.length > 0) {
       const reason = problems.map((p) => `${p.path || '/'} ${p.message}`).join('; ');
-      await this.deadLetter(topic, partition, message.offset, headers, value, 'invalid', reason);
+      await this.deadLetter(payload, headers, value, 'invalid', reason);
       return;
     }
     // One consumer span per message, child of the producer's: the handler and
@@ -154,85 +153,48 @@ export class EventConsumer {
     headers: Record<string, string>,
     value: string,
   ): Promise<'handled' | 'dead-lettered'> {
-    const { topic, partition, message } = payload;
-    const maxAttempts = this.options.maxAttempts ?? 5;
-    const baseDelay = this.options.retryDelayMs ?? 200;
-    let outage = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const around = this.options.around ?? ((_, handle) => handle());
-        await around(event, () => this.options.handler(event));
-        this.waitingForDependency = undefined;
-        this.handled++;
-        return 'handled';
-      } catch (error) {
-        // A server that is down will come back: wait, do not park a good message.
-        // The offset does not move, so nothing behind it is lost either.
-        if (isTransient(error)) {
-          this.waitingForDependency = (error as Error).message;
-          this.logger.warn('a dependency is unavailable; waiting before retrying', {
-            eventId: event.id,
-            error: this.waitingForDependency,
-          });
-          await new Promise((r) =>
-            setTimeout(r, Math.min(baseDelay * 2 ** Math.min(outage++, 6), 5_000)),
-          );
-          // Stay in the group while waiting (the session times out after 10 s).
-          await payload.heartbeat().catch(() => undefined);
-          attempt = 0;
-          continue;
-        }
+    const around = this.options.around ?? ((_, handle) => handle());
+    const outcome = await handleWithRetries(
+      payload,
+      () => around(event, () => this.options.handler(event)),
+      {
+        maxAttempts: this.options.maxAttempts ?? 5,
+        baseDelayMs: this.options.retryDelayMs ?? 200,
         // A broken business rule will not heal by retrying: park it at once.
-        if (attempt >= maxAttempts || error instanceof DomainError) {
-          await this.deadLetter(topic, partition, message.offset, headers, value, 'failed', error);
-          return 'dead-lettered';
-        }
-        this.logger.warn('handler failed; retrying', {
-          eventId: event.id,
-          type: event.type,
-          attempt,
-          error: (error as Error).message,
-        });
-        await new Promise((r) => setTimeout(r, baseDelay * 2 ** (attempt - 1)));
-      }
+        permanent: (error) => error instanceof DomainError,
+        waiting: (reason) => (this.waitingForDependency = reason),
+        logger: this.logger,
+        messageId: event.id,
+      },
+    );
+    if (outcome.done) {
+      this.handled++;
+      return 'handled';
     }
+    await this.deadLetter(payload, headers, value, 'failed', outcome.error);
+    return 'dead-lettered';
   }
 
   private async deadLetter(
-    topic: string,
-    partition: number,
-    offset: string,
+    payload: EachMessagePayload,
     headers: Record<string, string>,
     value: string,
     kind: 'malformed' | 'invalid' | 'failed',
     cause: unknown,
   ): Promise<void> {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    await this.dlqProducer.send({
-      topic: deadLetterTopic(topic),
-      acks: -1,
-      messages: [
-        {
-          key: headers['ce_subject'] ?? null,
-          value,
-          headers: {
-            ...headers,
-            dlq_kind: kind,
-            dlq_reason: reason,
-            dlq_source_topic: topic,
-            dlq_source_partition: String(partition),
-            dlq_source_offset: offset,
-            dlq_consumer_group: this.options.groupId,
-            dlq_failed_at: new Date().toISOString(),
-          },
-        },
-      ],
+    const reason = await sendDeadLetter(this.dlqProducer, payload, {
+      value,
+      headers,
+      kind,
+      cause,
+      groupId: this.options.groupId,
+      key: headers['ce_subject'] ?? null,
     });
     this.deadLettered++;
     this.logger.error('message dead-lettered', {
-      topic,
-      partition,
-      offset,
+      topic: payload.topic,
+      partition: payload.partition,
+      offset: payload.message.offset,
       kind,
       reason,
       eventId: headers['ce_id'],

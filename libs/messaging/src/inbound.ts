@@ -1,11 +1,11 @@
-import { createSchemaValidator, deadLetterTopic, describeSchemaErrors } from '@gridline/contracts';
+import { createSchemaValidator, describeSchemaErrors } from '@gridline/contracts';
 import { DomainError } from '@gridline/eventsourcing';
 import type { ValidateFunction } from 'ajv';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { handleWithRetries, sendDeadLetter } from './handling.js';
 import { decodeHeaders, KafkaNames } from './kafka.js';
 import type { MessagingLogger } from './logger.js';
 import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceparentOf } from './trace-context.js';
-import { isTransient } from './transient.js';
 
 /** Kafka topic on which department systems send an agency CloudEvents to act on. */
 export const inboundTopic = (agency: string) => `gridline.inbound.${agency}.v1`;
@@ -197,42 +197,37 @@ export class InboundCommandConsumer<P> {
     principal: P,
     command: InboundCommand<P>,
   ): Promise<'handled' | 'duplicate' | 'dead-lettered'> {
-    const maxAttempts = this.options.maxAttempts ?? 5;
-    const baseDelay = this.options.retryDelayMs ?? 200;
-    let outage = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await this.options.once(`${event.source}\n${event.id}`, () =>
+    const outcome = await handleWithRetries(
+      payload,
+      () =>
+        this.options.once(`${event.source}\n${event.id}`, () =>
           command.execute(event.data as never, principal, event),
-        );
-        this.waitingForDependency = undefined;
-        if (outcome === 'duplicate') {
-          this.duplicates++;
-          return 'duplicate';
-        }
-        this.handled++;
-        return 'handled';
-      } catch (error) {
-        if (isTransient(error)) {
-          this.waitingForDependency = (error as Error).message;
-          await new Promise((r) =>
-            setTimeout(r, Math.min(baseDelay * 2 ** Math.min(outage++, 6), 5_000)),
-          );
-          await payload.heartbeat().catch(() => undefined);
-          attempt = 0;
-          continue;
-        }
-        if (error instanceof DomainError || isClientError(error)) {
-          await this.deadLetter(payload, headers, value, 'rejected', error);
-          return 'dead-lettered';
-        }
-        if (attempt >= maxAttempts) {
-          await this.deadLetter(payload, headers, value, 'failed', error);
-          return 'dead-lettered';
-        }
-        await new Promise((r) => setTimeout(r, baseDelay * 2 ** (attempt - 1)));
-      }
+        ),
+      {
+        maxAttempts: this.options.maxAttempts ?? 5,
+        baseDelayMs: this.options.retryDelayMs ?? 200,
+        permanent: (error) => error instanceof DomainError || isClientError(error),
+        waiting: (reason) => (this.waitingForDependency = reason),
+        logger: this.logger,
+        messageId: event.id,
+      },
+    );
+    if (!outcome.done) {
+      await this.deadLetter(
+        payload,
+        headers,
+        value,
+        outcome.permanent ? 'rejected' : 'failed',
+        outcome.error,
+      );
+      return 'dead-lettered';
     }
+    if (outcome.value === 'duplicate') {
+      this.duplicates++;
+      return 'duplicate';
+    }
+    this.handled++;
+    return 'handled';
   }
 
   private async deadLetter(
@@ -242,35 +237,20 @@ export class InboundCommandConsumer<P> {
     kind: DeadLetterKind,
     cause: unknown,
   ): Promise<void> {
-    const { topic, partition, message } = payload;
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    // The token is not kept: a dead letter is for reading, not for replaying as someone.
-    const { authorization: _token, ...kept } = headers;
-    await this.dlqProducer.send({
-      topic: deadLetterTopic(topic),
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value,
-          headers: {
-            ...kept,
-            dlq_kind: kind,
-            dlq_reason: reason,
-            dlq_source_topic: topic,
-            dlq_source_partition: String(partition),
-            dlq_source_offset: message.offset,
-            dlq_consumer_group: this.groupId,
-            dlq_failed_at: new Date().toISOString(),
-          },
-        },
-      ],
+    const reason = await sendDeadLetter(this.dlqProducer, payload, {
+      value,
+      headers,
+      kind,
+      cause,
+      groupId: this.groupId,
+      // The token is not kept: a dead letter is for reading, not for replaying as someone.
+      drop: ['authorization'],
     });
     this.deadLettered++;
     this.logger.error('inbound message dead-lettered', {
-      topic,
-      partition,
-      offset: message.offset,
+      topic: payload.topic,
+      partition: payload.partition,
+      offset: payload.message.offset,
       kind,
       reason,
       eventId: headers['ce_id'],

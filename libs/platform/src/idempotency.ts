@@ -76,8 +76,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = createHash('sha256')
       .update(canonicalJson([request.method, request.originalUrl, request.body ?? null]))
       .digest('hex');
-    const claim = await this.store.claim(scope, key, hash);
-    switch (claim.state) {
+    const outcome = await runOnce(this.store, scope, key, hash, {
+      work: (): Promise<unknown> => lastValueFrom(next.handle(), { defaultValue: undefined }),
+      failure: (error) => {
+        const [status, body] = errorToHttp(error);
+        return { status, body, retryable: status >= 500 || status === 409 || status === 429 };
+      },
+    });
+    switch (outcome.state) {
       case 'mismatch':
         throw new UnprocessableEntityException(
           'Idempotency-Key was already used with a different request',
@@ -85,31 +91,66 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'in-progress':
         throw new ConflictException('a request with this Idempotency-Key is still being processed');
       case 'replay':
-        if (claim.status >= 400) throw new HttpException(claim.response as object, claim.status);
-        return claim.response;
-      case 'committed': {
-        const answer = recoveredAnswer(claim.appends);
-        await this.store.complete(scope, key, claim.token, 200, answer);
-        return answer;
-      }
-      case 'new':
-        break;
+        if (outcome.status >= 400)
+          throw new HttpException(outcome.response as object, outcome.status);
+        return outcome.response;
+      case 'ran':
+        return outcome.result;
     }
-    const { token } = claim;
-    try {
-      const result: unknown = await activeIdempotencyClaim.run({ scope, key, token }, () =>
-        lastValueFrom(next.handle(), { defaultValue: undefined }),
-      );
-      await this.store.complete(scope, key, token, 200, result);
-      return result;
-    } catch (error) {
-      const [status, body] = errorToHttp(error);
-      const retryable = status >= 500 || status === 409 || status === 429;
-      // A request that appended before failing must not run again: its error is kept.
-      if (!retryable || !(await this.store.release(scope, key, token)))
-        await this.store.complete(scope, key, token, status, body);
-      throw error;
+  }
+}
+
+export type RunOnceOutcome<T> =
+  | { readonly state: 'ran'; readonly result: T }
+  /** An earlier run's answer (a completed one, or one recovered from its appends). */
+  | { readonly state: 'replay'; readonly status: number; readonly response: unknown }
+  | { readonly state: 'mismatch' }
+  | { readonly state: 'in-progress' };
+
+/**
+ * Runs `work` once per (scope, key) through the fenced idempotency claims — the
+ * one mechanism behind HTTP `Idempotency-Key` and inbound CloudEvents. The work
+ * runs under the claim, so its appends are recorded with it; its answer is kept.
+ * A claim left by a dead run whose appends committed is answered from them
+ * (`recoveredAnswer`). A failure the caller calls retryable releases the claim,
+ * unless the work had appended something: then, like any other failure, its
+ * status and body are kept and a retry gets them.
+ */
+export async function runOnce<T>(
+  store: PostgresIdempotencyStore,
+  scope: string,
+  key: string,
+  requestHash: string,
+  options: {
+    readonly work: () => Promise<T>;
+    readonly failure: (error: unknown) => { status: number; body: unknown; retryable: boolean };
+  },
+): Promise<RunOnceOutcome<T>> {
+  const claim = await store.claim(scope, key, requestHash);
+  switch (claim.state) {
+    case 'mismatch':
+    case 'in-progress':
+    case 'replay':
+      return claim;
+    case 'committed': {
+      const response = recoveredAnswer(claim.appends);
+      await store.complete(scope, key, claim.token, 200, response);
+      return { state: 'replay', status: 200, response };
     }
+    case 'new':
+      break;
+  }
+  const { token } = claim;
+  try {
+    const result = await activeIdempotencyClaim.run({ scope, key, token }, options.work);
+    await store.complete(scope, key, token, 200, result ?? null);
+    return { state: 'ran', result };
+  } catch (error) {
+    const { status, body, retryable } = options.failure(error);
+    // A run that appended before failing must not run again: its error is kept.
+    if (!retryable || !(await store.release(scope, key, token)))
+      await store.complete(scope, key, token, status, body);
+    throw error;
   }
 }
 

@@ -6,9 +6,10 @@ import {
   type InboundCommand,
   type KafkaNames,
 } from '@gridline/messaging';
-import { activeIdempotencyClaim, type PostgresIdempotencyStore } from '@gridline/store-postgres';
+import type { PostgresIdempotencyStore } from '@gridline/store-postgres';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Principal, TokenVerifier } from './auth.js';
+import { runOnce } from './idempotency.js';
 import type { JsonLogger } from './logger.js';
 
 /**
@@ -52,34 +53,18 @@ export function inboundConsumer(args: {
     },
     once: async (key, work) => {
       const hash = createHash('sha256').update(key).digest('hex');
-      const claim = await idempotency.claim(scope, hash, hash);
-      switch (claim.state) {
-        case 'replay':
-        case 'mismatch':
-          return 'duplicate';
-        case 'in-progress':
-          throw new RetryLaterError('the same CloudEvent is being executed elsewhere');
-        case 'committed':
-          await idempotency.complete(scope, hash, claim.token, 200, { recovered: true });
-          return 'duplicate';
-        case 'new':
-          break;
-      }
-      try {
-        const result = await activeIdempotencyClaim.run(
-          { scope, key: hash, token: claim.token },
-          work,
-        );
-        await idempotency.complete(scope, hash, claim.token, 200, result ?? null);
-        return 'ran';
-      } catch (error) {
-        // Refused commands stay refused; anything else may be tried again.
-        if (!(await idempotency.release(scope, hash, claim.token)))
-          await idempotency.complete(scope, hash, claim.token, 500, {
-            error: (error as Error).message,
-          });
-        throw error;
-      }
+      const outcome = await runOnce(idempotency, scope, hash, hash, {
+        work,
+        // Anything may be tried again, unless it appended something first.
+        failure: (error) => ({
+          status: 500,
+          body: { error: (error as Error).message },
+          retryable: true,
+        }),
+      });
+      if (outcome.state === 'in-progress')
+        throw new RetryLaterError('the same CloudEvent is being executed elsewhere');
+      return outcome.state === 'ran' ? 'ran' : 'duplicate';
     },
   });
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { EventMetadata } from '@gridline/contracts';
+import type { Agency, EventMetadata } from '@gridline/contracts';
 import {
   DomainError,
   deterministicId,
@@ -10,6 +10,7 @@ import {
 } from '@gridline/eventsourcing';
 import { EVENT_STORE, IDS, NotFoundError } from '@gridline/platform';
 import { caseDecider, caseStreamId, type CaseCommand } from './case.decider.js';
+import type { SlaTable } from './sla.js';
 
 /**
  * Every case command, from HTTP or from a reaction, travels the CommandBus in
@@ -24,6 +25,36 @@ export class ExecuteCaseCommand {
     /** Set by reactions: event ids derived from the trigger make redelivery harmless. */
     readonly triggerId?: string,
   ) {}
+}
+
+/** A case command as a person (or a department system's account) gives it: who and when come from the call. */
+type WithoutCaller<C> = C extends unknown ? Omit<C, 'by' | 'at' | 'sla'> : never;
+export type CaseCommandInput = WithoutCaller<CaseCommand>;
+
+/**
+ * The message for a command given by a principal (over HTTP or from an inbound
+ * CloudEvent): stamped with who and when, the SLA table attached, and the
+ * case's correlation in the metadata.
+ */
+export function principalCaseCommand(
+  caseId: string,
+  principal: { readonly id: string; readonly agency: Agency },
+  command: CaseCommandInput,
+  context: {
+    readonly now: Date;
+    readonly causationId: string;
+    readonly sla: SlaTable;
+    readonly traceparent?: string;
+  },
+): ExecuteCaseCommand {
+  const full = { ...command, by: principal.id, at: context.now, sla: context.sla };
+  return new ExecuteCaseCommand(caseId, full, {
+    caseId,
+    correlationId: caseId,
+    causationId: context.causationId,
+    actor: { id: principal.id, agency: principal.agency, kind: 'user' },
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+  });
 }
 
 export interface CaseCommandResult {

@@ -22,8 +22,11 @@ import {
   SchemaValidationPipe,
   type Principal,
 } from '@gridline/platform';
-import { ExecuteCaseCommand, type CaseCommandResult } from './case-command.handler.js';
-import type { CaseCommand } from './case.decider.js';
+import {
+  principalCaseCommand,
+  type CaseCommandInput,
+  type CaseCommandResult,
+} from './case-command.handler.js';
 import {
   assignSchema,
   closeSchema,
@@ -38,8 +41,6 @@ import {
 import { GetCaseQuery, type CaseView } from './get-case.query.js';
 import { SLA_TABLE } from './sla.js';
 import type { SlaTable } from './sla.js';
-
-type Without<C> = C extends unknown ? Omit<C, 'by' | 'at' | 'sla'> : never;
 
 /**
  * The coordination centre's commands on a case. Coordinators (and admins) of the
@@ -66,16 +67,14 @@ export class CasesController {
   private run(
     caseId: string,
     principal: Principal,
-    command: Without<CaseCommand>,
+    command: CaseCommandInput,
     traceparent?: string,
   ): Promise<CaseCommandResult> {
-    const full = { ...command, by: principal.id, at: this.clock.now(), sla: this.sla };
     return this.commands.execute(
-      new ExecuteCaseCommand(caseId, full as CaseCommand, {
-        caseId,
-        correlationId: caseId,
+      principalCaseCommand(caseId, principal, command, {
+        now: this.clock.now(),
         causationId: this.ids.newId(),
-        actor: { id: principal.id, agency: principal.agency, kind: 'user' },
+        sla: this.sla,
         ...(traceparent ? { traceparent } : {}),
       }),
     );

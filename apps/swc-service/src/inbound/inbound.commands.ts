@@ -9,8 +9,7 @@ import {
   type InboundCommands,
   type Principal,
 } from '@gridline/platform';
-import { ExecuteCaseCommand } from '../cases/case-command.handler.js';
-import type { CaseCommand } from '../cases/case.decider.js';
+import { principalCaseCommand } from '../cases/case-command.handler.js';
 import { openCaseSchema } from '../cases/case.schemas.js';
 import { SLA_TABLE, type SlaTable } from '../cases/sla.js';
 
@@ -43,23 +42,18 @@ export const swcInboundCommands: Provider = {
           schema: openCaseSchema,
           execute: (data: OpenCaseData, principal: Principal, event) => {
             const caseId = ids.newId();
-            const command = {
-              type: 'OpenCase',
-              caseId,
-              origin: 'manual',
-              ...data,
-              by: principal.id,
-              at: clock.now(),
-              sla,
-            } as CaseCommand;
             return commands.execute(
-              new ExecuteCaseCommand(caseId, command, {
+              principalCaseCommand(
                 caseId,
-                correlationId: caseId,
-                causationId: ids.newId(),
-                actor: { id: principal.id, agency: principal.agency, kind: 'user' },
-                ...(event.traceparent ? { traceparent: event.traceparent } : {}),
-              }),
+                principal,
+                { type: 'OpenCase', caseId, origin: 'manual', ...data },
+                {
+                  now: clock.now(),
+                  causationId: ids.newId(),
+                  sla,
+                  ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+                },
+              ),
             );
           },
         },
