@@ -171,13 +171,19 @@ describe('gateway read models', () => {
       'triaged case listed',
     );
     expect(triaged[0]?.caseId).toBe(caseId);
-    const view = await ok(
-      gateway.get<{
-        assignments: { agency: string; sla: string; status: string }[];
-        leadAgency: string;
-        mode: string;
-      }>(`/api/cases/${caseId}`),
-      200,
+    // Triage (risk level, co-handling agencies) and each assignment are separate events,
+    // projected one after another: wait until both assignments are in the view.
+    const view = await eventually(
+      async () => {
+        const r = await gateway.get<{
+          assignments: { agency: string; sla: string; status: string }[];
+          leadAgency: string;
+          mode: string;
+        }>(`/api/cases/${caseId}`);
+        return r.status === 200 && r.body.assignments.length >= 2 ? r.body : undefined;
+      },
+      60_000,
+      'both assignments projected',
     );
     expect(view).toMatchObject({ leadAgency: 'street', mode: 'routine' });
     expect(view.assignments.map((a) => [a.agency, a.sla]).sort()).toEqual([
