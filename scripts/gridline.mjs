@@ -5,7 +5,8 @@
 //   npm run gridline -- as-of <caseId> <time>
 //   npm run gridline -- replay --from <time> --to <time> [--case <id>] [--agency <a>]
 //   npm run gridline -- rebuild [--gateway <url>] [--no-wait]   (GRIDLINE_TOKEN: an admin token)
-// Exit codes: 0 done, 1 failure, 2 usage. Progress goes to stderr; data to stdout or --out.
+//   npm run gridline -- verify [--stream <id> | --file <export.ndjson>] [--json]
+// Exit codes: 0 done, 1 failure, 2 usage, 3 verify found a broken hash chain. Progress goes to stderr; data to stdout or --out.
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -27,6 +28,9 @@ const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <comma
   rebuild  [--gateway <url>] [--no-wait]
            blue/green rebuild of the read models through the gateway: asks for one (or
            follows the one running) and shows its progress until the readers switch over
+  verify   [--stream <streamId> | --file <export.ndjson>] [--json]
+           checks the hash chains of the whole store, one stream, or an export file and
+           names the first broken link (exit 3 when one is broken)
 
 The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}). Times are ISO-8601.
 rebuild talks to the gateway (GRIDLINE_GATEWAY, default ${DEFAULT_GATEWAY}) with the
@@ -340,12 +344,68 @@ async function rebuildCommand(args) {
   }
 }
 
+function describeLink(link) {
+  const at = `${link.streamId} revision ${link.revision}${link.eventId ? ` (event ${link.eventId})` : ''}`;
+  return `${at}: ${link.reason}: ${link.detail}`;
+}
+
+async function verifyCommand(args) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      stream: { type: 'string' },
+      file: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (values.stream && values.file) usage('verify takes --stream or --file, not both');
+  let report;
+  let what;
+  if (values.file) {
+    if (!existsSync(values.file)) throw new Error(`${values.file} does not exist`);
+    const { verifyExport, linesOf } = await load('history');
+    what = values.file;
+    report = await verifyExport(linesOf(createReadStream(values.file)));
+  } else {
+    const pg = await openStore();
+    try {
+      what = values.stream ? `stream ${values.stream}` : 'the event store';
+      report = await pg.store.verifyIntegrity(values.stream ? { streamId: values.stream } : {});
+      if (values.stream && report.streams === 0) throw new Error(`no stream ${values.stream}`);
+    } finally {
+      await pg.close();
+    }
+  }
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  const counts = `${report.events} events in ${report.streams} streams`;
+  if (report.malformed)
+    process.stderr.write(
+      `${what}:${report.malformed.line}: not an export line: ${report.malformed.problems.join('; ')}\n`,
+    );
+  if (report.intact) {
+    const unchecked = report.uncheckedLinks
+      ? ` (${report.uncheckedLinks} links lead to events not in the file and were not checked)`
+      : '';
+    process.stderr.write(`${what}: intact, ${counts}${unchecked}\n`);
+    return;
+  }
+  if (report.firstBroken) {
+    const line = report.firstBrokenLine ? `${what}:${report.firstBrokenLine}: ` : '';
+    process.stderr.write(
+      `${what}: BROKEN, ${report.brokenStreams} of ${report.streams} streams (${counts})\n` +
+        `first broken link: ${line}${describeLink(report.firstBroken)}\n`,
+    );
+  }
+  process.exitCode = 3;
+}
+
 const commands = {
   export: exportCommand,
   import: importCommand,
   'as-of': asOfCommand,
   replay: replayCommand,
   rebuild: rebuildCommand,
+  verify: verifyCommand,
 };
 
 const [command, ...rest] = process.argv.slice(2);

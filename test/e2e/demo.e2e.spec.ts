@@ -156,6 +156,19 @@ describe('demo command', () => {
       expect({ [key]: rebuilt[key] }).toEqual({ [key]: live[key] });
   }, 240_000);
 
+  it("every stream the demo wrote is hash-chained end to end (`gridline verify` on the demo's store)", () => {
+    const cli = spawnSync(process.execPath, ['scripts/gridline.mjs', 'verify', '--json'], {
+      env: { ...process.env, DATABASE_URL: stores.databaseUrl },
+      encoding: 'utf8',
+    });
+    expect(cli.stderr).toMatch(/the event store: intact, \d+ events in \d+ streams/);
+    expect(cli.status).toBe(0);
+    const report = JSON.parse(cli.stdout) as { intact: boolean; events: number; streams: number };
+    expect(report).toMatchObject({ intact: true });
+    expect(report.events).toBeGreaterThan(100);
+    expect(report.streams).toBeGreaterThan(20);
+  });
+
   it('leaves no personal data in clear in the event store, Kafka, the read models or the logs', async () => {
     // The scanner itself finds what it looks for.
     expect(piiIn('call Zhang Wei on +86 131 2345 6789, ID 110105197812345678')).toHaveLength(3);

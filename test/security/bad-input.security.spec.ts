@@ -10,6 +10,7 @@ import {
   type IsolatedStores,
   type RunningApp,
 } from '@gridline/testing';
+import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 
 /**
@@ -316,5 +317,107 @@ describe('security: bad input is refused and stores nothing', () => {
       await identity.token({ sub: 'calm-worker', agency: 'street', roles: ['grid-worker'] }),
     );
     expect((await other.post('/api/issues', report)).status).toBe(201);
+  });
+
+  it('a row edited in PostgreSQL: the integrity API and `gridline verify` name the broken link', async () => {
+    const worker = client(url('street-service'), workerToken);
+    const { issueId } = (
+      await worker.post<{ issueId: string }>('/api/issues', {
+        ...report,
+        description: 'Stall blocking the fire lane',
+      })
+    ).body;
+    const streamId = `street-issue-${issueId}`;
+    const coordinator = client(
+      url('gateway'),
+      await identity.token({ sub: 'coord-1', agency: 'swc', roles: ['coordinator'] }),
+    );
+    const adminToken = await identity.token({ sub: 'admin-1', agency: 'swc', roles: ['admin'] });
+    const admin = client(url('gateway'), adminToken);
+    const before = await coordinator.get<{ intact: boolean; events: number }>(
+      `/api/integrity/streams/${streamId}`,
+    );
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ intact: true });
+    expect(before.body.events).toBeGreaterThanOrEqual(1);
+    expect((await admin.get<{ intact: boolean }>('/api/integrity')).body.intact).toBe(true);
+    const verifyExportOf = async () => {
+      const exported = await fetch(`${url('gateway')}/api/exports?agency=street`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(exported.status).toBe(200);
+      const checked = await fetch(`${url('gateway')}/api/integrity/exports`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          'content-type': 'application/x-ndjson',
+        },
+        body: await exported.text(),
+      });
+      expect(checked.status).toBe(200);
+      return (await checked.json()) as {
+        intact: boolean;
+        lines: number;
+        firstBroken?: { streamId: string };
+      };
+    };
+    const cleanExport = await verifyExportOf();
+    expect(cleanExport.intact).toBe(true);
+    expect(cleanExport.lines).toBeGreaterThanOrEqual(1);
+
+    // Someone with database access rewrites what was reported.
+    await db.query(
+      `UPDATE gridline_events SET data = jsonb_set(data, '{description}', '"Nothing there"')
+        WHERE stream_id = $1 AND stream_revision = 0`,
+      [streamId],
+    );
+    const after = await coordinator.get<{
+      intact: boolean;
+      firstBroken: { streamId: string; revision: number; reason: string };
+    }>(`/api/integrity/streams/${streamId}`);
+    expect(after.body).toMatchObject({
+      intact: false,
+      firstBroken: { streamId, revision: 0, reason: 'content-changed' },
+    });
+    const whole = await admin.get<{ intact: boolean; firstBroken: { streamId: string } }>(
+      '/api/integrity',
+    );
+    expect(whole.body).toMatchObject({ intact: false, firstBroken: { streamId } });
+    // An export taken now carries the edit, and the stored hash that gives it away.
+    expect(await verifyExportOf()).toMatchObject({ intact: false, firstBroken: { streamId } });
+    expect(
+      (
+        await fetch(`${url('gateway')}/api/integrity/exports`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/plain' },
+          body: 'x',
+        })
+      ).status,
+    ).toBe(415);
+
+    // The same finding from the command line, with its exit code.
+    const cli = spawnSync(
+      process.execPath,
+      ['scripts/gridline.mjs', 'verify', '--stream', streamId],
+      {
+        env: { ...process.env, DATABASE_URL: stores.databaseUrl },
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.status).toBe(3);
+    expect(cli.stderr).toContain(`first broken link: ${streamId} revision 0`);
+    expect(cli.stderr).toContain('content-changed');
+
+    // Who may ask, and what is refused.
+    const worker2 = client(url('gateway'), workerToken);
+    expect((await worker2.get('/api/integrity')).status).toBe(403);
+    expect((await coordinator.get('/api/integrity')).status).toBe(403);
+    expect(
+      (await client(url('gateway'), '').get(`/api/integrity/streams/${streamId}`)).status,
+    ).toBe(401);
+    expect((await coordinator.get('/api/integrity/streams/elsewhere-x')).status).toBe(400);
+    expect(
+      (await coordinator.get(`/api/integrity/streams/street-issue-${randomUUID()}`)).status,
+    ).toBe(404);
   });
 });

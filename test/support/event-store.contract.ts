@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@gridline/contracts';
 import {
+  GENESIS_HASH,
   StreamOwnershipError,
   WrongExpectedVersionError,
   comparePositions,
+  hashEvent,
   type EventStore,
+  type IntegrityVerifiable,
   type NewEvent,
   type RecordedEvent,
 } from '@gridline/eventsourcing';
 
 export interface StoreUnderTest {
   /** A store that may write any stream. */
-  readonly store: EventStore;
+  readonly store: EventStore & IntegrityVerifiable;
   /** The same data, writable only by the street agency. */
   readonly streetWriter: EventStore;
 }
@@ -55,7 +58,7 @@ export async function readWholeLog(store: EventStore, prefix: string): Promise<R
  */
 export function eventStoreContract(name: string, open: () => Promise<StoreUnderTest>) {
   describe(`EventStore contract: ${name}`, () => {
-    let store: EventStore;
+    let store: EventStore & IntegrityVerifiable;
     let streetWriter: EventStore;
     let stream: string;
 
@@ -212,6 +215,26 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       ).rejects.toBeInstanceOf(StreamOwnershipError);
       await streetWriter.appendToStream(stream, [newEvent()]);
       expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('chains each event to the one before it in its stream, across appends', async () => {
+      // Keys out of order, nesting, non-ASCII text and fractions: what a store's
+      // JSON type may normalise must not change the hash read back.
+      const odd = { z: 1, a: { y: [3, 1.5, 'grid 网格 7'], b: null }, m: 0.1 + 0.2 };
+      await store.appendToStream(stream, [newEvent(), newEvent('street.test.happened.v1', odd)]);
+      await store.appendToStream(stream, [newEvent()]);
+      const events = await store.readStream(stream);
+      expect(events.map((e) => e.integrity?.previousHash)).toEqual([
+        GENESIS_HASH,
+        events[0]?.integrity?.hash,
+        events[1]?.integrity?.hash,
+      ]);
+      for (const event of events)
+        expect(hashEvent(event, event.integrity?.previousHash ?? '')).toBe(event.integrity?.hash);
+      expect(new Set(events.map((e) => e.integrity?.hash)).size).toBe(3);
+      const report = await store.verifyIntegrity({ streamId: stream });
+      expect(report).toMatchObject({ intact: true, streams: 1, events: 3, brokenStreams: 0 });
+      expect((await readWholeLog(store, stream))[2]?.integrity).toEqual(events[2]?.integrity);
     });
 
     it('wakes a waiting reader when an event is appended', async () => {

@@ -1,5 +1,5 @@
 import { agencySource, isAgency } from './agencies.js';
-import type { EventEnvelope } from './envelope.js';
+import type { EventEnvelope, EventIntegrity } from './envelope.js';
 
 /**
  * CloudEvents 1.0 Kafka protocol binding, binary content mode: attributes travel
@@ -35,6 +35,10 @@ export function toBinaryCloudEvent(event: EventEnvelope): KafkaCloudEvent {
     ce_actorkind: metadata.actor.kind,
   };
   if (metadata.traceparent) headers['traceparent'] = metadata.traceparent;
+  if (event.integrity) {
+    headers['ce_previoushash'] = event.integrity.previousHash;
+    headers['ce_hash'] = event.integrity.hash;
+  }
   return { key: metadata.caseId, headers, value: JSON.stringify(event.data) };
 }
 
@@ -98,6 +102,7 @@ export function fromBinaryCloudEvent(
   } catch (error) {
     problems.push(`data is not JSON: ${(error as Error).message}`);
   }
+  const integrity = integrityOf(headers['ce_previoushash'], headers['ce_hash'], problems);
   if (problems.length > 0 || !isAgency(agency) || !isAgency(actorAgency))
     throw new CloudEventFormatError(problems);
   const traceparent = headers['traceparent'];
@@ -117,7 +122,24 @@ export function fromBinaryCloudEvent(
       ...(traceparent ? { traceparent } : {}),
     },
     data,
+    ...(integrity ? { integrity } : {}),
   };
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Both hashes or neither; anything else is a malformed event. */
+function integrityOf(
+  previousHash: string | undefined,
+  hash: string | undefined,
+  problems: string[],
+): EventIntegrity | undefined {
+  if (previousHash === undefined && hash === undefined) return undefined;
+  if (!previousHash || !hash || !SHA256_HEX.test(previousHash) || !SHA256_HEX.test(hash)) {
+    problems.push('previoushash and hash must both be SHA-256 hex digests');
+    return undefined;
+  }
+  return { previousHash, hash };
 }
 
 /**
@@ -144,6 +166,8 @@ export interface StructuredCloudEvent {
   readonly actoragency: string;
   readonly actorkind: 'user' | 'service';
   readonly traceparent?: string;
+  readonly previoushash?: string;
+  readonly hash?: string;
 }
 
 export function toStructuredCloudEvent(event: EventEnvelope): StructuredCloudEvent {
@@ -166,6 +190,9 @@ export function toStructuredCloudEvent(event: EventEnvelope): StructuredCloudEve
     actoragency: metadata.actor.agency,
     actorkind: metadata.actor.kind,
     ...(metadata.traceparent ? { traceparent: metadata.traceparent } : {}),
+    ...(event.integrity
+      ? { previoushash: event.integrity.previousHash, hash: event.integrity.hash }
+      : {}),
   };
 }
 
@@ -187,6 +214,8 @@ const STRUCTURED_ATTRIBUTES = new Set([
   'actoragency',
   'actorkind',
   'traceparent',
+  'previoushash',
+  'hash',
 ]);
 
 /**
@@ -245,6 +274,11 @@ export function fromStructuredCloudEvent(value: unknown): EventEnvelope {
     actorId: text('actorid'),
     traceparent: text('traceparent', false),
   };
+  const integrity = integrityOf(
+    record['previoushash'] === undefined ? undefined : text('previoushash'),
+    record['hash'] === undefined ? undefined : text('hash'),
+    problems,
+  );
   if (problems.length > 0 || !isAgency(agency) || !isAgency(actorAgency))
     throw new CloudEventFormatError(problems);
   return {
@@ -263,5 +297,6 @@ export function fromStructuredCloudEvent(value: unknown): EventEnvelope {
       ...(fields.traceparent ? { traceparent: fields.traceparent } : {}),
     },
     data: record['data'],
+    ...(integrity ? { integrity } : {}),
   };
 }

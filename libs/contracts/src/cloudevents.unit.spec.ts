@@ -27,6 +27,34 @@ const envelope: EventEnvelope = {
   data: { hello: 'world' },
 };
 
+const chained: EventEnvelope = {
+  ...envelope,
+  integrity: { previousHash: '0'.repeat(64), hash: 'ab'.repeat(32) },
+};
+
+describe('CloudEvents hash chain attributes', () => {
+  it('carry the hash and the previous hash in both modes and back', () => {
+    const binary = toBinaryCloudEvent(chained);
+    expect(binary.headers).toMatchObject({
+      ce_previoushash: '0'.repeat(64),
+      ce_hash: 'ab'.repeat(32),
+    });
+    expect(fromBinaryCloudEvent(binary.headers, binary.value)).toEqual(chained);
+    const structured = toStructuredCloudEvent(chained);
+    expect(structured).toMatchObject({ previoushash: '0'.repeat(64), hash: 'ab'.repeat(32) });
+    expect(fromStructuredCloudEvent(JSON.parse(JSON.stringify(structured)))).toEqual(chained);
+  });
+
+  it('refuses half a link or a hash that is not a SHA-256 digest', () => {
+    const { headers, value } = toBinaryCloudEvent(chained);
+    const half: Record<string, string> = { ...headers };
+    delete half['ce_previoushash'];
+    expect(() => fromBinaryCloudEvent(half, value)).toThrow(/previoushash and hash/);
+    const structured = { ...toStructuredCloudEvent(chained), hash: 'not-a-digest' };
+    expect(() => fromStructuredCloudEvent(structured)).toThrow(/previoushash and hash/);
+  });
+});
+
 describe('CloudEvents binary mode', () => {
   it('maps an envelope to ce_ headers keyed by case id and back without loss', () => {
     const message = toBinaryCloudEvent(envelope);

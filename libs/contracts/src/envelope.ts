@@ -21,6 +21,16 @@ export interface EventMetadata {
 }
 
 /**
+ * Tamper evidence of a stored event: the SHA-256 (hex) of its canonical form,
+ * which covers `previousHash`, the hash of the event before it in its stream
+ * (64 zeros for a stream's first event). See docs/security.md.
+ */
+export interface EventIntegrity {
+  readonly previousHash: string;
+  readonly hash: string;
+}
+
+/**
  * An event as it travels between services: what the store recorded plus where.
  * `position` is the store's global log position (`"<commit>/<prepare>"`), used to
  * order a case's timeline across agencies.
@@ -36,4 +46,6 @@ export interface EventEnvelope<TType extends string = string, TData = unknown> {
   readonly time: string;
   readonly metadata: EventMetadata;
   readonly data: TData;
+  /** Present on events from a chaining store (all of Gridline's). */
+  readonly integrity?: EventIntegrity;
 }

@@ -15,5 +15,6 @@ export function toEnvelope(event: RecordedEvent): EventEnvelope {
     time: event.occurredAt,
     metadata: event.metadata,
     data: event.data,
+    ...(event.integrity ? { integrity: event.integrity } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { Agency, EventMetadata } from '@gridline/contracts';
+import type { Agency, EventIntegrity, EventMetadata } from '@gridline/contracts';
 import { agencyOfStream } from '@gridline/contracts';
 
 /**
@@ -47,6 +47,8 @@ export interface RecordedEvent extends NewEvent {
   /** 0 for the first event of a stream. */
   readonly revision: number;
   readonly position: LogPosition;
+  /** Hash chain link (integrity.ts); every Gridline store sets it. */
+  readonly integrity?: EventIntegrity;
 }
 
 export interface AppendResult {

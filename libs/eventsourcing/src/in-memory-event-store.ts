@@ -14,6 +14,13 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from './event-store.js';
+import {
+  ChainVerifier,
+  chainEvents,
+  GENESIS_HASH,
+  type IntegrityReport,
+  type IntegrityVerifiable,
+} from './integrity.js';
 import { Wakeup } from './wakeup.js';
 
 export class DuplicateEventIdError extends Error {
@@ -27,7 +34,7 @@ export class DuplicateEventIdError extends Error {
  * The event store in memory: for unit tests and handler tests. Behaves like the
  * PostgreSQL adapter (same contract suite), appends are atomic per call.
  */
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore implements EventStore, IntegrityVerifiable {
   private readonly log: RecordedEvent[];
   private readonly streams: Map<string, RecordedEvent[]>;
   private readonly byId: Map<string, RecordedEvent>;
@@ -72,13 +79,19 @@ export class InMemoryEventStore implements EventStore {
       throw new WrongExpectedVersionError(streamId, expected, current);
     for (const event of events)
       if (this.byId.has(event.id)) throw new DuplicateEventIdError(event.id);
-    const recorded = events.map((event, index): RecordedEvent => {
+    const placed = events.map((event, index) => ({
+      ...event,
+      streamId,
+      revision: stream.length + index,
+    }));
+    const links = chainEvents(stream.at(-1)?.integrity?.hash ?? GENESIS_HASH, placed);
+    const recorded = placed.map((event, index): RecordedEvent => {
       const sequence = BigInt(this.log.length + index);
+      const integrity = links[index];
       return {
         ...event,
-        streamId,
-        revision: stream.length + index,
         position: { commit: sequence, prepare: sequence },
+        ...(integrity ? { integrity } : {}),
       };
     });
     for (const event of recorded) {
@@ -107,6 +120,27 @@ export class InMemoryEventStore implements EventStore {
       return undefined;
     const last = run.at(-1) ?? first;
     return { nextExpectedRevision: last.revision, position: last.position, events: run };
+  }
+
+  verifyIntegrity(
+    options: { readonly streamId?: string; readonly maxBroken?: number } = {},
+  ): Promise<IntegrityReport> {
+    const verifier = new ChainVerifier({
+      mode: 'store',
+      ...(options.maxBroken ? { maxBroken: options.maxBroken } : {}),
+    });
+    const ids = options.streamId ? [options.streamId] : [...this.streams.keys()].sort();
+    for (const streamId of ids) {
+      const stream = this.streams.get(streamId) ?? [];
+      for (const event of stream) verifier.add(event);
+      const last = stream.at(-1);
+      verifier.checkHead(
+        streamId,
+        last ? { revision: last.revision, hash: last.integrity?.hash } : undefined,
+      );
+      verifier.forget(streamId);
+    }
+    return Promise.resolve(verifier.result());
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {

@@ -10,3 +10,4 @@ export * from './ids.js';
 export * from './wakeup.js';
 export * from './personal-data-vault.js';
 export * from './upcasting-store.js';
+export * from './integrity.js';

@@ -5,7 +5,7 @@ import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-pos
 import { testInfra } from '@gridline/testing';
 import pg from 'pg';
 import { foldCaseHistory } from './case-history.js';
-import { exportEvents, importEvents, linesOf, toNdjson } from './export-import.js';
+import { exportEvents, importEvents, linesOf, toNdjson, verifyExport } from './export-import.js';
 import { appendScripted, vendorStory } from './vendor-story.fixture.js';
 
 /** A fresh, empty database on the test server, dropped afterwards. */
@@ -84,5 +84,48 @@ describe('export → import into an empty PostgreSQL store', () => {
     const again = await importEvents(target.store, linesOf(Readable.from(ndjson)));
     expect(again.events).toBe(result.events);
     expect(await collect(exportEvents(target.store, {}))).toHaveLength(all.length);
+  });
+
+  it('an export file verifies; an edited line is named, and importing it stops there', async () => {
+    const source = new InMemoryEventStore();
+    const story = vendorStory();
+    await appendScripted(source, story);
+    const lines = await collect(toNdjson(exportEvents(source, {})));
+    const ndjson = lines.join('');
+    expect(await verifyExport(linesOf(Readable.from(ndjson)))).toMatchObject({
+      intact: true,
+      events: story.events.length,
+      uncheckedLinks: 0,
+    });
+    // An excerpt (one agency's events, from a case export) still verifies.
+    const excerpt = lines.filter((l) => l.includes('"source":"/gridline/street"')).join('');
+    expect((await verifyExport(linesOf(Readable.from(excerpt)))).intact).toBe(true);
+
+    // Someone edits a verification note in the file (still schema-valid).
+    const edited = [...lines];
+    const at = edited.findIndex((l) => l.includes('Gate clear at pick-up on two visits'));
+    expect(at).toBeGreaterThan(0);
+    edited[at] = edited[at]!.replace('Gate clear', 'Gate busy');
+    const report = await verifyExport(linesOf(Readable.from(edited.join(''))));
+    expect(report).toMatchObject({ intact: false, firstBrokenLine: at + 1 });
+    expect(report.firstBroken?.reason).toBe('content-changed');
+
+    const db2 = await freshDatabase();
+    const empty = await openPostgresStore(db2.url);
+    try {
+      await expect(
+        importEvents(empty.store, linesOf(Readable.from(edited.join('')))),
+      ).rejects.toMatchObject({
+        line: at + 1,
+        problems: [expect.stringMatching(/hash chain broken \(content-changed\)/)],
+      });
+      const stored = await collect(exportEvents(empty.store, {}));
+      expect(stored.map((e) => e.id)).toEqual(
+        (await collect(exportEvents(source, {}))).slice(0, at).map((e) => e.id),
+      );
+    } finally {
+      await empty.close();
+      await db2.drop();
+    }
   });
 });

@@ -8,10 +8,13 @@ import {
   toStructuredCloudEvent,
   validateEventData,
   type Agency,
+  type EventIntegrity,
 } from '@gridline/contracts';
 import {
+  ChainVerifier,
   WrongExpectedVersionError,
   toEnvelope,
+  type IntegrityReport,
   type EventStore,
   type LogPosition,
   type NewEvent,
@@ -87,6 +90,8 @@ export class ImportLineError extends Error {
 export interface ImportedEvent extends NewEvent {
   readonly streamId: string;
   readonly revision: number;
+  /** The hash chain link the exporting store recorded (absent in older exports). */
+  readonly integrity?: EventIntegrity;
 }
 
 /** Parses and validates one export line (format, agency of the stream, the event's schema). */
@@ -120,6 +125,7 @@ export function parseExportLine(text: string, line: number): ImportedEvent {
     occurredAt: envelope.time,
     streamId: envelope.streamId,
     revision: envelope.revision,
+    ...(envelope.integrity ? { integrity: envelope.integrity } : {}),
   };
 }
 
@@ -153,16 +159,30 @@ export async function importEvents(
 ): Promise<ImportResult> {
   let line = 0;
   let events = 0;
+  // Chained lines are checked before they are appended: an edited export is refused
+  // at the first edited line, with nothing of it stored.
+  const chain = new ChainVerifier({ mode: 'excerpt' });
   for await (const text of lines) {
     line++;
     if (text.trim() === '') continue;
-    const { streamId, revision, ...event } = parseExportLine(text, line);
+    const { streamId, revision, integrity, ...event } = parseExportLine(text, line);
+    if (integrity) {
+      const broken = chain.add({ ...event, streamId, revision, integrity });
+      if (broken)
+        throw new ImportLineError(line, [`hash chain broken (${broken.reason}): ${broken.detail}`]);
+    }
     try {
       const result = await store.appendToStream(streamId, [event], {
         expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
       });
-      if (result.events[0]?.id !== event.id || result.events[0].revision !== revision)
+      const stored = result.events[0];
+      if (stored?.id !== event.id || stored.revision !== revision)
         throw new ImportLineError(line, [`event ${event.id} is stored elsewhere`]);
+      if (integrity && stored.integrity && stored.integrity.hash !== integrity.hash)
+        throw new ImportLineError(line, [
+          `stored with hash ${stored.integrity.hash}, the export says ${integrity.hash}: ` +
+            'the stream in this store does not continue the exported chain',
+        ]);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError)
         throw new ImportLineError(line, [
@@ -176,4 +196,46 @@ export async function importEvents(
     options.onEvent?.(events);
   }
   return { events, lines: line };
+}
+
+/** The result of checking an export file's hash chains. */
+export interface ExportVerification extends IntegrityReport {
+  readonly lines: number;
+  /** The line of the first broken link. */
+  readonly firstBrokenLine?: number;
+  /** The first line that is not a valid export line; checking stops there. */
+  readonly malformed?: { readonly line: number; readonly problems: readonly string[] };
+}
+
+/**
+ * Checks the hash chains of an export file without a store: every event's own
+ * hash, and each link whose predecessor is in the file (an export of a case or a
+ * time range holds only some of a stream's events). Proves the file was not
+ * edited after export, up to its last event of each stream.
+ */
+export async function verifyExport(lines: AsyncIterable<string>): Promise<ExportVerification> {
+  const chain = new ChainVerifier({ mode: 'excerpt' });
+  let line = 0;
+  let firstBrokenLine: number | undefined;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    let event: ImportedEvent;
+    try {
+      event = parseExportLine(text, line);
+    } catch (error) {
+      if (!(error instanceof ImportLineError)) throw error;
+      const report = chain.result();
+      return {
+        ...report,
+        intact: false,
+        lines: line,
+        ...(firstBrokenLine ? { firstBrokenLine } : {}),
+        malformed: { line, problems: error.problems },
+      };
+    }
+    const broken = chain.add(event);
+    if (broken && firstBrokenLine === undefined) firstBrokenLine = line;
+  }
+  return { ...chain.result(), lines: line, ...(firstBrokenLine ? { firstBrokenLine } : {}) };
 }

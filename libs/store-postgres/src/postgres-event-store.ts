@@ -1,6 +1,11 @@
 import type { Agency, EventMetadata } from '@gridline/contracts';
 import {
   assertOwnership,
+  ChainVerifier,
+  chainEvents,
+  GENESIS_HASH,
+  type IntegrityReport,
+  type IntegrityVerifiable,
   DuplicateEventIdError,
   satisfiesExpectation,
   WrongExpectedVersionError,
@@ -12,6 +17,7 @@ import {
   type ReadCaseOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamHead,
   Wakeup,
 } from '@gridline/eventsourcing';
 import pg from 'pg';
@@ -29,11 +35,13 @@ interface EventRow {
   occurred_at: Date;
   commit_position: string;
   global_position: string;
+  previous_hash: string | null;
+  hash: string | null;
 }
 
 const SELECT_EVENT = `
   SELECT event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at,
-         transaction_id::text AS commit_position, global_position
+         transaction_id::text AS commit_position, global_position, previous_hash, hash
     FROM gridline_events`;
 
 function toRecorded(row: EventRow): RecordedEvent {
@@ -46,8 +54,24 @@ function toRecorded(row: EventRow): RecordedEvent {
     occurredAt: row.occurred_at.toISOString(),
     data: row.data,
     metadata: row.metadata,
+    ...(row.hash !== null && row.previous_hash !== null
+      ? { integrity: { previousHash: row.previous_hash, hash: row.hash } }
+      : {}),
   };
 }
+
+interface StreamHeadRow {
+  head_revision: string | null;
+  head_hash: string | null;
+}
+
+function headOf(row: StreamHeadRow): StreamHead | undefined {
+  return row.head_revision === null
+    ? undefined
+    : { revision: Number(row.head_revision), hash: row.head_hash ?? undefined };
+}
+
+const VERIFY_BATCH = 1000;
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: string; constraint?: string };
@@ -64,7 +88,7 @@ function likePrefix(prefix: string): string {
  * event that commits late can never fall behind a reader's checkpoint
  * (docs/adr/0004-late-commits.md).
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, IntegrityVerifiable {
   private listener: pg.Client | undefined;
   private listening: Promise<void> | undefined;
   private readonly wakeup = new Wakeup();
@@ -98,8 +122,8 @@ export class PostgresEventStore implements EventStore {
       // previous writer committed, so a stream's events keep their order in the
       // (transaction id, sequence) log.
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
-      const locked = await client.query<{ revision: string }>(
-        'SELECT revision FROM gridline_streams WHERE stream_id = $1',
+      const locked = await client.query<{ revision: string; last_hash: string | null }>(
+        'SELECT revision, last_hash FROM gridline_streams WHERE stream_id = $1',
         [streamId],
       );
       const lockedRevision = Number(locked.rows[0]?.revision ?? -1);
@@ -114,15 +138,22 @@ export class PostgresEventStore implements EventStore {
         throw new WrongExpectedVersionError(streamId, expected, current);
       }
       const first = current === 'no_stream' ? 0 : current + 1;
+      const links = chainEvents(
+        locked.rows[0]?.last_hash ?? GENESIS_HASH,
+        events.map((e, i) => ({ ...e, streamId, revision: first + i })),
+      );
       const inserted = await client.query<EventRow>(
         `INSERT INTO gridline_events
-           (event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at)
-         SELECT e.id, $1, $2::bigint + e.ord - 1, e.type, e.data, e.metadata, e.occurred_at
-           FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
-                WITH ORDINALITY AS e(id, type, data, metadata, occurred_at, ord)
+           (event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at,
+            previous_hash, hash)
+         SELECT e.id, $1, $2::bigint + e.ord - 1, e.type, e.data, e.metadata, e.occurred_at,
+                e.previous_hash, e.hash
+           FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[],
+                       $8::text[], $9::text[])
+                WITH ORDINALITY AS e(id, type, data, metadata, occurred_at, previous_hash, hash, ord)
           ORDER BY e.ord
          RETURNING event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at,
-                   transaction_id::text AS commit_position, global_position`,
+                   transaction_id::text AS commit_position, global_position, previous_hash, hash`,
         [
           streamId,
           first,
@@ -131,13 +162,16 @@ export class PostgresEventStore implements EventStore {
           events.map((e) => JSON.stringify(e.data)),
           events.map((e) => JSON.stringify(e.metadata)),
           events.map((e) => e.occurredAt),
+          links.map((l) => l.previousHash),
+          links.map((l) => l.hash),
         ],
       );
       const last = first + events.length - 1;
       await client.query(
-        `INSERT INTO gridline_streams (stream_id, revision) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
-        [streamId, last],
+        `INSERT INTO gridline_streams (stream_id, revision, last_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (stream_id)
+           DO UPDATE SET revision = EXCLUDED.revision, last_hash = EXCLUDED.last_hash`,
+        [streamId, last, links.at(-1)?.hash ?? null],
       );
       const caseId = events[0]?.metadata.caseId;
       await recordUnderActiveClaim(client, {
@@ -259,6 +293,72 @@ export class PostgresEventStore implements EventStore {
       [caseId, options.until?.toISOString() ?? null],
     );
     return result.rows.map(toRecorded);
+  }
+
+  /**
+   * Checks the hash chains of one stream or of every stream, stream by stream in
+   * one consistent snapshot (REPEATABLE READ), and each stream's recorded head
+   * against its last event. Memory stays bounded by the batch size.
+   */
+  async verifyIntegrity(
+    options: { readonly streamId?: string; readonly maxBroken?: number } = {},
+  ): Promise<IntegrityReport> {
+    const verifier = new ChainVerifier({
+      mode: 'store',
+      ...(options.maxBroken ? { maxBroken: options.maxBroken } : {}),
+    });
+    const streamId = options.streamId ?? null;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      let after: { stream: string; revision: string } | undefined;
+      let current: { stream: string; head: StreamHeadRow } | undefined;
+      const finish = () => {
+        if (!current) return;
+        verifier.checkHead(current.stream, headOf(current.head));
+        verifier.forget(current.stream);
+      };
+      for (;;) {
+        const batch = await client.query<EventRow & StreamHeadRow>(
+          `SELECT e.event_id, e.stream_id, e.stream_revision, e.event_type, e.data, e.metadata,
+                  e.occurred_at, e.transaction_id::text AS commit_position, e.global_position,
+                  e.previous_hash, e.hash, s.revision AS head_revision, s.last_hash AS head_hash
+             FROM gridline_events e LEFT JOIN gridline_streams s ON s.stream_id = e.stream_id
+            WHERE ($1::text IS NULL OR e.stream_id = $1)
+              AND ($2::text IS NULL OR (e.stream_id, e.stream_revision) > ($2, $3::bigint))
+            ORDER BY e.stream_id, e.stream_revision
+            LIMIT ${VERIFY_BATCH}`,
+          [streamId, after?.stream ?? null, after?.revision ?? null],
+        );
+        for (const row of batch.rows) {
+          if (current?.stream !== row.stream_id) {
+            finish();
+            current = { stream: row.stream_id, head: row };
+          }
+          verifier.add(toRecorded(row));
+        }
+        const tail = batch.rows.at(-1);
+        if (!tail || batch.rows.length < VERIFY_BATCH) break;
+        after = { stream: tail.stream_id, revision: tail.stream_revision };
+      }
+      finish();
+      // Heads whose streams have no events left at all.
+      const orphans = await client.query<{ stream_id: string } & StreamHeadRow>(
+        `SELECT s.stream_id, s.revision AS head_revision, s.last_hash AS head_hash
+           FROM gridline_streams s
+          WHERE ($1::text IS NULL OR s.stream_id = $1)
+            AND NOT EXISTS (SELECT 1 FROM gridline_events e WHERE e.stream_id = s.stream_id)`,
+        [streamId],
+      );
+      for (const row of orphans.rows) verifier.checkHead(row.stream_id, headOf(row));
+      await client.query('COMMIT');
+      return verifier.result();
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /**

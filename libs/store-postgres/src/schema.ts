@@ -60,6 +60,11 @@ ALTER TABLE gridline_idempotency ADD COLUMN IF NOT EXISTS claim_token uuid;
 ALTER TABLE gridline_idempotency ADD COLUMN IF NOT EXISTS claimed_at timestamptz;
 -- What the request appended, written in the append's own transaction.
 ALTER TABLE gridline_idempotency ADD COLUMN IF NOT EXISTS committed jsonb;
+-- Tamper evidence (docs/security.md): each event's hash and its predecessor's;
+-- a stream's head keeps the last hash so an append chains without another read.
+ALTER TABLE gridline_events ADD COLUMN IF NOT EXISTS previous_hash text;
+ALTER TABLE gridline_events ADD COLUMN IF NOT EXISTS hash text;
+ALTER TABLE gridline_streams ADD COLUMN IF NOT EXISTS last_hash text;
 CREATE TABLE IF NOT EXISTS gridline_checkpoints (
   name             text PRIMARY KEY,
   commit_position  bigint NOT NULL,

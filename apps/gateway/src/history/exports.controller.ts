@@ -53,7 +53,7 @@ export class ExportsController {
   @ApiResponse({
     status: 200,
     description:
-      'NDJSON: one CloudEvents 1.0 structured-mode JSON object per line (extensions streamid, streamrevision, position, correlationid, causationid, actorid, actoragency, actorkind, traceparent).',
+      'NDJSON: one CloudEvents 1.0 structured-mode JSON object per line (extensions streamid, streamrevision, position, correlationid, causationid, actorid, actoragency, actorkind, traceparent, previoushash, hash).',
   })
   @ApiResponse({ status: 400, description: 'No selection, or a malformed one.' })
   @ApiResponse({ status: 403, description: 'Only analysts, coordinators and admins export.' })

@@ -16,6 +16,7 @@ import {
 import { ExportsController } from './exports.controller.js';
 import { CaseHistoryController } from './case-history.controller.js';
 import { HISTORY_STORE } from './history.tokens.js';
+import { IntegrityController } from './integrity.controller.js';
 
 @Injectable()
 class HistoryLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -45,7 +46,7 @@ export class HistoryModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: HistoryModule,
-      controllers: [CaseHistoryController, ExportsController],
+      controllers: [CaseHistoryController, ExportsController, IntegrityController],
       providers: [
         { provide: JsonLogger, useValue: new JsonLogger('gateway', config.LOG_LEVEL) },
         {

@@ -1,0 +1,95 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Readable } from 'node:stream';
+import { agencyOfStream } from '@gridline/contracts';
+import type { IntegrityReport } from '@gridline/eventsourcing';
+import { linesOf, verifyExport, type ExportVerification } from '@gridline/history';
+import { JsonLogger, NotFoundError, RequireRoles } from '@gridline/platform';
+import type { PostgresStoreHandle } from '@gridline/store-postgres';
+import { HISTORY_STORE } from './history.tokens.js';
+
+const STREAM_ID = /^[a-z]+-[A-Za-z0-9._:-]{1,200}$/;
+
+/**
+ * Tamper evidence: checks the hash chains of the event store (one stream, or all
+ * of it in one consistent snapshot) or of an export file posted as NDJSON. A
+ * broken chain is a finding, not an error: 200 with `intact: false` and the first
+ * broken link. Verifying the whole store reads every event, so it is for admins.
+ */
+@ApiTags('integrity')
+@ApiBearerAuth()
+@Controller('api/integrity')
+export class IntegrityController {
+  constructor(
+    @Inject(HISTORY_STORE) private readonly postgres: PostgresStoreHandle,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+  ) {}
+
+  @Get()
+  @RequireRoles('admin')
+  @ApiResponse({
+    status: 200,
+    description:
+      '`{ intact, streams, events, firstBroken?, broken, brokenStreams }` for the whole store.',
+  })
+  @ApiResponse({ status: 403, description: 'Only admins verify the whole store.' })
+  async store(): Promise<IntegrityReport> {
+    const report = await this.postgres.store.verifyIntegrity();
+    this.logFinding('store', report);
+    return report;
+  }
+
+  @Get('streams/:streamId')
+  @RequireRoles('admin', 'legal-reviewer', 'coordinator', 'analyst')
+  @ApiParam({ name: 'streamId', example: 'street-enforcement-5f0c…' })
+  @ApiResponse({ status: 200, description: 'The report for one stream.' })
+  @ApiResponse({ status: 400, description: 'Not a stream id of an agency.' })
+  @ApiResponse({ status: 404, description: 'No such stream.' })
+  async stream(@Param('streamId') streamId: string): Promise<IntegrityReport> {
+    if (!STREAM_ID.test(streamId) || !agencyOfStream(streamId))
+      throw new BadRequestException(
+        `streamId ${streamId.slice(0, 80)} is not a stream of swc, drc or street`,
+      );
+    const report = await this.postgres.store.verifyIntegrity({ streamId });
+    if (report.streams === 0) throw new NotFoundError(`no stream ${streamId}`);
+    this.logFinding(streamId, report);
+    return report;
+  }
+
+  @Post('exports')
+  @HttpCode(200)
+  @RequireRoles('admin', 'legal-reviewer', 'coordinator', 'analyst')
+  @ApiConsumes('application/x-ndjson')
+  @ApiResponse({
+    status: 200,
+    description:
+      'The report for an export file (the body, as `gridline export` or `GET /api/exports` wrote it), with `lines`, `firstBrokenLine` and `malformed`.',
+  })
+  @ApiResponse({ status: 415, description: 'The body is not application/x-ndjson.' })
+  async exportFile(@Req() request: Readable & { headers: Record<string, string | undefined> }) {
+    const type = request.headers['content-type'] ?? '';
+    if (!type.startsWith('application/x-ndjson'))
+      throw new UnsupportedMediaTypeException('post the export as application/x-ndjson');
+    const report: ExportVerification = await verifyExport(linesOf(request));
+    this.logFinding('export file', report);
+    return report;
+  }
+
+  private logFinding(what: string, report: IntegrityReport): void {
+    if (report.intact) return;
+    this.logger.warn(`integrity: ${what} is broken`, {
+      brokenStreams: report.brokenStreams,
+      firstBroken: report.firstBroken,
+    });
+  }
+}
