@@ -116,7 +116,7 @@ async function exportCommand(args) {
   if (values.agency && !['swc', 'drc', 'street'].includes(values.agency))
     usage(`--agency ${values.agency} is not one of swc, drc, street`);
   const { exportEvents, toExportLine } = await load('history');
-  const { countEvents, PostgresExportAudit } = await load('store-postgres');
+  const { countEvents, erasedKeyIds, PostgresExportAudit } = await load('store-postgres');
   const pg = await openStore();
   try {
     const selection = {
@@ -145,8 +145,9 @@ async function exportCommand(args) {
     const bar = progress('export', total);
     let count = 0;
     try {
+      const erased = await erasedKeyIds(pg.pool);
       for await (const event of exportEvents(pg.store, selection)) {
-        if (!out.write(toExportLine(event))) await once(out, 'drain');
+        if (!out.write(toExportLine(event, erased))) await once(out, 'drain');
         bar.tick(++count);
       }
       if (values.out) {

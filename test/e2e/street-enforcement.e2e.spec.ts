@@ -15,6 +15,13 @@ import {
  * discretion range is issued after legal review and published with the
  * subject masked; the consolidated timeline never shows the subject's name.
  */
+/** The parts of an export line these tests read. */
+interface ExportLine {
+  type: string;
+  erasedkeys?: string;
+  data: Record<string, { keyId?: string; contact?: { keyId?: string } } | undefined>;
+}
+
 describe('street enforcement: reminder → warning → penalty with legal review → publicity', () => {
   let apps: Map<AppName, RunningApp> | undefined;
   let street: (token: string) => ReturnType<typeof client>;
@@ -205,6 +212,83 @@ describe('street enforcement: reminder → warning → penalty with legal review
       'the publicity entry showing the subject erased',
     );
     expect(JSON.stringify(feed)).not.toMatch(/W\*\*/);
+
+    // An export of the case marks the subject's sealed values erased, and still verifies.
+    const exported = await coordinator.getText(`/api/exports?caseId=${caseId}`);
+    expect(exported.status).toBe(200);
+    const lines = exported.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ExportLine);
+    const registered = lines.find((l) => l.type === 'street.subject.registered.v1');
+    expect(registered?.erasedkeys).toBe(registered?.data['name']?.keyId);
+    expect(lines.filter((l) => l.erasedkeys).map((l) => l.type)).toEqual([
+      'street.subject.registered.v1',
+    ]);
+    const verified = await coordinator.postText(
+      '/api/integrity/exports',
+      exported.text,
+      'application/x-ndjson',
+    );
+    expect(JSON.parse(verified.text)).toMatchObject({ intact: true, lines: lines.length });
+  });
+
+  it("erases a resident complaint's reporter on request, once, and marks the export", async () => {
+    const complaint = await worker.post<{ caseId: string; issueId: string }>('/api/issues', {
+      category: 'noise',
+      severity: 'low',
+      location: place,
+      description: 'Loudspeaker at the market every morning',
+      source: 'resident-complaint',
+      reporterContact: '+86 139 0000 1111',
+    });
+    expect(complaint.status).toBe(201);
+    const { caseId, issueId } = complaint.body;
+    const erasure = `/api/issues/${issueId}/reporter-erasure`;
+    const reason = { reason: 'the resident asked for their contact to be deleted' };
+    expect((await officer.post(erasure, reason)).status).toBe(403);
+    const erased = await admin.post<{ erased: boolean; eventIds: string[] }>(erasure, reason);
+    expect(erased.status).toBe(201);
+    expect(erased.body.eventIds).toHaveLength(1);
+    expect((await admin.post<{ eventIds: string[] }>(erasure, reason)).body.eventIds).toEqual([]);
+
+    // A report without a contact holds nothing to erase: 422, nothing recorded.
+    const plain = await worker.post<{ issueId: string }>('/api/issues', {
+      category: 'noise',
+      severity: 'low',
+      location: place,
+      description: 'Loudspeaker again',
+    });
+    const refused = await admin.post<{ code: string }>(
+      `/api/issues/${plain.body.issueId}/reporter-erasure`,
+      reason,
+    );
+    expect(refused.status).toBe(422);
+
+    const timeline = await eventually(
+      async () => {
+        const r = await coordinator.get<{ entries: { type: string; summary: string }[] }>(
+          `/api/cases/${caseId}/timeline`,
+        );
+        const entries = r.status === 200 ? r.body.entries : [];
+        return entries.some((e) => e.type === 'street.issue.reporter-erased.v1')
+          ? entries
+          : undefined;
+      },
+      60_000,
+      'the erasure on the case timeline',
+    );
+    expect(timeline.find((e) => e.type === 'street.issue.reporter-erased.v1')?.summary).toMatch(
+      /Reporter of the issue erased/,
+    );
+    const exported = await coordinator.getText(`/api/exports?caseId=${caseId}`);
+    const reported = exported.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ExportLine)
+      .find((l) => l.type === 'street.issue.reported.v1');
+    expect(reported?.erasedkeys).toBe(reported?.data['reporterContact']?.contact?.keyId);
+    expect(exported.text).not.toContain('139 0000 1111');
   });
 
   it('refuses an unknown decision with 404 and a bad body with 400 naming the fields', async () => {

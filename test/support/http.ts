@@ -28,7 +28,22 @@ export function client(baseUrl: string, token: string) {
       headers: response.headers,
     };
   };
+  /** A body that is not JSON (NDJSON exports): status and text. */
+  const text = async (method: string, path: string, body?: string, contentType?: string) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(contentType ? { 'content-type': contentType } : {}),
+      },
+      ...(body === undefined ? {} : { body }),
+    });
+    return { status: response.status, text: await response.text(), headers: response.headers };
+  };
   return {
+    getText: (path: string) => text('GET', path),
+    postText: (path: string, body: string, contentType: string) =>
+      text('POST', path, body, contentType),
     get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),
     post: <T = Record<string, unknown>>(path: string, body: unknown = {}, headers = {}) =>
       call<T>('POST', path, body, headers),

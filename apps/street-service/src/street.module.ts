@@ -14,6 +14,7 @@ import { EnforcementController } from './enforcement/enforcement.controller.js';
 import { GetEnforcementHandler } from './enforcement/get-enforcement.query.js';
 import { GetIssueHandler } from './issues/get-issue.query.js';
 import { HandleIssueHandler } from './issues/handle-issue.commands.js';
+import { EraseReporterHandler } from './issues/erase-reporter.command.js';
 import { IssuesController } from './issues/issues.controller.js';
 import { ReportIssueHandler } from './issues/report-issue.command.js';
 import { streetInboundCommands } from './inbound/inbound.commands.js';
@@ -44,6 +45,7 @@ export class StreetModule {
         streetInboundCommands,
         ReportIssueHandler,
         HandleIssueHandler,
+        EraseReporterHandler,
         GetIssueHandler,
         RegisterSubjectHandler,
         EraseSubjectHandler,

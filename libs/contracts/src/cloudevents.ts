@@ -168,6 +168,12 @@ export interface StructuredCloudEvent {
   readonly traceparent?: string;
   readonly previoushash?: string;
   readonly hash?: string;
+  /**
+   * Space-separated key ids of sealed values in `data` whose data subject was
+   * erased when the export was made: those values can never be opened again. Not
+   * part of the event (nor of its hash); ignored on import.
+   */
+  readonly erasedkeys?: string;
 }
 
 export function toStructuredCloudEvent(event: EventEnvelope): StructuredCloudEvent {
@@ -216,6 +222,7 @@ const STRUCTURED_ATTRIBUTES = new Set([
   'traceparent',
   'previoushash',
   'hash',
+  'erasedkeys',
 ]);
 
 /**

@@ -29,3 +29,23 @@ export const sealedValueSchema = {
 
 /** What a reader gets for sealed data whose subject was erased. */
 export const ERASED = '[erased]';
+
+/** The key ids of every sealed value inside `value` (an event's data), each once. */
+export function sealedKeyIds(value: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) visit(item);
+      return;
+    }
+    if (typeof v !== 'object' || v === null) return;
+    const record = v as Record<string, unknown>;
+    if (record['alg'] === 'A256GCM' && typeof record['keyId'] === 'string') {
+      found.add(record['keyId']);
+      return;
+    }
+    for (const item of Object.values(record)) visit(item);
+  };
+  visit(value);
+  return [...found];
+}

@@ -1,9 +1,17 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { validateEventData } from '@gridline/contracts';
-import { InMemoryEventStore, type RecordedEvent } from '@gridline/eventsourcing';
+import { sealedKeyIds, validateEventData } from '@gridline/contracts';
+import { InMemoryEventStore, sealWithKey, type RecordedEvent } from '@gridline/eventsourcing';
 import { foldCaseHistory } from './case-history.js';
 import { diffCaseViews } from './diff.js';
-import { exportEvents, ImportLineError, importEvents, linesOf, toNdjson } from './export-import.js';
+import {
+  exportEvents,
+  ImportLineError,
+  importEvents,
+  linesOf,
+  toNdjson,
+  verifyExport,
+} from './export-import.js';
 import { appendScripted, vendorStory } from './vendor-story.fixture.js';
 
 async function storyStore() {
@@ -141,6 +149,46 @@ describe('export and import (in memory)', () => {
     expect(foldCaseHistory(story.caseId, await target.readCase(story.caseId))).toEqual(
       foldCaseHistory(story.caseId, original),
     );
+  });
+
+  it('marks sealed values of erased subjects; the marked export still verifies and imports', async () => {
+    const { story, store } = await storyStore();
+    // A resident complaint on the same case, its reporter's contact sealed.
+    const [first] = await store.readCase(story.caseId);
+    if (first?.type !== 'street.issue.reported.v1')
+      throw new Error('the story starts with a report');
+    const issueId = randomUUID();
+    await store.appendToStream(`street-issue-${issueId}`, [
+      {
+        ...first,
+        id: randomUUID(),
+        data: {
+          ...(first.data as Record<string, unknown>),
+          issueId,
+          source: 'resident-complaint',
+          reporterContact: {
+            dataSubjectId: randomUUID(),
+            contact: sealWithKey(randomBytes(32), 'subject-key-reporter', '+86 139 0000 1111'),
+          },
+        },
+      },
+    ]);
+    const events = await store.readCase(story.caseId);
+    const withSealed = events.filter((e) => sealedKeyIds(e.data).length > 0);
+    expect(withSealed.length).toBeGreaterThan(0);
+    const erasedKey = sealedKeyIds(withSealed[0]?.data)[0] ?? '';
+    const lines = await collect(
+      toNdjson(exportEvents(store, { caseId: story.caseId }), new Set([erasedKey])),
+    );
+    const marked = lines
+      .map((l) => JSON.parse(l) as { id: string; erasedkeys?: string })
+      .filter((l) => l.erasedkeys);
+    expect(marked.map((l) => l.erasedkeys)).toEqual(marked.map(() => erasedKey));
+    expect(marked.map((l) => l.id)).toContain(withSealed[0]?.id);
+    expect((await verifyExport(linesOf(Readable.from(lines.join(''))))).intact).toBe(true);
+    const target = new InMemoryEventStore();
+    const result = await importEvents(target, linesOf(Readable.from(lines.join(''))));
+    expect(result.events).toBe(events.length);
   });
 
   it('resumes an interrupted import: events already there are recognised', async () => {

@@ -5,6 +5,7 @@ import {
   agencyOfStream,
   agencyStreamPrefix,
   fromStructuredCloudEvent,
+  sealedKeyIds,
   toStructuredCloudEvent,
   validateEventData,
   type Agency,
@@ -66,13 +67,24 @@ export async function* exportEvents(
   }
 }
 
-/** One NDJSON line: the event as a structured-mode CloudEvent. */
-export function toExportLine(event: RecordedEvent): string {
-  return `${JSON.stringify(toStructuredCloudEvent(toEnvelope(event)))}\n`;
+/**
+ * One NDJSON line: the event as a structured-mode CloudEvent. Sealed values whose
+ * key is in `erasedKeys` are marked erased (the `erasedkeys` attribute); the
+ * event itself stays as stored, so its hash still verifies.
+ */
+export function toExportLine(event: RecordedEvent, erasedKeys?: ReadonlySet<string>): string {
+  const structured = toStructuredCloudEvent(toEnvelope(event));
+  const erased = erasedKeys?.size
+    ? sealedKeyIds(event.data).filter((keyId) => erasedKeys.has(keyId))
+    : [];
+  return `${JSON.stringify(erased.length > 0 ? { ...structured, erasedkeys: erased.join(' ') } : structured)}\n`;
 }
 
-export async function* toNdjson(events: AsyncIterable<RecordedEvent>): AsyncGenerator<string> {
-  for await (const event of events) yield toExportLine(event);
+export async function* toNdjson(
+  events: AsyncIterable<RecordedEvent>,
+  erasedKeys?: ReadonlySet<string>,
+): AsyncGenerator<string> {
+  for await (const event of events) yield toExportLine(event, erasedKeys);
 }
 
 /** A line of an export that cannot be imported; the import stops there. */

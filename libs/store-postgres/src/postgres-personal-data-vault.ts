@@ -51,6 +51,11 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
     );
   }
 
+  /** Key ids of every erased subject (for marking exports); erasures are rare. */
+  async erasedKeyIds(): Promise<Set<string>> {
+    return erasedKeyIds(this.pool);
+  }
+
   private wrap(key: Buffer): Buffer {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv);
@@ -63,4 +68,12 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
     decipher.setAuthTag(wrapped.subarray(12, 28));
     return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
   }
+}
+
+/** Key ids of every erased data subject; needs no master key (nothing is opened). */
+export async function erasedKeyIds(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ key_id: string }>(
+    'SELECT key_id FROM gridline_subject_keys WHERE wrapped_key IS NULL',
+  );
+  return new Set(rows.map((r) => r.key_id));
 }

@@ -3,7 +3,11 @@ import { ApiBearerAuth, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nes
 import { isAgency } from '@gridline/contracts';
 import { exportEvents, toExportLine, type ExportSelection } from '@gridline/history';
 import { CurrentPrincipal, JsonLogger, RequireRoles, type Principal } from '@gridline/platform';
-import { PostgresExportAudit, type PostgresStoreHandle } from '@gridline/store-postgres';
+import {
+  erasedKeyIds,
+  PostgresExportAudit,
+  type PostgresStoreHandle,
+} from '@gridline/store-postgres';
 import { HISTORY_STORE } from './history.tokens.js';
 import { parseOptionalTime } from './time-params.js';
 
@@ -53,7 +57,7 @@ export class ExportsController {
   @ApiResponse({
     status: 200,
     description:
-      'NDJSON: one CloudEvents 1.0 structured-mode JSON object per line (extensions streamid, streamrevision, position, correlationid, causationid, actorid, actoragency, actorkind, traceparent, previoushash, hash).',
+      'NDJSON: one CloudEvents 1.0 structured-mode JSON object per line (extensions streamid, streamrevision, position, correlationid, causationid, actorid, actoragency, actorkind, traceparent, previoushash, hash, erasedkeys).',
   })
   @ApiResponse({ status: 400, description: 'No selection, or a malformed one.' })
   @ApiResponse({ status: 403, description: 'Only analysts, coordinators and admins export.' })
@@ -99,9 +103,11 @@ export class ExportsController {
     response.setHeader('x-gridline-export-id', exportId);
     let count = 0;
     try {
+      // Sealed values of subjects erased by now are marked so (`erasedkeys`).
+      const erased = await erasedKeyIds(this.postgres.pool);
       for await (const event of exportEvents(this.postgres.store, selection)) {
         if (response.destroyed) throw new Error('client went away');
-        if (!response.write(toExportLine(event)))
+        if (!response.write(toExportLine(event, erased)))
           await new Promise<void>((resolve) => {
             response.once('drain', resolve);
             response.once('close', resolve);

@@ -3,6 +3,7 @@ import type {
   IssueNoteAdded,
   IssueOutcome,
   IssueReported,
+  IssueReporterErased,
   IssueResolved,
   IssueSource,
   Place,
@@ -48,8 +49,18 @@ export interface ResolveIssue {
   readonly resolvedAt: Date;
 }
 
-export type IssueCommand = ReportIssue | AcknowledgeIssue | AddIssueNote | ResolveIssue;
-export type IssueEvent = IssueReported | IssueAcknowledged | IssueNoteAdded | IssueResolved;
+/** Crypto-shredding of the reporter's contact; allowed at any stage, resolved or not. */
+export interface EraseReporter {
+  readonly type: 'EraseReporter';
+  readonly reason: string;
+  readonly erasedBy: string;
+  readonly erasedAt: Date;
+}
+
+export type IssueCommand =
+  ReportIssue | AcknowledgeIssue | AddIssueNote | ResolveIssue | EraseReporter;
+export type IssueEvent =
+  IssueReported | IssueAcknowledged | IssueNoteAdded | IssueResolved | IssueReporterErased;
 
 export interface IssueNote {
   readonly noteId: string;
@@ -73,6 +84,9 @@ export type IssueState =
       readonly notes: readonly IssueNote[];
       readonly outcome?: IssueOutcome;
       readonly resolvedAt?: string;
+      /** The reporter's data subject, when the report carried a contact. */
+      readonly reporterSubjectId?: string;
+      readonly reporterErasedAt?: string;
     };
 
 type ExistingIssue = Exclude<IssueState, { status: 'none' }>;
@@ -180,6 +194,28 @@ export const issueDecider: Decider<IssueCommand, IssueEvent, IssueState> = {
           },
         ];
       }
+      case 'EraseReporter': {
+        if (state.status === 'none') throw new DomainError('issue-unknown', 'no such issue');
+        if (!state.reporterSubjectId)
+          throw new DomainError(
+            'issue-has-no-reporter-data',
+            `issue ${state.issueId} holds no personal data of its reporter`,
+          );
+        if (state.reporterErasedAt) return []; // erased already: nothing more to record
+        return [
+          {
+            type: 'street.issue.reporter-erased.v1',
+            data: {
+              issueId: state.issueId,
+              caseId: state.caseId,
+              dataSubjectId: state.reporterSubjectId,
+              reason: command.reason,
+              erasedBy: command.erasedBy,
+              erasedAt: command.erasedAt.toISOString(),
+            },
+          },
+        ];
+      }
       default:
         return assertNever(command);
     }
@@ -198,6 +234,9 @@ export const issueDecider: Decider<IssueCommand, IssueEvent, IssueState> = {
           severity: event.data.severity,
           reportedAt: event.data.reportedAt,
           notes: [],
+          ...(event.data.reporterContact
+            ? { reporterSubjectId: event.data.reporterContact.dataSubjectId }
+            : {}),
         };
       case 'street.issue.acknowledged.v1':
         return state.status === 'none'
@@ -217,6 +256,10 @@ export const issueDecider: Decider<IssueCommand, IssueEvent, IssueState> = {
               outcome: event.data.outcome,
               resolvedAt: event.data.resolvedAt,
             };
+      case 'street.issue.reporter-erased.v1':
+        return state.status === 'none'
+          ? state
+          : { ...state, reporterErasedAt: event.data.erasedAt };
       default:
         return assertNever(event);
     }

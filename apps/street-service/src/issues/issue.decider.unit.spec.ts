@@ -3,6 +3,7 @@ import type {
   IssueAcknowledged,
   IssueNoteAdded,
   IssueReported,
+  IssueReporterErased,
   IssueResolved,
   SealedValue,
 } from '@gridline/contracts';
@@ -10,6 +11,7 @@ import {
   issueDecider,
   type AcknowledgeIssue,
   type AddIssueNote,
+  type EraseReporter,
   type ReportIssue,
   type ResolveIssue,
 } from './issue.decider.js';
@@ -213,6 +215,52 @@ describe('Issue', () => {
 
     it('an unknown issue cannot be handled', () => {
       spec.given([]).when(acknowledge).thenThrows(DomainError, code('issue-unknown'));
+    });
+  });
+
+  describe('erasing the reporter (crypto-shredding)', () => {
+    const complained: IssueReported = {
+      type: 'street.issue.reported.v1',
+      data: {
+        ...reported.data,
+        source: 'resident-complaint',
+        reportedBy: 'hotline-3',
+        reporterContact: complaint.reporterContact!,
+      },
+    };
+    const erase: EraseReporter = {
+      type: 'EraseReporter',
+      reason: 'Request of the resident under the personal information protection law',
+      erasedBy: 'admin-2',
+      erasedAt: new Date('2026-04-01T09:00:00.000Z'),
+    };
+    const erased: IssueReporterErased = {
+      type: 'street.issue.reporter-erased.v1',
+      data: {
+        issueId,
+        caseId,
+        dataSubjectId: 'c0ffee00-0000-4000-8000-000000000001',
+        reason: erase.reason,
+        erasedBy: 'admin-2',
+        erasedAt: '2026-04-01T09:00:00.000Z',
+      },
+    };
+
+    it("records the erasure of the reporter's own data subject, also after resolution", () => {
+      spec.given([complained]).when(erase).then([erased]);
+      spec.given([complained, acknowledged, resolved]).when(erase).then([erased]);
+    });
+
+    it('records it once: asking again records nothing', () => {
+      spec.given([complained, erased]).when(erase).then([]);
+    });
+
+    it('refuses a report without personal data of its reporter, and an unknown issue', () => {
+      spec
+        .given([reported])
+        .when(erase)
+        .thenThrows(DomainError, code('issue-has-no-reporter-data'));
+      spec.given([]).when(erase).thenThrows(DomainError, code('issue-unknown'));
     });
   });
 });

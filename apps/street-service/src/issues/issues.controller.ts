@@ -29,6 +29,12 @@ import {
   type ResolveIssueBody,
 } from './handle-issue.commands.js';
 import {
+  EraseReporterCommand,
+  eraseReporterBodySchema,
+  type EraseReporterBody,
+  type ReporterErasedResult,
+} from './erase-reporter.command.js';
+import {
   ReportIssueCommand,
   reportIssueBodySchema,
   type IssueReportedResult,
@@ -110,6 +116,26 @@ export class IssuesController {
     return this.commands.execute(
       new HandleIssueCommand(issueId, { kind: 'resolve', body }, principal, traceparent),
     );
+  }
+
+  /**
+   * Erases the reporter of an issue on request (crypto-shredding): the key of
+   * their contact is destroyed, the report stays valid. Admins of the street
+   * offices only; 422 when the report holds no personal data of its reporter.
+   */
+  @Post(':issueId/reporter-erasure')
+  @HttpCode(201)
+  @ApiUuidParam('issueId', 'the issue')
+  @ApiCommand('reporter erased', eraseReporterBodySchema)
+  @RequireOwnAgency()
+  @RequireRoles('admin')
+  eraseReporter(
+    @Param('issueId', new ParseUUIDPipe()) issueId: string,
+    @Body(new SchemaValidationPipe(eraseReporterBodySchema)) body: EraseReporterBody,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<ReporterErasedResult> {
+    return this.commands.execute(new EraseReporterCommand(issueId, body, principal, traceparent));
   }
 
   @Get(':issueId')

@@ -239,6 +239,20 @@ export interface IssueResolved {
   };
 }
 
+/** The reporter of an issue was erased on request: their contact's key is destroyed. */
+export interface IssueReporterErased {
+  readonly type: 'street.issue.reporter-erased.v1';
+  readonly data: {
+    readonly issueId: string;
+    readonly caseId: string;
+    /** The reporter's own data subject (one per report); names no person. */
+    readonly dataSubjectId: string;
+    readonly reason: string;
+    readonly erasedBy: string;
+    readonly erasedAt: string;
+  };
+}
+
 // ─── Enforcement subjects ─────────────────────────────────────────────────────
 
 /** A person or business met by enforcement; events elsewhere name only the pseudonymous id. */
@@ -490,6 +504,7 @@ export type StreetEvent =
   | IssueAcknowledged
   | IssueNoteAdded
   | IssueResolved
+  | IssueReporterErased
   | SubjectRegistered
   | SubjectErased
   | ReminderIssued
@@ -583,6 +598,20 @@ export const streetEventSchemas = {
       summary: textSchema,
       resolvedBy: idSchema,
       resolvedAt: isoTimeSchema,
+    },
+  ),
+  'street.issue.reporter-erased.v1': eventSchema(
+    'street.issue.reporter-erased.v1',
+    'IssueReporterErased',
+    'The reporter of an issue was erased on request (crypto-shredding): the key of their contact is destroyed, the report stays valid.',
+    ['issueId', 'caseId', 'dataSubjectId', 'reason', 'erasedBy', 'erasedAt'],
+    {
+      issueId: uuidSchema,
+      caseId: uuidSchema,
+      dataSubjectId: uuidSchema,
+      reason: textSchema,
+      erasedBy: idSchema,
+      erasedAt: isoTimeSchema,
     },
   ),
   'street.subject.registered.v1': eventSchema(

@@ -18,6 +18,8 @@ export const streetSummaries: SummaryTable<StreetEvent> = {
     `Street office acknowledged the issue (${data.acknowledgedBy})`,
   'street.issue.note-added.v1': (data) => `Handling note on the issue by ${data.addedBy}`,
   'street.issue.resolved.v1': (data) => `Issue resolved: ${data.outcome}`,
+  'street.issue.reporter-erased.v1': (data) =>
+    `Reporter of the issue erased on request by ${data.erasedBy}: contact destroyed`,
   'street.subject.registered.v1': (data) =>
     `Enforcement ${subject(data.subjectId)} registered (${data.kind}, identity sealed)`,
   'street.subject.erased.v1': (data) =>
