@@ -1,4 +1,4 @@
-import type { Agency } from '@gridline/contracts';
+import { AGENCIES, type Agency } from '@gridline/contracts';
 import type { Document, Filter } from 'mongodb';
 import type {
   AssignmentDocument,
@@ -47,9 +47,12 @@ function afterCursor(field: string, page: Page): Document[] {
 }
 
 function toCaseView(doc: CaseDocument, now: Date): CaseView {
-  const { _id, streams, assignments, agencies, ...rest } = doc;
+  const { _id, streams, assignments, ...rest } = doc;
   void _id;
   void streams;
+  // A set, stored in the order the agencies' events happened to arrive (live
+  // projection and rebuild differ): shown in the one fixed order.
+  const agencies = AGENCIES.filter((a) => doc.agencies.includes(a));
   return {
     ...rest,
     agencies,
