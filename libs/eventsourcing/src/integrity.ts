@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { EventIntegrity, EventMetadata } from '@gridline/contracts';
 
 /**
- * Tamper evidence: every stored event carries the SHA-256 of its canonical form,
- * and that form includes the hash of the event before it in its stream. Editing,
- * removing or reordering a stored event breaks the chain from that event on
+ * Tamper evidence: every stored event carries a hash that covers its canonical
+ * form and the hash of the event before it in its stream:
+ * `hash = SHA-256(previousHash ‖ SHA-256(canonical form))`. Editing, removing or
+ * reordering a stored event breaks the chain from that event on
  * (docs/security.md, "Tamper evidence").
  */
 
@@ -12,7 +13,7 @@ import type { EventIntegrity, EventMetadata } from '@gridline/contracts';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Version of the canonical form; part of what is hashed. */
-const CHAIN_FORM = 'gridline-chain-v1';
+const CHAIN_FORM = 'gridline-chain-v2';
 
 /**
  * JSON with object keys sorted by code unit and no whitespace; `undefined`
@@ -52,17 +53,18 @@ export interface ChainableEvent {
 }
 
 /**
- * The hash of an event linked to its predecessor. The store's log position is
- * not covered (an export imported elsewhere gets new positions and keeps its
- * hashes); the time is normalised to milliseconds, the precision every reader
- * of the store sees.
+ * The digest of what an event says, wherever it is stored: SHA-256 (hex) of its
+ * canonical form. Its place in the stream is fixed by the chain (each hash covers
+ * the one before, and revisions must run from 0 without gaps), so the revision is
+ * not part of it and a writer can hash before it knows the revision. The store's log
+ * position is not covered either (an export imported elsewhere gets new positions
+ * and keeps its hashes); the time is normalised to milliseconds, the precision
+ * every reader of the store sees.
  */
-export function hashEvent(event: ChainableEvent, previousHash: string): string {
+export function contentDigest(event: Omit<ChainableEvent, 'revision'>): string {
   const form = canonicalJson({
     form: CHAIN_FORM,
-    previousHash,
     streamId: event.streamId,
-    revision: event.revision,
     id: event.id,
     type: event.type,
     occurredAt: new Date(event.occurredAt).toISOString(),
@@ -70,6 +72,23 @@ export function hashEvent(event: ChainableEvent, previousHash: string): string {
     data: event.data,
   });
   return createHash('sha256').update(form).digest('hex');
+}
+
+/**
+ * A link of the chain: SHA-256 (hex) of the previous hash followed by the content
+ * digest, both as hex text. Simple enough for the database to compute under the
+ * stream's lock (PostgreSQL: `sha256(convert_to(previous || digest, 'UTF8'))`), so an
+ * append needs no read of the stream's head first.
+ */
+export function linkHash(previousHash: string, digest: string): string {
+  return createHash('sha256')
+    .update(previousHash + digest)
+    .digest('hex');
+}
+
+/** The hash of an event linked to its predecessor. */
+export function hashEvent(event: ChainableEvent, previousHash: string): string {
+  return linkHash(previousHash, contentDigest(event));
 }
 
 /** The integrity of events appended after `previousHash`, each linked to the one before. */

@@ -73,7 +73,6 @@ describe('hash chain', () => {
     const variants: ChainableEvent[] = [
       { ...event, data: { step: 0, place: 'West gate' } },
       { ...event, type: 'street.enforcement.warned.v1' },
-      { ...event, revision: 1 },
       { ...event, streamId: 'street-enforcement-s2' },
       { ...event, occurredAt: '2026-03-01T08:00:01Z' },
       { ...event, metadata: { ...metadata, actor: { ...metadata.actor, id: 'officer-2' } } },

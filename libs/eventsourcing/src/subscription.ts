@@ -16,8 +16,9 @@ export interface SubscriptionOptions {
 
 /**
  * Catch-up subscription to the global log: reads what is there in batches, then
- * follows live appends. The handler's promise is the back-pressure: nothing is
- * read past a batch that is still being handled. Returns when the signal aborts;
+ * follows live appends. While a full batch is being handled the next one is read
+ * (one batch ahead at most): the store's read and the handler's work overlap, and
+ * the handler's promise stays the back-pressure. Returns when the signal aborts;
  * rejects with the first error of the store or the handler (the caller decides
  * whether to restart from its checkpoint).
  */
@@ -28,20 +29,31 @@ export async function subscribeToAll(
   const { signal, onBatch } = options;
   const batchSize = options.batchSize ?? 256;
   const idleWaitMs = options.idleWaitMs ?? 1_000;
-  let after = options.after ?? START;
-  while (!signal.aborted) {
-    const batch = await store.readAll({
+  const read = (after: LogPosition) =>
+    store.readAll({
       after,
       maxCount: batchSize,
       ...(options.streamPrefixes ? { streamPrefixes: options.streamPrefixes } : {}),
     });
-    const last = batch.at(-1);
-    if (!last) {
-      options.onCaughtUp?.();
-      await store.waitForAppend(idleWaitMs, signal);
-      continue;
+  let after = options.after ?? START;
+  let ahead: Promise<readonly RecordedEvent[]> | undefined;
+  try {
+    while (!signal.aborted) {
+      const batch = await (ahead ?? read(after));
+      ahead = undefined;
+      const last = batch.at(-1);
+      if (!last) {
+        options.onCaughtUp?.();
+        await store.waitForAppend(idleWaitMs, signal);
+        continue;
+      }
+      // A full batch: more is probably waiting. A short one: caught up, read after it.
+      if (batch.length === batchSize) ahead = read(last.position);
+      await onBatch(batch);
+      after = last.position;
     }
-    await onBatch(batch);
-    after = last.position;
+  } finally {
+    // A read ahead that nobody will use must not become an unhandled rejection.
+    ahead?.catch(() => undefined);
   }
 }

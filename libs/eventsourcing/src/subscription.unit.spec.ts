@@ -59,4 +59,44 @@ describe('subscribeToAll', () => {
     });
     await expect(running).rejects.toThrow('kafka down');
   });
+
+  it('reads the next full batch while one is handled, never more than one ahead, in order', async () => {
+    const store = new InMemoryEventStore();
+    const stream = `street-s-${randomUUID()}`;
+    await store.appendToStream(
+      stream,
+      Array.from({ length: 7 }, () => newEvent()),
+    );
+    let reads = 0;
+    const readAll = store.readAll.bind(store);
+    store.readAll = (options) => {
+      reads++;
+      return readAll(options);
+    };
+    const readsWhenHandled: number[] = [];
+    const readsDuringHandling: number[] = [];
+    const seen: number[] = [];
+    const controller = new AbortController();
+    const running = subscribeToAll(store, {
+      batchSize: 3,
+      idleWaitMs: 10_000,
+      signal: controller.signal,
+      onCaughtUp: () => controller.abort(),
+      onBatch: async (batch) => {
+        const before = reads;
+        readsWhenHandled.push(reads);
+        await new Promise((r) => setTimeout(r, 5));
+        readsDuringHandling.push(reads - before);
+        seen.push(...batch.map((e) => e.revision));
+      },
+    });
+    await running;
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // Batches of 3, 3, 1: a full batch is handled with the next read already
+    // issued (reads 2 and 3), the short one without (still 3); none is issued while
+    // a batch is handled, and the last read finds the log caught up.
+    expect(readsWhenHandled).toEqual([2, 3, 3]);
+    expect(readsDuringHandling).toEqual([0, 0, 0]);
+    expect(reads).toBe(4);
+  });
 });

@@ -19,6 +19,11 @@ export interface RelayOptions {
   /** Checkpoint name; one per agency store. */
   readonly name?: string;
   readonly batchSize?: number;
+  /**
+   * How often to look for events appended by other processes (another replica);
+   * appends of this process wake the relay at once. Default 200 ms.
+   */
+  readonly pollIntervalMs?: number;
   /** Delay before restarting after a failure (doubles up to 30 s). */
   readonly retryDelayMs?: number;
   readonly names?: KafkaNames;
@@ -132,6 +137,7 @@ export class EventRelay {
           ...(after ? { after } : {}),
           streamPrefixes: [agencyStreamPrefix(this.options.agency)],
           batchSize: this.options.batchSize ?? 200,
+          idleWaitMs: this.options.pollIntervalMs ?? 200,
           signal: active.signal,
           onBatch: async (batch) => {
             await this.publish(batch);

@@ -23,7 +23,7 @@ export async function openPostgresStore(
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => undefined);
   await ensureEventStoreSchema(pool);
-  const store = new PostgresEventStore(pool, undefined, config);
+  const store = new PostgresEventStore(pool);
   return {
     pool,
     store,

@@ -2,12 +2,10 @@ import type { Agency, EventMetadata } from '@gridline/contracts';
 import {
   assertOwnership,
   ChainVerifier,
-  chainEvents,
-  GENESIS_HASH,
+  contentDigest,
   type IntegrityReport,
   type IntegrityVerifiable,
   DuplicateEventIdError,
-  satisfiesExpectation,
   WrongExpectedVersionError,
   type AppendResult,
   type EventStore,
@@ -20,10 +18,8 @@ import {
   type StreamHead,
   Wakeup,
 } from '@gridline/eventsourcing';
-import pg from 'pg';
-import { recordUnderActiveClaim } from './postgres-idempotency-store.js';
-
-export const NOTIFY_CHANNEL = 'gridline_events';
+import type pg from 'pg';
+import { activeIdempotencyClaim, IdempotencyClaimLostError } from './postgres-idempotency-store.js';
 
 interface EventRow {
   event_id: string;
@@ -60,6 +56,47 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
+interface AppendRow extends EventRow {
+  outcome: 'appended' | 'replay' | 'conflict';
+  current_revision: string;
+}
+
+/** The SQLSTATE `gridline_append` raises when the idempotency claim was taken over. */
+const CLAIM_LOST = 'GL409';
+
+function encodeExpectation(expected: ExpectedRevision): number {
+  switch (expected) {
+    case 'any':
+      return -1;
+    case 'no_stream':
+      return -2;
+    case 'stream_exists':
+      return -3;
+    default:
+      return expected;
+  }
+}
+
+/**
+ * Stored events that are exactly these new events, in order, in this stream: the
+ * result of an earlier append of them. Undefined if they are stored otherwise.
+ */
+function sameRun(
+  recorded: readonly RecordedEvent[],
+  streamId: string,
+  events: readonly NewEvent[],
+): AppendResult | undefined {
+  const first = recorded[0]?.revision ?? 0;
+  const same =
+    recorded.length === events.length &&
+    recorded.every(
+      (e, i) => e.streamId === streamId && e.id === events[i]?.id && e.revision === first + i,
+    );
+  const tail = recorded.at(-1);
+  if (!same || !tail) return undefined;
+  return { nextExpectedRevision: tail.revision, position: tail.position, events: recorded };
+}
+
 interface StreamHeadRow {
   head_revision: string | null;
   head_hash: string | null;
@@ -89,23 +126,27 @@ function likePrefix(prefix: string): string {
  * (docs/adr/0004-late-commits.md).
  */
 export class PostgresEventStore implements EventStore, IntegrityVerifiable {
-  private listener: pg.Client | undefined;
-  private listening: Promise<void> | undefined;
   private readonly wakeup = new Wakeup();
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly writer?: Agency,
-    private readonly listenerConfig?: pg.ClientConfig,
-    /** The store whose LISTEN connection this one shares. */
+    /** The store whose wake-ups this one shares. */
     private readonly root?: PostgresEventStore,
   ) {}
 
-  /** Same pool and listener, appends limited to one agency's streams. */
+  /** Same pool and wake-ups, appends limited to one agency's streams. */
   forWriter(agency: Agency): PostgresEventStore {
-    return new PostgresEventStore(this.pool, agency, this.listenerConfig, this.root ?? this);
+    return new PostgresEventStore(this.pool, agency, this.root ?? this);
   }
 
+  /**
+   * One round trip: the `gridline_append` function (schema.ts) locks the stream,
+   * checks the expectation, chains and inserts the events, moves the head and
+   * records the append under an active idempotency claim, all in this
+   * statement's transaction. Content digests are computed here; readers in this
+   * process are woken afterwards.
+   */
   async appendToStream(
     streamId: string,
     events: readonly NewEvent[],
@@ -114,94 +155,74 @@ export class PostgresEventStore implements EventStore, IntegrityVerifiable {
     assertOwnership(streamId, this.writer);
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const client = await this.pool.connect();
+    const claim = activeIdempotencyClaim.getStore();
+    let rows: AppendRow[];
     try {
-      await client.query('BEGIN');
-      // Writers of one stream queue on an advisory lock, which (unlike a row lock)
-      // assigns no transaction id. The id comes with the first insert, after the
-      // previous writer committed, so a stream's events keep their order in the
-      // (transaction id, sequence) log.
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
-      const locked = await client.query<{ revision: string; last_hash: string | null }>(
-        'SELECT revision, last_hash FROM gridline_streams WHERE stream_id = $1',
-        [streamId],
-      );
-      const lockedRevision = Number(locked.rows[0]?.revision ?? -1);
-      const current = lockedRevision < 0 ? 'no_stream' : lockedRevision;
-      const replay = await this.findAppended(client, streamId, events);
-      if (replay) {
-        await client.query('ROLLBACK');
-        return replay;
-      }
-      if (!satisfiesExpectation(expected, current)) {
-        await client.query('ROLLBACK');
-        throw new WrongExpectedVersionError(streamId, expected, current);
-      }
-      const first = current === 'no_stream' ? 0 : current + 1;
-      const links = chainEvents(
-        locked.rows[0]?.last_hash ?? GENESIS_HASH,
-        events.map((e, i) => ({ ...e, streamId, revision: first + i })),
-      );
-      const inserted = await client.query<EventRow>(
-        `INSERT INTO gridline_events
-           (event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at,
-            previous_hash, hash)
-         SELECT e.id, $1, $2::bigint + e.ord - 1, e.type, e.data, e.metadata, e.occurred_at,
-                e.previous_hash, e.hash
-           FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[],
-                       $8::text[], $9::text[])
-                WITH ORDINALITY AS e(id, type, data, metadata, occurred_at, previous_hash, hash, ord)
-          ORDER BY e.ord
-         RETURNING event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at,
-                   transaction_id::text AS commit_position, global_position, previous_hash, hash`,
+      const result = await this.pool.query<AppendRow>(
+        `SELECT * FROM gridline_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[],
+                                       $7::timestamptz[], $8::text[], $9, $10, $11::uuid, $12)`,
         [
           streamId,
-          first,
+          encodeExpectation(expected),
           events.map((e) => e.id),
           events.map((e) => e.type),
           events.map((e) => JSON.stringify(e.data)),
           events.map((e) => JSON.stringify(e.metadata)),
           events.map((e) => e.occurredAt),
-          links.map((l) => l.previousHash),
-          links.map((l) => l.hash),
+          events.map((e) => contentDigest({ ...e, streamId })),
+          claim?.scope ?? null,
+          claim?.key ?? null,
+          claim?.token ?? null,
+          events[0]?.metadata.caseId ?? null,
         ],
       );
-      const last = first + events.length - 1;
-      await client.query(
-        `INSERT INTO gridline_streams (stream_id, revision, last_hash) VALUES ($1, $2, $3)
-         ON CONFLICT (stream_id)
-           DO UPDATE SET revision = EXCLUDED.revision, last_hash = EXCLUDED.last_hash`,
-        [streamId, last, links.at(-1)?.hash ?? null],
-      );
-      const caseId = events[0]?.metadata.caseId;
-      await recordUnderActiveClaim(client, {
-        streamId,
-        eventIds: events.map((e) => e.id),
-        revision: last,
-        ...(caseId ? { caseId } : {}),
-      });
-      await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
-      await client.query('COMMIT');
-      const recorded = inserted.rows.map(toRecorded).sort((a, b) => a.revision - b.revision);
-      const tail = recorded.at(-1);
-      if (!tail) throw new Error('insert returned no rows');
-      return { nextExpectedRevision: last, position: tail.position, events: recorded };
+      rows = result.rows;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if ((error as { code?: string }).code === CLAIM_LOST && claim)
+        throw new IdempotencyClaimLostError(claim.key);
       if (isUniqueViolation(error, 'gridline_events_stream_revision')) {
-        // A concurrent writer created the stream (or appended) first.
+        // Only a writer that bypassed the stream lock could get here.
         const actual = await this.currentRevision(streamId);
         throw new WrongExpectedVersionError(streamId, expected, actual);
       }
       if (isUniqueViolation(error, 'gridline_events_event_id_key')) {
+        // The same ids appended concurrently elsewhere: a retry, or a real duplicate.
         const replay = await this.findAppended(this.pool, streamId, events);
         if (replay) return replay;
         throw new DuplicateEventIdError(events.map((e) => e.id).join(','));
       }
       throw error;
-    } finally {
-      client.release();
     }
+    const outcome = rows[0]?.outcome;
+    if (outcome === 'conflict') {
+      const actual = Number(rows[0]?.current_revision ?? -1);
+      throw new WrongExpectedVersionError(streamId, expected, actual < 0 ? 'no_stream' : actual);
+    }
+    if (outcome === 'replay') {
+      const recorded = rows.map(toRecorded).sort((a, b) => a.revision - b.revision);
+      const replay = sameRun(recorded, streamId, events);
+      if (!replay) throw new DuplicateEventIdError(recorded.map((e) => e.id).join(','));
+      return replay;
+    }
+    if (outcome !== 'appended') throw new Error(`gridline_append answered ${outcome}`);
+    // Rows carry where each event went; what it says is what the caller passed.
+    const byId = new Map(events.map((e) => [e.id.toLowerCase(), e]));
+    const recorded = rows
+      .map((row): RecordedEvent => {
+        const event = byId.get(row.event_id);
+        if (!event) throw new Error(`gridline_append returned an unknown event ${row.event_id}`);
+        return toRecorded({
+          ...row,
+          event_type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+        });
+      })
+      .sort((a, b) => a.revision - b.revision);
+    const tail = recorded.at(-1);
+    if (!tail) throw new Error('gridline_append appended nothing');
+    this.wakeReaders();
+    return { nextExpectedRevision: tail.revision, position: tail.position, events: recorded };
   }
 
   /** The result of an earlier append of exactly these event ids to this stream. */
@@ -210,25 +231,15 @@ export class PostgresEventStore implements EventStore, IntegrityVerifiable {
     streamId: string,
     events: readonly NewEvent[],
   ): Promise<AppendResult | undefined> {
-    const ids = events.map((e) => e.id);
     const found = await db.query<EventRow>(
       `${SELECT_EVENT} WHERE event_id = ANY($1::uuid[]) ORDER BY stream_revision`,
-      [ids],
+      [events.map((e) => e.id)],
     );
     if (found.rows.length === 0) return undefined;
     const recorded = found.rows.map(toRecorded);
-    const sameRun =
-      recorded.length === ids.length &&
-      recorded.every(
-        (e, i) =>
-          e.streamId === streamId &&
-          e.id === ids[i] &&
-          e.revision === (recorded[0]?.revision ?? 0) + i,
-      );
-    if (!sameRun) throw new DuplicateEventIdError(recorded.map((e) => e.id).join(','));
-    const tail = recorded.at(-1);
-    if (!tail) return undefined;
-    return { nextExpectedRevision: tail.revision, position: tail.position, events: recorded };
+    const replay = sameRun(recorded, streamId, events);
+    if (!replay) throw new DuplicateEventIdError(recorded.map((e) => e.id).join(','));
+    return replay;
   }
 
   private async currentRevision(streamId: string): Promise<number | 'no_stream'> {
@@ -362,47 +373,25 @@ export class PostgresEventStore implements EventStore, IntegrityVerifiable {
   }
 
   /**
-   * Waits for a NOTIFY from an append (delivered at commit), with a timeout as
-   * the fallback: a lost listener connection degrades to polling, not to silence.
+   * Waits until this process appends (at once) or `timeoutMs` passes (readers
+   * then poll). There is deliberately no LISTEN/NOTIFY: a NOTIFY inside the
+   * append's transaction serialises every appender's commit (16 writers lost 40%
+   * of their throughput to it), and one sent after the commit is a transaction of
+   * its own that holds every reader of the log back while it runs (ADR 0004).
+   * Readers in other processes (a standby replica's relay) see new events within
+   * their poll interval; docs/performance.md.
    */
   async waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.root) return this.root.waitForAppend(timeoutMs, signal);
-    await this.ensureListening().catch(() => undefined);
     await this.wakeup.wait(timeoutMs, signal);
   }
 
-  private ensureListening(): Promise<void> {
-    if (!this.listenerConfig) return Promise.resolve();
-    this.listening ??= (async () => {
-      const client = new pg.Client(this.listenerConfig);
-      const reset = () => {
-        this.listener = undefined;
-        this.listening = undefined;
-        client.removeAllListeners();
-        void client.end().catch(() => undefined);
-      };
-      client.on('error', reset);
-      client.on('end', reset);
-      client.on('notification', () => this.wakeup.wakeAll());
-      try {
-        await client.connect();
-        await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-        this.listener = client;
-      } catch (error) {
-        reset();
-        throw error;
-      }
-    })();
-    return this.listening;
+  private wakeReaders(): void {
+    (this.root ?? this).wakeup.wakeAll();
   }
 
-  async close(): Promise<void> {
-    const listener = this.listener;
-    this.listener = undefined;
-    this.listening = undefined;
-    if (listener) {
-      listener.removeAllListeners();
-      await listener.end().catch(() => undefined);
-    }
+  /** Nothing of its own to release: the pool belongs to the handle. */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }

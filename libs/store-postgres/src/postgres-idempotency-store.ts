@@ -126,21 +126,3 @@ export class PostgresIdempotencyStore {
     return deleted.rowCount === 1;
   }
 }
-
-/**
- * Inside an append's transaction: records what it appended under the active
- * claim, or throws if the claim is no longer this request's.
- */
-export async function recordUnderActiveClaim(
-  client: pg.ClientBase,
-  append: CommittedAppend,
-): Promise<void> {
-  const claim = activeIdempotencyClaim.getStore();
-  if (!claim) return;
-  const updated = await client.query(
-    `UPDATE gridline_idempotency SET committed = coalesce(committed, '[]'::jsonb) || $4::jsonb
-      WHERE scope = $1 AND key = $2 AND claim_token = $3 AND status IS NULL`,
-    [claim.scope, claim.key, claim.token, JSON.stringify([append])],
-  );
-  if (updated.rowCount !== 1) throw new IdempotencyClaimLostError(claim.key);
-}

@@ -65,6 +65,96 @@ ALTER TABLE gridline_idempotency ADD COLUMN IF NOT EXISTS committed jsonb;
 ALTER TABLE gridline_events ADD COLUMN IF NOT EXISTS previous_hash text;
 ALTER TABLE gridline_events ADD COLUMN IF NOT EXISTS hash text;
 ALTER TABLE gridline_streams ADD COLUMN IF NOT EXISTS last_hash text;
+-- One round trip per append (docs/performance.md): lock the stream, check the
+-- expectation, chain and insert the events, move the head and record under an
+-- active idempotency claim, in the caller's single-statement transaction. (No
+-- NOTIFY here: it would serialise every appender's commit; the store sends it after.)
+-- p_expected: -1 any, -2 no stream, -3 stream exists, n >= 0 the last revision.
+-- p_digests: each event's content digest (contentDigest in integrity.ts); the link
+-- hash = sha256(previous hash || digest) is computed here, under the lock.
+CREATE OR REPLACE FUNCTION gridline_append(
+  p_stream text, p_expected bigint, p_ids uuid[], p_types text[], p_data jsonb[],
+  p_metadata jsonb[], p_occurred timestamptz[], p_digests text[],
+  p_claim_scope text, p_claim_key text, p_claim_token uuid, p_claim_case text
+) RETURNS TABLE (
+  outcome text, current_revision bigint, event_id uuid, stream_id text,
+  stream_revision bigint, event_type text, data jsonb, metadata jsonb,
+  occurred_at timestamptz, commit_position text, global_position bigint,
+  previous_hash text, hash text
+) LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+  v_head bigint;
+  v_last_hash text;
+  v_current bigint;
+  v_link text;
+  v_previous text[] := '{}';
+  v_hashes text[] := '{}';
+  v_count int := cardinality(p_ids);
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
+  SELECT s.revision, s.last_hash INTO v_head, v_last_hash
+    FROM gridline_streams s WHERE s.stream_id = p_stream;
+  v_current := coalesce(v_head, -1);
+  -- Retried with the same event ids: what is stored, for the caller to check.
+  IF EXISTS (SELECT 1 FROM gridline_events e WHERE e.event_id = ANY (p_ids)) THEN
+    RETURN QUERY
+      SELECT 'replay'::text, v_current, e.event_id, e.stream_id, e.stream_revision,
+             e.event_type, e.data, e.metadata, e.occurred_at, e.transaction_id::text,
+             e.global_position, e.previous_hash, e.hash
+        FROM gridline_events e WHERE e.event_id = ANY (p_ids) ORDER BY e.stream_revision;
+    RETURN;
+  END IF;
+  IF (p_expected = -2 AND v_current >= 0) OR (p_expected = -3 AND v_current < 0)
+     OR (p_expected >= 0 AND p_expected <> v_current) THEN
+    RETURN QUERY SELECT 'conflict'::text, v_current, NULL::uuid, NULL::text, NULL::bigint,
+      NULL::text, NULL::jsonb, NULL::jsonb, NULL::timestamptz, NULL::text, NULL::bigint,
+      NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  v_link := coalesce(v_last_hash, repeat('0', 64));
+  FOR i IN 1 .. v_count LOOP
+    v_previous := v_previous || v_link;
+    v_link := encode(sha256(convert_to(v_link || p_digests[i], 'UTF8')), 'hex');
+    v_hashes := v_hashes || v_link;
+  END LOOP;
+  RETURN QUERY
+    WITH inserted AS (
+      INSERT INTO gridline_events AS e
+        (event_id, stream_id, stream_revision, event_type, data, metadata, occurred_at,
+         previous_hash, hash)
+      SELECT u.id, p_stream, v_current + u.ord, u.type, u.data, u.metadata, u.occurred,
+             u.previous, u.link
+        FROM unnest(p_ids, p_types, p_data, p_metadata, p_occurred, v_previous, v_hashes)
+             WITH ORDINALITY AS u(id, type, data, metadata, occurred, previous, link, ord)
+       ORDER BY u.ord
+      RETURNING e.event_id, e.stream_revision, e.occurred_at, e.transaction_id,
+                e.global_position, e.previous_hash, e.hash
+    )
+    -- The caller has the data and metadata: they are not sent back.
+    SELECT 'appended'::text, v_current + v_count, i.event_id, p_stream, i.stream_revision,
+           NULL::text, NULL::jsonb, NULL::jsonb, i.occurred_at, i.transaction_id::text,
+           i.global_position, i.previous_hash, i.hash
+      FROM inserted i;
+  INSERT INTO gridline_streams AS s (stream_id, revision, last_hash)
+    VALUES (p_stream, v_current + v_count, v_link)
+    ON CONFLICT (stream_id)
+      DO UPDATE SET revision = EXCLUDED.revision, last_hash = EXCLUDED.last_hash;
+  IF p_claim_token IS NOT NULL THEN
+    UPDATE gridline_idempotency AS c
+       SET committed = coalesce(c.committed, '[]'::jsonb) || jsonb_build_array(
+             jsonb_strip_nulls(jsonb_build_object('streamId', p_stream,
+               'eventIds', to_jsonb(p_ids), 'revision', v_current + v_count,
+               'caseId', p_claim_case)))
+     WHERE c.scope = p_claim_scope AND c.key = p_claim_key
+       AND c.claim_token = p_claim_token AND c.status IS NULL;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'idempotency claim on % was taken over', p_claim_key
+        USING ERRCODE = 'GL409';
+    END IF;
+  END IF;
+END
+$fn$;
 CREATE TABLE IF NOT EXISTS gridline_checkpoints (
   name             text PRIMARY KEY,
   commit_position  bigint NOT NULL,
@@ -73,13 +163,42 @@ CREATE TABLE IF NOT EXISTS gridline_checkpoints (
 );
 `;
 
-/** Creates the store's tables if they are missing. Safe to call from many processes. */
+/**
+ * Bump when DDL changes. A store already at this version is left alone: DDL such
+ * as `ALTER TABLE … ADD COLUMN IF NOT EXISTS` takes an exclusive lock even when
+ * there is nothing to do, which deadlocks against appends in flight.
+ */
+export const EVENT_STORE_SCHEMA_VERSION = 3;
+
+async function schemaVersion(db: Pick<Pool, 'query'>): Promise<number | undefined> {
+  const exists = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('gridline_schema') IS NOT NULL AS present`,
+  );
+  if (!exists.rows[0]?.present) return undefined;
+  const { rows } = await db.query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM gridline_schema',
+  );
+  return rows[0]?.version ?? undefined;
+}
+
+/**
+ * Creates or upgrades the store's tables and functions. Safe to call from many
+ * processes: one upgrades under an advisory lock, the others find it done.
+ */
 export async function ensureEventStoreSchema(pool: Pool): Promise<void> {
+  if ((await schemaVersion(pool)) === EVENT_STORE_SCHEMA_VERSION) return;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-    await client.query(DDL);
+    if ((await schemaVersion(client)) !== EVENT_STORE_SCHEMA_VERSION) {
+      await client.query(DDL);
+      await client.query('CREATE TABLE IF NOT EXISTS gridline_schema (version integer NOT NULL)');
+      await client.query('DELETE FROM gridline_schema');
+      await client.query('INSERT INTO gridline_schema (version) VALUES ($1)', [
+        EVENT_STORE_SCHEMA_VERSION,
+      ]);
+    }
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
