@@ -1,0 +1,38 @@
+// The fixed part of docs/benchmarks.md: what each measure does. What limits each
+// figure, and what was changed, is in docs/performance.md (written from a run).
+export function notes() {
+  return `
+## What each measure does
+
+1. **Batched append.** 8 writers, each on a stream of its own, append 10 batches of
+   100 events (a handling note, about 400 bytes of JSON) through
+   \`PostgresEventStore.appendToStream\` with the expected revision, as a command
+   handler would. Baseline: the same rows as one multi-row \`INSERT … VALUES\` per batch
+   through \`pg\`, autocommit, into a table made \`LIKE gridline_events INCLUDING ALL\`
+   (the same columns, constraints and indexes).
+2. **Single-event appends.** 16 writers (200 appends each) and 1 writer (500), one
+   event per append, each writer on a stream of its own. Baseline: \`pgbench -n -c 16
+   -j 2 -t 200\` (and \`-c 1 -t 500\`) running a one-row \`INSERT\` of the same shape into
+   an equivalent table, one transaction each. Two references in the same runs say
+   where the gap is: 2c, the store's own \`gridline_append\` function called by pgbench
+   (the server's cost of an append, no Node.js); 2d, the plain one-row \`INSERT\` sent
+   through node-pg from 16 concurrent loops (the client library's ceiling).
+3. **Relay publish.** 20,000 events preloaded in a database of their own (then \`ANALYZE\`); a fresh
+   \`EventRelay\` (batches of 200, idempotent producer, acks=all) publishes them all
+   from its first checkpoint into a fresh topic; timed until the last batch is
+   acknowledged and checkpointed. Baselines: a bare kafkajs producer sending exactly
+   the relay's messages (key, value, headers) in the same batches with the same acks;
+   and Kafka's \`ProducerPerformance\` (acks=all, idempotent) with records of the same
+   average size (key + value + headers), on the same broker.
+
+Every pair ran once unmeasured first (connections, JIT, caches). The measures ran in
+the order 3, 1, 2: the relay commits a checkpoint per batch, and run after the heavy
+appends of 1 and 2 it paid for the disk work they leave behind (50% of bare kafkajs
+in a run the same day, against 72–85% when it ran first or alone). What limits each
+figure, and what was changed to move it: [performance.md](performance.md).
+
+Not measured yet (issue 8 stays open): 4, the rebuild of the read models from
+1,000,000 generated events against a raw keyset read plus a raw \`bulkWrite\`; and 5,
+command → timeline latency open-loop with an HDR histogram, and the apps' peak RSS.
+`;
+}
