@@ -24,16 +24,19 @@ const place = {
  * A vendor story in events, for tests of the fold and of export/import: a grid
  * worker's report, SWC's case (street leads, DRC co-handles), a reminder, the
  * DRC's vending-zone project, verification, rating, closure and a reopening.
- * Every event is schema-valid; ids are fresh on each call.
+ * Every event is schema-valid; ids come from `newId` (fresh random ones by default).
  */
-export function vendorStory(caseId: string = randomUUID()): ScriptedCase {
+export function vendorStory(
+  caseId: string = randomUUID(),
+  newId: () => string = randomUUID,
+): ScriptedCase {
   const ids = {
-    issue: randomUUID(),
-    streetAssignment: randomUUID(),
-    drcAssignment: randomUUID(),
-    subject: randomUUID(),
-    step: randomUUID(),
-    project: randomUUID(),
+    issue: newId(),
+    streetAssignment: newId(),
+    drcAssignment: newId(),
+    subject: newId(),
+    step: newId(),
+    project: newId(),
   };
   const events: ScriptedEvent[] = [];
   let previous = caseId;
@@ -44,7 +47,7 @@ export function vendorStory(caseId: string = randomUUID()): ScriptedCase {
     type: E['type'],
     data: E['data'],
   ): string => {
-    const id = randomUUID();
+    const id = newId();
     const metadata: EventMetadata = { caseId, correlationId: caseId, causationId: previous, actor };
     events.push({ streamId, event: { id, type, data, metadata, occurredAt: at } });
     previous = id;
