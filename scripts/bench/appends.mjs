@@ -14,113 +14,105 @@ export async function rawTable(pool, name) {
   await pool.query(`CREATE TABLE ${name} (LIKE gridline_events INCLUDING ALL)`);
 }
 
-/** 1: `writers` concurrent writers, each appending `appends` batches of `size` events to its own stream. */
-export async function batchedAppends(store, { writers, appends, size }) {
-  const batches = Array.from({ length: writers }, () =>
+/** Events made beforehand: `writers` lists of `appends` batches of `size` events. */
+function eventBatches({ writers, appends, size }) {
+  return Array.from({ length: writers }, () =>
     Array.from({ length: appends }, () => Array.from({ length: size }, () => noteEvent())),
   );
+}
+
+/** Runs `work` once per writer (with its share of `batches`), all at once; events/s. */
+async function timed(total, batches, work) {
   const started = performance.now();
-  await Promise.all(
-    batches.map(async (mine) => {
-      const stream = `street-bench-${randomUUID()}`;
-      let expectedRevision = 'no_stream';
-      for (const events of mine) {
-        const result = await store.appendToStream(stream, events, { expectedRevision });
-        expectedRevision = result.nextExpectedRevision;
-      }
-    }),
-  );
-  return (writers * appends * size) / ((performance.now() - started) / 1000);
+  await Promise.all(batches.map(work));
+  return total / ((performance.now() - started) / 1000);
+}
+
+/** 1: `writers` concurrent writers, each appending `appends` batches of `size` events to its own stream. */
+export async function batchedAppends(store, { writers, appends, size }) {
+  return timed(writers * appends * size, eventBatches({ writers, appends, size }), async (mine) => {
+    const stream = `street-bench-${randomUUID()}`;
+    let expectedRevision = 'no_stream';
+    for (const events of mine) {
+      const result = await store.appendToStream(stream, events, { expectedRevision });
+      expectedRevision = result.nextExpectedRevision;
+    }
+  });
 }
 
 const HASH = 'ab'.repeat(32);
 
 /** 1, baseline: the same rows as one multi-row INSERT per batch, autocommit. */
 export async function rawBatchedInserts(pool, table, { writers, appends, size }) {
-  const batches = Array.from({ length: writers }, () =>
-    Array.from({ length: appends }, () => Array.from({ length: size }, () => noteEvent())),
-  );
-  const started = performance.now();
-  await Promise.all(
-    batches.map(async (mine) => {
-      const stream = `street-raw-${randomUUID()}`;
-      let revision = 0;
-      for (const events of mine) {
-        const values = [];
-        const params = [];
-        for (const e of events) {
-          const n = params.length;
-          values.push(
-            `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9})`,
-          );
-          params.push(
-            e.id,
-            stream,
-            revision++,
-            e.type,
-            JSON.stringify(e.data),
-            JSON.stringify(e.metadata),
-            e.occurredAt,
-            HASH,
-            HASH,
-          );
-        }
-        await pool.query(
-          `INSERT INTO ${table} (event_id, stream_id, stream_revision, event_type, data, metadata,
-                                 occurred_at, previous_hash, hash)
-           VALUES ${values.join(', ')}`,
-          params,
+  return timed(writers * appends * size, eventBatches({ writers, appends, size }), async (mine) => {
+    const stream = `street-raw-${randomUUID()}`;
+    let revision = 0;
+    for (const events of mine) {
+      const values = [];
+      const params = [];
+      for (const e of events) {
+        const n = params.length;
+        values.push(
+          `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9})`,
+        );
+        params.push(
+          e.id,
+          stream,
+          revision++,
+          e.type,
+          JSON.stringify(e.data),
+          JSON.stringify(e.metadata),
+          e.occurredAt,
+          HASH,
+          HASH,
         );
       }
-    }),
-  );
-  return (writers * appends * size) / ((performance.now() - started) / 1000);
+      await pool.query(
+        `INSERT INTO ${table} (event_id, stream_id, stream_revision, event_type, data, metadata,
+                                 occurred_at, previous_hash, hash)
+           VALUES ${values.join(', ')}`,
+        params,
+      );
+    }
+  });
 }
 
 /** 2: single-event appends, each writer on streams of its own. Returns events/s and latencies. */
 export async function singleAppends(store, { writers, perWriter }) {
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async () => {
-      const stream = `street-bench-${randomUUID()}`;
-      let expectedRevision = 'no_stream';
-      for (let i = 0; i < perWriter; i++) {
-        const result = await store.appendToStream(stream, [noteEvent()], { expectedRevision });
-        expectedRevision = result.nextExpectedRevision;
-      }
-    }),
-  );
-  return (writers * perWriter) / ((performance.now() - started) / 1000);
+  return timed(writers * perWriter, Array.from({ length: writers }), async () => {
+    const stream = `street-bench-${randomUUID()}`;
+    let expectedRevision = 'no_stream';
+    for (let i = 0; i < perWriter; i++) {
+      const result = await store.appendToStream(stream, [noteEvent()], { expectedRevision });
+      expectedRevision = result.nextExpectedRevision;
+    }
+  });
 }
 
 /** 2, reference: one-row INSERTs of the same shape through node-pg (the client's own limit). */
 export async function rawSingleInserts(pool, table, { writers, perWriter }) {
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async () => {
-      const stream = `street-raw-${randomUUID()}`;
-      for (let i = 0; i < perWriter; i++) {
-        const e = noteEvent();
-        await pool.query(
-          `INSERT INTO ${table} (event_id, stream_id, stream_revision, event_type, data, metadata,
+  return timed(writers * perWriter, Array.from({ length: writers }), async () => {
+    const stream = `street-raw-${randomUUID()}`;
+    for (let i = 0; i < perWriter; i++) {
+      const e = noteEvent();
+      await pool.query(
+        `INSERT INTO ${table} (event_id, stream_id, stream_revision, event_type, data, metadata,
                                  occurred_at, previous_hash, hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            e.id,
-            stream,
-            i,
-            e.type,
-            JSON.stringify(e.data),
-            JSON.stringify(e.metadata),
-            e.occurredAt,
-            HASH,
-            HASH,
-          ],
-        );
-      }
-    }),
-  );
-  return (writers * perWriter) / ((performance.now() - started) / 1000);
+        [
+          e.id,
+          stream,
+          i,
+          e.type,
+          JSON.stringify(e.data),
+          JSON.stringify(e.metadata),
+          e.occurredAt,
+          HASH,
+          HASH,
+        ],
+      );
+    }
+  });
 }
 
 const literal = (value) => `'${JSON.stringify(value).replace(/'/g, "''")}'`;

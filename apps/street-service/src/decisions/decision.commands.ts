@@ -151,7 +151,6 @@ export class DecisionActionHandler implements ICommandHandler<
       streamId,
       `decision ${decisionId}`,
     );
-    if (decision.status === 'none') throw new Error('an existing decision has a status');
     const now = this.clock.now();
     const command = await this.toCommand(decision, action, principal, now);
     return runCommand(this.store, this.ids, decisionDecider, streamId, command, {

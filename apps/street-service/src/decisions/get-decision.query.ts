@@ -21,7 +21,6 @@ export class GetDecisionHandler implements IQueryHandler<GetDecisionQuery, Decis
       decisionStreamId(decisionId),
       `decision ${decisionId}`,
     );
-    if (state.status === 'none') throw new Error('an existing decision has a status');
     return state;
   }
 }

@@ -138,7 +138,6 @@ export class ProposePenaltyHandler implements ICommandHandler<
       { principal, caseId: body.caseId, now, ...(traceparent ? { traceparent } : {}) },
     );
     const decision = await loadExisting(this.store, decisionDecider, streamId, 'decision');
-    if (decision.status === 'none') throw new Error('a proposed decision has a status');
     return {
       decisionId,
       major: decision.major,

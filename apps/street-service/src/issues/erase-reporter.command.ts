@@ -59,10 +59,9 @@ export class EraseReporterHandler implements ICommandHandler<
       erasedBy: principal.id,
       erasedAt: now,
     };
-    issueDecider.decide(command, issue); // refuses (no such data) before anything is destroyed
-    if (issue.status === 'none' || !issue.reporterSubjectId)
-      throw new Error('unreachable: the decider accepted an issue without reporter data');
-    await this.vault.erase(issue.reporterSubjectId);
+    // The decider refuses (no such data) before anything is destroyed.
+    issueDecider.decide(command, issue);
+    if (issue.reporterSubjectId) await this.vault.erase(issue.reporterSubjectId);
     const result = await runCommand(this.store, this.ids, issueDecider, streamId, command, {
       principal,
       caseId: issue.caseId,

@@ -62,7 +62,6 @@ export class HandleIssueHandler implements ICommandHandler<HandleIssueCommand, C
   }: HandleIssueCommand): Promise<CommandResult> {
     const streamId = issueStreamId(issueId);
     const issue = await loadExisting(this.store, issueDecider, streamId, `issue ${issueId}`);
-    if (issue.status === 'none') throw new Error('unreachable: an existing issue has a status');
     const now = this.clock.now();
     return runCommand(
       this.store,

@@ -30,18 +30,31 @@ export const actorOf = (principal: Principal): StaffActor => ({
 });
 
 /** Folds a stream that must exist: an unknown aggregate is a 404, not a rule broken. */
+/** A folded state that is not a decider's "nothing yet" (`status: 'none'`). */
+export type Existing<S> = Exclude<S, { readonly status: 'none' }>;
+
+function exists<S>(state: S): state is Existing<S> {
+  return !(
+    typeof state === 'object' &&
+    state !== null &&
+    (state as { readonly status?: unknown }).status === 'none'
+  );
+}
+
+/** Folds a stream that must exist: 404 (NotFoundError) naming `what` otherwise. */
 export async function loadExisting<C, E extends DomainEvent, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   streamId: string,
   what: string,
-): Promise<S> {
+): Promise<Existing<S>> {
   const events = await store.readStream(streamId);
-  if (events.length === 0) throw new NotFoundError(what);
-  return fold(
+  const state = fold(
     decider,
     events.map((e) => ({ type: e.type, data: e.data }) as E),
   );
+  if (events.length === 0 || !exists(state)) throw new NotFoundError(what);
+  return state;
 }
 
 /** Folds a stream that may not exist yet (its initial state then). */

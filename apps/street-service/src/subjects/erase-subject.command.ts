@@ -62,7 +62,6 @@ export class EraseSubjectHandler implements ICommandHandler<
       streamId,
       `subject ${subjectId}`,
     );
-    if (subject.status === 'none') throw new Error('unreachable: loadExisting found no subject');
     await this.vault.erase(subjectId);
     const now = this.clock.now();
     const result = await runCommand(

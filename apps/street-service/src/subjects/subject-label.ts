@@ -14,7 +14,6 @@ export async function publicSubjectLabel(
     subjectStreamId(subjectId),
     `subject ${subjectId}`,
   );
-  if (subject.status === 'none') return maskedSubjectLabel('person', undefined, subjectId);
   const name = await vault.open(subject.name);
   return maskedSubjectLabel(subject.kind, name, subjectId);
 }
