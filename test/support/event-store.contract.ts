@@ -53,6 +53,20 @@ export async function readWholeLog(store: EventStore, prefix: string): Promise<R
 }
 
 /**
+ * Waits (bounded) until the global log shows the event `id` of a stream starting
+ * with `prefix`. A store may hold an event back while an older transaction is
+ * still running anywhere on its server (ADR 0004); other test files run
+ * meanwhile, so a read straight after an append can briefly come back short.
+ */
+export async function untilInLog(store: EventStore, prefix: string, id: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await readWholeLog(store, prefix)).some((e) => e.id === id)) {
+    if (Date.now() > deadline) throw new Error(`event ${id} never became readable in the log`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
  * The behaviour every EventStore adapter must have. Each adapter's test file calls
  * this with a factory; stream names are unique per test so suites can share a database.
  */
@@ -153,6 +167,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       await store.appendToStream(`${prefix}a`, a);
       await store.appendToStream(`${prefix}b`, b);
       await store.appendToStream(`street-other-${randomUUID()}`, [newEvent()]);
+      await untilInLog(store, prefix, b[0]!.id);
       const log = await readWholeLog(store, prefix);
       expect(log.map((e) => e.id)).toEqual([...a, ...b].map((e) => e.id));
       for (let i = 1; i < log.length; i++)
@@ -172,6 +187,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       const middle = at('2026-02-01T00:00:00.000Z');
       const late = at('2026-03-01T00:00:00.000Z');
       await store.appendToStream(`${prefix}a`, [early, middle, late]);
+      await untilInLog(store, prefix, late.id);
       const read = await store.readAll({
         maxCount: 10,
         streamPrefixes: [prefix],
@@ -200,7 +216,9 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       await store.appendToStream(`street-issue-${randomUUID()}`, [report]);
       await store.appendToStream(`swc-case-${randomUUID()}`, [opened]);
       await store.appendToStream(`street-other-${randomUUID()}`, [newEvent()]);
-      await store.appendToStream(`drc-project-${randomUUID()}`, [later]);
+      const lastStream = `drc-project-${randomUUID()}`;
+      await store.appendToStream(lastStream, [later]);
+      await untilInLog(store, lastStream, later.id);
       const all = await store.readCase(caseId);
       expect(all.map((e) => e.id)).toEqual([report.id, opened.id, later.id]);
       expect(all[1]).toMatchObject({ metadata: opened.metadata, occurredAt: opened.occurredAt });
@@ -234,6 +252,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(new Set(events.map((e) => e.integrity?.hash)).size).toBe(3);
       const report = await store.verifyIntegrity({ streamId: stream });
       expect(report).toMatchObject({ intact: true, streams: 1, events: 3, brokenStreams: 0 });
+      await untilInLog(store, stream, events[2]!.id);
       expect((await readWholeLog(store, stream))[2]?.integrity).toEqual(events[2]?.integrity);
     });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { InMemoryEventStore, type RecordedEvent } from '@gridline/eventsourcing';
 import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
-import { testInfra } from '@gridline/testing';
+import { testInfra, untilInLog } from '@gridline/testing';
 import pg from 'pg';
 import { foldCaseHistory } from './case-history.js';
 import { exportEvents, importEvents, linesOf, toNdjson, verifyExport } from './export-import.js';
@@ -58,6 +58,8 @@ describe('export → import into an empty PostgreSQL store', () => {
     const ndjson = (await collect(toNdjson(exportEvents(source, {})))).join('');
     const result = await importEvents(target.store, linesOf(Readable.from(ndjson)));
     expect(result.events).toBe(story.events.length + other.events.length);
+    // Readers of the log wait for older transactions anywhere on the server (ADR 0004).
+    await untilInLog(target.store, '', other.events.at(-1)!.event.id);
 
     for (const { caseId } of [story, other]) {
       const before = await source.readCase(caseId);
