@@ -15,7 +15,6 @@ import {
   lib,
   median,
   pct,
-  rate,
   ratioOf,
   scratchDatabase,
   spread,
@@ -267,4 +266,3 @@ if (args.write) {
   writeFileSync(file, report + (await import('./bench/notes.mjs')).notes());
   console.log(`${file} written`);
 } else console.log(report);
-void rate;

@@ -28,7 +28,7 @@ export async function preload(store, pool, count) {
 const quietLogger = { info() {}, warn() {}, error: (m, f) => console.error(m, f) };
 
 /** Relays everything in the store from the start into a fresh topic; events/s. */
-export async function relayRun({ messaging, eventsourcing, store, checkpoints, kafka, count }) {
+export async function relayRun({ messaging, store, checkpoints, kafka, count }) {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const names = new messaging.KafkaNames(`bench-${randomUUID().slice(0, 8)}`);
@@ -48,13 +48,11 @@ export async function relayRun({ messaging, eventsourcing, store, checkpoints, k
   const seconds = (performance.now() - started) / 1000;
   await relay.stop();
   await producer.disconnect();
-  void eventsourcing;
   return count / seconds;
 }
 
 /** The relay's messages, built once: the baseline sends exactly these. */
-export async function relayMessages({ messaging, eventsourcing, contracts, store, count }) {
-  void messaging;
+export async function relayMessages({ eventsourcing, contracts, store, count }) {
   const messages = [];
   let after;
   while (messages.length < count) {

@@ -29,7 +29,6 @@ export const actorOf = (principal: Principal): StaffActor => ({
   ...(principal.credentialId ? { credentialId: principal.credentialId } : {}),
 });
 
-/** Folds a stream that must exist: an unknown aggregate is a 404, not a rule broken. */
 /** A folded state that is not a decider's "nothing yet" (`status: 'none'`). */
 export type Existing<S> = Exclude<S, { readonly status: 'none' }>;
 
@@ -41,19 +40,28 @@ function exists<S>(state: S): state is Existing<S> {
   );
 }
 
-/** Folds a stream that must exist: 404 (NotFoundError) naming `what` otherwise. */
+async function foldStream<C, E extends DomainEvent, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+): Promise<{ readonly found: boolean; readonly state: S }> {
+  const events = await store.readStream(streamId);
+  const state = fold(
+    decider,
+    events.map((e) => ({ type: e.type, data: e.data }) as E),
+  );
+  return { found: events.length > 0, state };
+}
+
+/** Folds a stream that must exist: an unknown aggregate is a 404 naming `what`, not a rule broken. */
 export async function loadExisting<C, E extends DomainEvent, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   streamId: string,
   what: string,
 ): Promise<Existing<S>> {
-  const events = await store.readStream(streamId);
-  const state = fold(
-    decider,
-    events.map((e) => ({ type: e.type, data: e.data }) as E),
-  );
-  if (events.length === 0 || !exists(state)) throw new NotFoundError(what);
+  const { found, state } = await foldStream(store, decider, streamId);
+  if (!found || !exists(state)) throw new NotFoundError(what);
   return state;
 }
 
@@ -63,11 +71,7 @@ export async function loadState<C, E extends DomainEvent, S>(
   decider: Decider<C, E, S>,
   streamId: string,
 ): Promise<S> {
-  const events = await store.readStream(streamId);
-  return fold(
-    decider,
-    events.map((e) => ({ type: e.type, data: e.data }) as E),
-  );
+  return (await foldStream(store, decider, streamId)).state;
 }
 
 /**
