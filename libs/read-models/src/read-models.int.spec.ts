@@ -361,6 +361,23 @@ describe('read models on the MongoDB wire protocol (FerretDB)', () => {
     expect(JSON.stringify(entry)).not.toContain(subject);
   });
 
+  it('sums durations past 2^31 ms exactly (FerretDB wraps 32-bit integer sums)', async () => {
+    const { applyStatIncrement } = await import('./statistics.projection.js');
+    const street = `Street-${randomUUID().slice(0, 6)}`;
+    const ms = 2 ** 31 - 1_000; // about 24.9 days: a slow closure
+    for (const marker of [randomUUID(), randomUUID()])
+      await applyStatIncrement(collections, {
+        kind: 'street',
+        street,
+        month: '2026-06',
+        marker,
+        inc: { 'closure.count': 1, 'closure.sumMs': ms },
+        max: { 'closure.maxMs': ms },
+      });
+    const bucket = await collections.streetStats.findOne({ street, month: '2026-06' });
+    expect(bucket?.closure).toEqual({ count: 2, sumMs: 2 * ms, maxMs: ms });
+  });
+
   it('marks retracted publicity and leaves it out by default', async () => {
     const caseId = randomUUID();
     const write = writer(caseId);

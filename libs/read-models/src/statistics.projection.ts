@@ -1,5 +1,5 @@
 import { isEventOfType, type EventEnvelope } from '@gridline/contracts';
-import type { Collection, Filter, UpdateFilter } from 'mongodb';
+import { Double, type Collection, type Filter, type UpdateFilter } from 'mongodb';
 import { monthOf, type StatIncrement } from './case-document.js';
 import type { ReadModelCollections, SubjectStepsDocument } from './collections.js';
 import { isDuplicateKey } from './mongo.js';
@@ -30,10 +30,10 @@ export async function applyOnce<T extends { _id: string; applied: string[] }>(
 ): Promise<boolean> {
   const filter = { _id: id, applied: { $ne: marker } } as unknown as Filter<T>;
   const write = {
-    $inc: update.inc,
+    $inc: doubles(update.inc),
     $push: { applied: marker },
     $setOnInsert: update.init,
-    ...(update.max && Object.keys(update.max).length > 0 ? { $max: update.max } : {}),
+    ...(update.max && Object.keys(update.max).length > 0 ? { $max: doubles(update.max) } : {}),
   } as unknown as UpdateFilter<T>;
   try {
     const result = await collection.updateOne(filter, write, { upsert: true });
@@ -42,6 +42,16 @@ export async function applyOnce<T extends { _id: string; applied: string[] }>(
     if (isDuplicateKey(error)) return false;
     throw error;
   }
+}
+
+/**
+ * Figures are stored as doubles (integers exact to 2^53). The driver sends a
+ * small integer as a 32-bit int, and FerretDB wraps a 32-bit sum on overflow
+ * where MongoDB would widen it: a month's `closure.sumMs` passes 2^31 ms (25
+ * days) after a few cases.
+ */
+function doubles(values: Record<string, number>): Record<string, Double> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, new Double(v)]));
 }
 
 export async function applyStatIncrement(
