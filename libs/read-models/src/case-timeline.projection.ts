@@ -2,7 +2,7 @@ import { REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contra
 import { parsePosition, toEnvelope, type EventStore } from '@gridline/eventsourcing';
 import type { UpdateFilter } from 'mongodb';
 import { caseChange } from './case-document.js';
-import type { CaseDocument, ReadModelCollections } from './collections.js';
+import type { CaseDocument, ReadModelCollections, TimelineEntry } from './collections.js';
 import { isDuplicateKey } from './mongo.js';
 import { applyStatIncrement, EnforcementProjection } from './statistics.projection.js';
 import { summarize } from './summaries.js';
@@ -16,6 +16,27 @@ export class ProjectionGapError extends Error {
     super(`stream ${streamId}: expected revision ${expected}, received ${received}`);
     this.name = 'ProjectionGapError';
   }
+}
+
+/** The timeline entry of one event. */
+export function timelineEntry(event: EventEnvelope): TimelineEntry {
+  const position = parsePosition(event.position);
+  return {
+    _id: event.id,
+    caseId: event.metadata.caseId,
+    agency: event.agency,
+    type: event.type,
+    time: event.time,
+    actor: event.metadata.actor,
+    summary: summarize(event),
+    causationId: event.metadata.causationId,
+    correlationId: event.metadata.correlationId,
+    streamId: event.streamId,
+    revision: event.revision,
+    // Split for sorting (numbers: exact below 2^53).
+    position: { commit: Number(position.commit), prepare: Number(position.prepare) },
+    projectedAt: Date.now(),
+  };
 }
 
 /**
@@ -67,27 +88,11 @@ export class CaseTimelineProjection {
    */
   private async applyInOrder(event: EventEnvelope): Promise<void> {
     const caseId = event.metadata.caseId;
-    const position = parsePosition(event.position);
-    const sortable = { commit: Number(position.commit), prepare: Number(position.prepare) };
     // An insert that may find its entry already there (a redelivery): E11000 means
     // done. Not an upsert: on FerretDB an upsert that finds nothing scans the whole
     // collection (docs/benchmarks.md), an insert does not.
     try {
-      await this.collections.timeline.insertOne({
-        _id: event.id,
-        caseId,
-        agency: event.agency,
-        type: event.type,
-        time: event.time,
-        actor: event.metadata.actor,
-        summary: summarize(event),
-        causationId: event.metadata.causationId,
-        correlationId: event.metadata.correlationId,
-        streamId: event.streamId,
-        revision: event.revision,
-        position: sortable,
-        projectedAt: Date.now(),
-      });
+      await this.collections.timeline.insertOne(timelineEntry(event));
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }

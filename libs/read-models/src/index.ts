@@ -10,3 +10,4 @@ export * from './query-params.js';
 export * from './statistics.queries.js';
 export * from './rebuild.js';
 export * from './point-in-time.js';
+export * from './batched-projection.js';

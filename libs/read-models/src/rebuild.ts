@@ -4,7 +4,9 @@ import {
   toEnvelope,
   type EventStore,
   type LogPosition,
+  type RecordedEvent,
 } from '@gridline/eventsourcing';
+import { BatchedProjection } from './batched-projection.js';
 import type { EventEnvelope } from '@gridline/contracts';
 import type { Db } from 'mongodb';
 import { CaseTimelineProjection } from './case-timeline.projection.js';
@@ -32,8 +34,25 @@ export interface RebuildOptions {
   readonly store: Pick<EventStore, 'readAll' | 'readStream'>;
   readonly suffix: string;
   readonly total?: number;
+  /** Events read from the log at a time (default 2,000). */
   readonly batchSize?: number;
+  /** Events folded in memory between bulk writes (default 20,000). */
+  readonly flushEvery?: number;
+  /** Case documents held in memory between bulk writes (BatchedProjection). */
+  readonly maxCachedCases?: number;
   readonly onProgress?: (progress: RebuildProgress) => void | Promise<void>;
+  /**
+   * Called once the bulk phase has written its last documents: from here on the
+   * set may have other writers (the live projector), and the rebuild finishes the
+   * log with the per-event projection, whose writes are guarded like theirs.
+   */
+  readonly onBulkDone?: () => void | Promise<void>;
+  /**
+   * How long other writers may take to join after `onBulkDone` (projector
+   * replicas learn of it by polling): the tail reads the log to its end again
+   * once this has passed, so an event one of them saw before joining is not missed.
+   */
+  readonly joinWithinMs?: number;
   readonly signal?: AbortSignal;
   /** Drop and recreate the suffix's collections first (default); false when already prepared. */
   readonly prepare?: boolean;
@@ -43,16 +62,23 @@ export interface RebuildOptions {
 
 /**
  * Rebuilds every read model from the event store's global log into a parallel
- * set of collections (`<name><suffix>`), with the same projection the live
- * projector uses, while the live set keeps serving. Returns when the log is
- * read to its end; the caller then switches readers over (ReadModelVersions).
+ * set of collections (`<name><suffix>`), while the live set keeps serving.
+ * Returns when the log is read to its end; the caller then switches readers
+ * over (ReadModelVersions).
+ *
+ * Two phases. Bulk: the log is folded in memory and written in bulk
+ * (BatchedProjection), with nobody else writing the set, which starts empty.
+ * Tail: after `onBulkDone`, whatever the log holds beyond is applied one event
+ * at a time by the live projector's own projection, so events the live side
+ * writes into the set meanwhile are neither lost nor counted twice.
  */
 export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildProgress> {
   const { db, store, suffix } = options;
   const until = options.until?.toISOString();
   if (options.prepare ?? true) await prepareReadModelSet(db, suffix);
   const collections = readModelCollections(db, suffix);
-  const projection = new CaseTimelineProjection(collections, store);
+  const batchSize = options.batchSize ?? 2_000;
+  const flushEvery = options.flushEvery ?? 20_000;
   const started = Date.now();
   let processed = 0;
   let after: LogPosition = START;
@@ -71,13 +97,43 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
           : undefined,
     };
   };
+  const wanted = (event: RecordedEvent) => !until || event.occurredAt <= until;
+
+  const bulk = new BatchedProjection(
+    collections,
+    store,
+    options.maxCachedCases ? { maxCachedCases: options.maxCachedCases } : {},
+  );
+  // The next batch is read from the store while this one is folded and written.
+  let next = store.readAll({ after, maxCount: batchSize });
   for (;;) {
     if (options.signal?.aborted) throw new Error('rebuild aborted');
-    const batch = await store.readAll({ after, maxCount: options.batchSize ?? 500 });
+    const batch = await next;
     const last = batch.at(-1);
     if (!last) break;
-    for (const event of batch)
-      if (!until || event.occurredAt <= until) await projection.apply(toEnvelope(event));
+    next = store.readAll({ after: last.position, maxCount: batchSize });
+    await bulk.apply(batch.filter(wanted).map(toEnvelope));
+    processed += batch.length;
+    after = last.position;
+    if (bulk.pending >= flushEvery) await bulk.flush();
+    await options.onProgress?.(progress());
+  }
+  await bulk.flush();
+  await options.onBulkDone?.();
+  const joined = Date.now() + (options.joinWithinMs ?? 0);
+
+  const projection = new CaseTimelineProjection(collections, store);
+  for (;;) {
+    if (options.signal?.aborted) throw new Error('rebuild aborted');
+    const batch = await store.readAll({ after, maxCount: batchSize });
+    const last = batch.at(-1);
+    if (!last) {
+      const wait = joined - Date.now();
+      if (wait <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      continue;
+    }
+    for (const event of batch.filter(wanted)) await projection.apply(toEnvelope(event));
     processed += batch.length;
     after = last.position;
     await options.onProgress?.(progress());
@@ -173,6 +229,8 @@ export interface RebuildStatus {
   readonly position?: string;
   readonly finishedAt?: string;
   readonly error?: string;
+  /** The set being built takes live events (the rebuild's bulk phase is over). */
+  readonly liveWrites?: boolean;
   /** Written with every progress report: a running rebuild silent for a minute is abandoned. */
   readonly updatedAt?: string;
 }
@@ -309,7 +367,12 @@ export class ReadModelRebuilder {
       const suffix = await this.versions.live();
       if (this.live?.suffix !== suffix) this.live = this.target(suffix);
       const status = await this.requests.status();
-      if (status?.state === 'running' && status.suffix && this.building?.suffix !== status.suffix)
+      if (
+        status?.state === 'running' &&
+        status.suffix &&
+        status.liveWrites &&
+        this.building?.suffix !== status.suffix
+      )
         this.building = this.target(status.suffix);
       if (status?.state !== 'running') this.building = undefined;
       if (!this.running && status?.state === 'requested' && (await this.requests.claim(this.owner)))
@@ -324,8 +387,6 @@ export class ReadModelRebuilder {
     const suffix = `_v${Date.now()}`;
     try {
       await prepareReadModelSet(this.db, suffix);
-      // From here on live events reach the new set too.
-      this.building = this.target(suffix);
       const total = await this.countEvents();
       await this.requests.update({
         suffix,
@@ -339,6 +400,13 @@ export class ReadModelRebuilder {
         suffix,
         total,
         prepare: false,
+        // From here on live events reach the new set too.
+        onBulkDone: async () => {
+          this.building = this.target(suffix);
+          await this.requests.update({ liveWrites: true });
+        },
+        // Other replicas see `liveWrites` at their next poll.
+        joinWithinMs: 2 * (this.options.pollMs ?? 1_000),
         onProgress: (p) =>
           this.requests.update({
             processed: p.processed,

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata } from '@gridline/contracts';
+import { InMemoryEventStore, toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
+import { appendScripted, generatedHistory } from '@gridline/history';
+import { readModelContents, testInfra } from '@gridline/testing';
+import { CaseTimelineProjection } from './case-timeline.projection.js';
+import {
+  dropReadModelCollections,
+  ensureReadModelIndexes,
+  readModelCollections,
+} from './collections.js';
+import { openMongo, type MongoHandle } from './mongo.js';
+import { rebuildReadModels } from './rebuild.js';
+
+let mongo: MongoHandle;
+const run = randomUUID().slice(0, 8);
+const suffixes: string[] = [];
+const suffix = (name: string) => {
+  const s = `_${name}_${run}`;
+  suffixes.push(s);
+  return s;
+};
+
+beforeAll(async () => {
+  mongo = await openMongo(testInfra().mongoUrl);
+});
+afterAll(async () => {
+  for (const s of suffixes) await dropReadModelCollections(mongo.db, s);
+  await mongo.close();
+});
+
+const H = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const place = (street: string) => ({
+  street,
+  community: 'Zhaodengyu',
+  grid: 'G-0312',
+  description: 'market lane',
+});
+
+/**
+ * The enforcement side the generated vendor stories lack: one subject with a
+ * reminder, a warning and two penalties (repeats), publicity, an erasure between
+ * the two publications, a retraction and an appeal that changes a penalty.
+ */
+async function enforcementHistory(store: InMemoryEventStore): Promise<void> {
+  const caseId = randomUUID();
+  const subjectId = randomUUID();
+  const meta: EventMetadata = {
+    caseId,
+    correlationId: caseId,
+    causationId: caseId,
+    actor: { id: 'officer-5', agency: 'street', kind: 'user' },
+  };
+  const write = (streamId: string, type: string, at: number, data: Record<string, unknown>) =>
+    store.appendToStream(streamId, [
+      { id: randomUUID(), type, metadata: meta, occurredAt: iso(at), data: { caseId, ...data } },
+    ]);
+  const t = Date.parse('2026-02-02T09:00:00.000Z');
+  const street = 'Shichahai';
+  const steps = `street-enforcement-${subjectId}-vending`;
+  const step = {
+    subjectId,
+    category: 'vending',
+    place: place(street),
+    issuedBy: { staffId: 'officer-5', officerId: 'officer-5' },
+    evidence: [],
+  };
+  await write(steps, 'street.enforcement.reminder-issued.v1', t, step);
+  await write(steps, 'street.enforcement.warning-issued.v1', t + 40 * 24 * H, step);
+  const penalty = { circumstance: 'repeat', amountYuan: 500 };
+  const decisions = [randomUUID(), randomUUID()];
+  for (const [i, decisionId] of decisions.entries()) {
+    const at = t + (60 + i * 30) * 24 * H;
+    const d = (type: string, offset: number, data: Record<string, unknown>) =>
+      write(`street-decision-${decisionId}`, type, at + offset, { decisionId, ...data });
+    await d('street.decision.penalty-proposed.v1', 0, {
+      subjectId,
+      category: 'vending',
+      penalty,
+      checkedAgainst: { version: 1, minYuan: 200, maxYuan: 2000 },
+      evidence: [{ place: place(street) }],
+    });
+    await d('street.decision.issued.v1', H, { penalty, standardVersion: 1, issuedAt: iso(at + H) });
+    await d('street.decision.published.v1', 2 * H, {
+      subjectLabel: 'Individual W**',
+      category: 'vending',
+      penalty,
+      standardVersion: 1,
+      issuedAt: iso(at + H),
+      publishedAt: iso(at + 2 * H),
+    });
+    if (i === 0)
+      await write(`street-subject-${subjectId}`, 'street.subject.erased.v1', at + 3 * H, {
+        subjectId,
+        erasedBy: 'admin-1',
+        erasedAt: iso(at + 3 * H),
+      });
+  }
+  await write(
+    `street-decision-${decisions[0]}`,
+    'street.decision.publicity-retracted.v1',
+    t + 100 * 24 * H,
+    { decisionId: decisions[0], reason: 'revoked on appeal', retractedAt: iso(t + 100 * 24 * H) },
+  );
+  await write(
+    `street-decision-${decisions[1]}`,
+    'street.decision.appeal-decided.v1',
+    t + 120 * 24 * H,
+    {
+      decisionId: decisions[1],
+      outcome: 'changed',
+      penalty: { circumstance: 'first-offence', amountYuan: 200 },
+    },
+  );
+}
+
+/** Per-agency topics interleaved (each stream in order), every seventh message twice. */
+function liveArrival(log: readonly RecordedEvent[]): RecordedEvent[] {
+  const byAgency = new Map<string, RecordedEvent[]>();
+  for (const e of log) {
+    const agency = e.streamId.split('-')[0] ?? '';
+    byAgency.set(agency, [...(byAgency.get(agency) ?? []), e]);
+  }
+  const queues = [...byAgency.values()];
+  const arrival: RecordedEvent[] = [];
+  for (let turn = 0; queues.some((q) => q.length > 0); turn++) {
+    const next = queues[turn % queues.length]?.shift();
+    if (!next) continue;
+    arrival.push(next);
+    if (turn % 7 === 0) arrival.push(next);
+  }
+  return arrival;
+}
+
+async function liveProjection(name: string, store: InMemoryEventStore, events: RecordedEvent[]) {
+  const s = suffix(name);
+  const collections = readModelCollections(mongo.db, s);
+  await ensureReadModelIndexes(collections);
+  const projection = new CaseTimelineProjection(collections, store);
+  for (const e of events) await projection.apply(toEnvelope(e));
+  return s;
+}
+
+describe('the rebuild folds in memory and writes in bulk, with the live projection’s results', () => {
+  it('gives the same documents as the per-event projection, across flushes and a small case cache', async () => {
+    const store = new InMemoryEventStore();
+    for (const scripted of generatedHistory({ seed: 11, events: 400 }))
+      await appendScripted(store, scripted);
+    await enforcementHistory(store);
+    const log = [...(await store.readAll({ maxCount: 100_000 }))];
+
+    const live = await liveProjection('live', store, liveArrival(log));
+    const rebuilt = suffix('bulk');
+    const done = await rebuildReadModels({
+      db: mongo.db,
+      store,
+      suffix: rebuilt,
+      batchSize: 37,
+      // Several flushes, and case documents dropped from memory and read back between them.
+      flushEvery: 100,
+      maxCachedCases: 3,
+    });
+    expect(done.processed).toBe(log.length);
+
+    const [a, b] = [
+      await readModelContents(mongo.db, live),
+      await readModelContents(mongo.db, rebuilt),
+    ];
+    for (const key of Object.keys(a)) expect({ [key]: b[key] }).toEqual({ [key]: a[key] });
+    expect((a['cases'] as unknown[]).length).toBeGreaterThan(15);
+    expect(a['publicity']).toHaveLength(2);
+    expect(a['publicity']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ subjectLabel: '(erased data subject)', retracted: true }),
+        expect.objectContaining({ subjectLabel: '(erased data subject)', amountYuan: 200 }),
+      ]),
+    );
+    const buckets = b['streetStats'] as { repeats?: number }[];
+    expect(buckets.reduce((n, x) => n + (x.repeats ?? 0), 0)).toBe(3);
+  });
+
+  it('hands the set to live writers after its last bulk write and finishes the log one event at a time', async () => {
+    const store = new InMemoryEventStore();
+    const cases = [...generatedHistory({ seed: 12, events: 150 })];
+    const [late, ...early] = cases;
+    for (const scripted of early) await appendScripted(store, scripted);
+    const rebuilt = suffix('tail');
+    const collections = readModelCollections(mongo.db, rebuilt);
+    let handedOver = false;
+    await rebuildReadModels({
+      db: mongo.db,
+      store,
+      suffix: rebuilt,
+      batchSize: 50,
+      onBulkDone: async () => {
+        handedOver = true;
+        // As the live projector does from now on: events appended meanwhile reach the set
+        // through it (half of them here) and through the rebuild's tail (all of them).
+        const live = new CaseTimelineProjection(collections, store);
+        const before = (await store.readAll({ maxCount: 100_000 })).length;
+        await appendScripted(store, late!);
+        const added = (await store.readAll({ maxCount: 100_000 })).slice(before);
+        for (const e of added.slice(0, Math.ceil(added.length / 2)))
+          await live.apply(toEnvelope(e));
+      },
+    });
+    expect(handedOver).toBe(true);
+
+    const fresh = suffix('fresh');
+    await rebuildReadModels({ db: mongo.db, store, suffix: fresh });
+    const [a, b] = [
+      await readModelContents(mongo.db, fresh),
+      await readModelContents(mongo.db, rebuilt),
+    ];
+    for (const key of Object.keys(a)) expect({ [key]: b[key] }).toEqual({ [key]: a[key] });
+    expect((b['cases'] as { _id: string }[]).map((c) => c._id)).toContain(late!.caseId);
+  });
+});

@@ -1,0 +1,395 @@
+import { isEventOfType, REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contracts';
+import { toEnvelope, type EventStore } from '@gridline/eventsourcing';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
+import { caseChange, monthOf, type StatIncrement } from './case-document.js';
+import { ProjectionGapError, timelineEntry } from './case-timeline.projection.js';
+import type {
+  CaseDocument,
+  DecisionRefDocument,
+  PublicityDocument,
+  ReadModelCollections,
+  SubjectStepsDocument,
+  TimelineEntry,
+} from './collections.js';
+import {
+  agencyBucketId,
+  ERASED_SUBJECT_LABEL,
+  isRepeatOf,
+  streetBucketId,
+  type StepKind,
+} from './statistics.projection.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Keyed = { _id: string };
+type Bucket = { _id: string; applied: string[]; [field: string]: unknown };
+type Steps = Mutable<SubjectStepsDocument>;
+
+export interface BatchedProjectionOptions {
+  /** Case documents kept in memory between flushes; beyond it they are re-read. */
+  readonly maxCachedCases?: number;
+}
+
+/** What a flush wrote, per collection. */
+export type FlushCounts = Readonly<Record<keyof ReadModelCollections, number>>;
+
+/**
+ * A collection's documents as the fold sees them: the ones it read or made, which
+ * of those changed since the last flush, and which are already in the database.
+ */
+class Documents<T extends { _id: string }> {
+  readonly cached = new Map<string, T>();
+  private readonly dirty = new Set<string>();
+  private readonly stored = new Set<string>();
+
+  readonly collection: Collection<Keyed>;
+
+  constructor(collection: { collectionName: string }) {
+    // Whole documents by `_id`: the typed filters of the driver add nothing here.
+    this.collection = collection as Collection<Keyed>;
+  }
+
+  get(id: string): T | undefined {
+    return this.cached.get(id);
+  }
+
+  /** Whether the database holds it and the cache does not: load it before folding. */
+  missing(id: string): boolean {
+    return this.stored.has(id) && !this.cached.has(id);
+  }
+
+  async load(ids: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => this.missing(id));
+    if (wanted.length === 0) return;
+    const found = await this.collection.find({ _id: { $in: wanted } }).toArray();
+    for (const doc of found) this.cached.set(String(doc._id), doc as T);
+  }
+
+  put(doc: T): void {
+    this.cached.set(doc._id, doc);
+    this.dirty.add(doc._id);
+  }
+
+  /**
+   * The writes that bring the database up to the cache: an insert for a document it
+   * never held (on FerretDB an upsert that finds nothing scans the collection), a
+   * replacement by `_id` for one it did.
+   */
+  writes(): AnyBulkWriteOperation<Keyed>[] {
+    const ops: AnyBulkWriteOperation<Keyed>[] = [];
+    for (const id of this.dirty) {
+      const doc = this.cached.get(id);
+      if (!doc) continue;
+      // The driver serialises later: hand it a copy the next fold cannot change.
+      const copy = structuredClone(doc);
+      ops.push(
+        this.stored.has(id)
+          ? { replaceOne: { filter: { _id: id }, replacement: copy } }
+          : { insertOne: { document: copy } },
+      );
+    }
+    return ops;
+  }
+
+  flushed(): void {
+    for (const id of this.dirty) this.stored.add(id);
+    this.dirty.clear();
+  }
+
+  /** Forgets clean documents (after a flush) when more than `max` are held. */
+  trim(max: number): void {
+    if (this.cached.size > max && this.dirty.size === 0) this.cached.clear();
+  }
+}
+
+/**
+ * The rebuild's projection. It derives exactly what CaseTimelineProjection
+ * derives (the same `caseChange`, statistics markers, 721 repeat rule and
+ * publicity masking) but folds a run of the log in memory and writes the final
+ * documents with one unordered bulk write per collection, instead of several
+ * round trips per event.
+ *
+ * It must be the only writer of its collection set, which starts empty: it
+ * trusts its cache and replaces whole documents. The rebuild hands the set to
+ * the live projector only after its last flush (rebuild.ts).
+ *
+ * Statistics buckets, 721 subjects, decision references and publicity entries
+ * stay in memory for the whole run (they grow with streets, months, subjects
+ * and decisions, not with events); case documents are dropped from memory after
+ * a flush once more than `maxCachedCases` are held, and read back when needed.
+ */
+export class BatchedProjection {
+  private readonly cases: Documents<Mutable<CaseDocument>>;
+  private readonly streetStats: Documents<Bucket>;
+  private readonly agencyStats: Documents<Bucket>;
+  private readonly subjectSteps: Documents<Steps>;
+  private readonly decisions: Documents<DecisionRefDocument>;
+  private readonly publicity: Documents<Mutable<PublicityDocument>>;
+  /** Markers per bucket, for constant-time "applied already?" checks. */
+  private readonly markers = new Map<string, Set<string>>();
+  private readonly decisionsBySubject = new Map<string, Set<string>>();
+  private timeline: TimelineEntry[] = [];
+  private readonly maxCachedCases: number;
+
+  constructor(
+    private readonly collections: ReadModelCollections,
+    private readonly store?: Pick<EventStore, 'readStream'>,
+    options: BatchedProjectionOptions = {},
+  ) {
+    const c = collections;
+    this.cases = new Documents(c.cases);
+    this.streetStats = new Documents(c.streetStats);
+    this.agencyStats = new Documents(c.agencyStats);
+    this.subjectSteps = new Documents(c.subjectSteps);
+    this.decisions = new Documents(c.decisions);
+    this.publicity = new Documents(c.publicity);
+    this.maxCachedCases = options.maxCachedCases ?? 200_000;
+  }
+
+  /** Events not yet written by `flush`. */
+  get pending(): number {
+    return this.timeline.length;
+  }
+
+  /** Folds events (in log order) into the documents held in memory. */
+  async apply(events: readonly EventEnvelope[]): Promise<void> {
+    await this.cases.load(events.map((e) => e.metadata.caseId));
+    for (const event of events) await this.applyOne(event);
+  }
+
+  private async applyOne(event: EventEnvelope): Promise<void> {
+    if (REFERENCE_DATA_EVENT_TYPES.has(event.type)) return;
+    const caseId = event.metadata.caseId;
+    await this.cases.load([caseId]);
+    const last = this.cases.get(caseId)?.streams[event.streamId] ?? -1;
+    if (event.revision <= last) return;
+    if (event.revision > last + 1) {
+      if (!this.store) throw new ProjectionGapError(event.streamId, last + 1, event.revision);
+      const missing = await this.store.readStream(event.streamId, {
+        fromRevision: last + 1,
+        maxCount: event.revision - last - 1,
+      });
+      if (missing.length !== event.revision - last - 1)
+        throw new ProjectionGapError(event.streamId, last + 1, event.revision);
+      for (const recorded of missing) this.fold(toEnvelope(recorded));
+    }
+    this.fold(event);
+  }
+
+  /** One event, in order: the same writes as CaseTimelineProjection.applyInOrder. */
+  private fold(event: EventEnvelope): void {
+    const caseId = event.metadata.caseId;
+    this.timeline.push(timelineEntry(event));
+    const before = this.cases.get(caseId);
+    const change = caseChange(before ?? null, event);
+    for (const stat of change.stats) this.statIncrement(stat);
+    this.enforcement(event);
+
+    // A case first seen through an event that sets no status starts as reported.
+    const doc: Mutable<CaseDocument> = before ?? {
+      _id: caseId,
+      caseId,
+      status: 'reported',
+      agencies: [],
+      lastEventAt: event.time,
+      streams: {},
+    };
+    doc.streams[event.streamId] = event.revision;
+    Object.assign(doc, change.set);
+    if (event.time > doc.lastEventAt) doc.lastEventAt = event.time;
+    const agencies = new Set(doc.agencies);
+    for (const agency of [event.agency, ...(change.addAgencies ?? [])]) agencies.add(agency);
+    doc.agencies = [...agencies];
+    for (const [field, by] of Object.entries(change.inc ?? {})) {
+      const record = doc as unknown as Record<string, number | undefined>;
+      record[field] = (record[field] ?? 0) + by;
+    }
+    this.cases.put(doc);
+  }
+
+  private statIncrement(stat: StatIncrement): void {
+    if (stat.kind === 'street')
+      this.applyOnce(this.streetStats, streetBucketId(stat.street, stat.month), stat.marker, {
+        inc: stat.inc,
+        ...(stat.max ? { max: stat.max } : {}),
+        init: { street: stat.street, month: stat.month },
+      });
+    else
+      this.applyOnce(this.agencyStats, agencyBucketId(stat.agency, stat.month), stat.marker, {
+        inc: stat.inc,
+        init: { agency: stat.agency, month: stat.month },
+      });
+  }
+
+  /** As `applyOnce` in statistics.projection.ts: once per marker, `$inc`/`$max` on dotted paths. */
+  private applyOnce(
+    buckets: Documents<Bucket>,
+    id: string,
+    marker: string,
+    update: {
+      inc: Record<string, number>;
+      max?: Record<string, number>;
+      init: Record<string, string>;
+    },
+  ): void {
+    const key = `${buckets.collection.collectionName}|${id}`;
+    const markers = this.markers.get(key) ?? new Set<string>();
+    if (markers.has(marker)) return;
+    markers.add(marker);
+    this.markers.set(key, markers);
+    // Changed in place: a flush writes copies (Documents.writes).
+    const bucket: Bucket = buckets.get(id) ?? { _id: id, ...update.init, applied: [] };
+    for (const [path, by] of Object.entries(update.inc))
+      setPath(bucket, path, ((getPath(bucket, path) as number | undefined) ?? 0) + by);
+    for (const [path, value] of Object.entries(update.max ?? {})) {
+      const current = getPath(bucket, path) as number | undefined;
+      if (current === undefined || value > current) setPath(bucket, path, value);
+    }
+    bucket.applied.push(marker);
+    buckets.put(bucket);
+  }
+
+  /** As EnforcementProjection.apply. */
+  private enforcement(event: EventEnvelope): void {
+    if (isEventOfType(event, 'street.enforcement.reminder-issued.v1'))
+      this.step(event, 'service', event.data.subjectId, event.data.place.street);
+    else if (isEventOfType(event, 'street.enforcement.warning-issued.v1'))
+      this.step(event, 'management', event.data.subjectId, event.data.place.street);
+    else if (isEventOfType(event, 'street.decision.penalty-proposed.v1')) {
+      const d = event.data;
+      if (this.decisions.get(d.decisionId)) return;
+      this.decisions.put({
+        _id: d.decisionId,
+        caseId: d.caseId,
+        subjectId: d.subjectId,
+        category: d.category,
+        street: d.evidence[0]?.place.street ?? 'unknown',
+      });
+      const ofSubject = this.decisionsBySubject.get(d.subjectId) ?? new Set<string>();
+      ofSubject.add(d.decisionId);
+      this.decisionsBySubject.set(d.subjectId, ofSubject);
+    } else if (isEventOfType(event, 'street.decision.issued.v1')) {
+      const ref = this.decision(event.data.decisionId);
+      this.step(event, 'enforcement', ref.subjectId, ref.street);
+    } else if (isEventOfType(event, 'street.decision.published.v1')) {
+      const d = event.data;
+      const ref = this.decision(d.decisionId);
+      const erased = this.subjectSteps.get(ref.subjectId)?.erasedAt;
+      const before = this.publicity.get(d.decisionId);
+      this.publicity.put({
+        ...(before ?? { _id: d.decisionId, retracted: false }),
+        subjectLabel: erased ? ERASED_SUBJECT_LABEL : d.subjectLabel,
+        category: d.category,
+        street: ref.street,
+        amountYuan: d.penalty.amountYuan,
+        circumstance: d.penalty.circumstance,
+        ...(d.penalty.additionalMeasure ? { additionalMeasure: d.penalty.additionalMeasure } : {}),
+        standardVersion: d.standardVersion,
+        issuedAt: d.issuedAt,
+        publishedAt: d.publishedAt,
+      });
+    } else if (isEventOfType(event, 'street.subject.erased.v1')) {
+      const { subjectId, erasedAt } = event.data;
+      const before = this.subjectSteps.get(subjectId);
+      this.subjectSteps.put({ ...(before ?? { _id: subjectId, steps: [] }), erasedAt });
+      for (const decisionId of this.decisionsBySubject.get(subjectId) ?? []) {
+        const entry = this.publicity.get(decisionId);
+        if (entry) this.publicity.put({ ...entry, subjectLabel: ERASED_SUBJECT_LABEL });
+      }
+    } else if (isEventOfType(event, 'street.decision.publicity-retracted.v1')) {
+      const entry = this.publicity.get(event.data.decisionId);
+      if (entry)
+        this.publicity.put({ ...entry, retracted: true, retractedAt: event.data.retractedAt });
+    } else if (isEventOfType(event, 'street.decision.appeal-decided.v1')) {
+      const penalty = event.data.penalty;
+      const entry = this.publicity.get(event.data.decisionId);
+      if (event.data.outcome === 'changed' && penalty && entry)
+        this.publicity.put({
+          ...entry,
+          amountYuan: penalty.amountYuan,
+          circumstance: penalty.circumstance,
+        });
+    }
+  }
+
+  private decision(decisionId: string): DecisionRefDocument {
+    const ref = this.decisions.get(decisionId);
+    if (!ref) throw new Error(`decision ${decisionId}: proposal not projected yet`);
+    return ref;
+  }
+
+  /** As EnforcementProjection.step: counted once, registered, the repeat rule both ways. */
+  private step(event: EventEnvelope, kind: StepKind, subjectId: string, street: string): void {
+    const month = monthOf(event.time);
+    const bucket = streetBucketId(street, month);
+    this.applyOnce(this.streetStats, bucket, event.id, {
+      inc: { [kind]: 1 },
+      init: { street, month },
+    });
+    const self = { eventId: event.id, time: event.time, bucket };
+    const doc: Steps = this.subjectSteps.get(subjectId) ?? { _id: subjectId, steps: [] };
+    if (!doc.steps.some((s) => s.eventId === event.id)) doc.steps.push(self);
+    this.subjectSteps.put(doc);
+    const repeat = (step: Steps['steps'][number]) =>
+      this.applyOnce(this.streetStats, step.bucket, `repeat:${step.eventId}`, {
+        inc: { repeats: 1 },
+        init: { street: step.bucket.slice(8), month: step.bucket.slice(0, 7) },
+      });
+    for (const other of doc.steps) {
+      if (other.eventId === self.eventId) continue;
+      if (isRepeatOf(self, other)) repeat(self);
+      if (isRepeatOf(other, self)) repeat(other);
+    }
+  }
+
+  /**
+   * Writes everything folded since the last flush: the timeline entries with one
+   * unordered insert, every changed document with one unordered bulk write per
+   * collection, all collections at once.
+   */
+  async flush(): Promise<FlushCounts> {
+    const timeline = this.timeline;
+    this.timeline = [];
+    const sets = {
+      cases: this.cases,
+      streetStats: this.streetStats,
+      agencyStats: this.agencyStats,
+      subjectSteps: this.subjectSteps,
+      decisions: this.decisions,
+      publicity: this.publicity,
+    } as const;
+    const counts = { timeline: timeline.length } as Record<keyof ReadModelCollections, number>;
+    const writes: Promise<unknown>[] = [];
+    if (timeline.length > 0)
+      writes.push(this.collections.timeline.insertMany(timeline, { ordered: false }));
+    for (const [name, documents] of Object.entries(sets) as [
+      keyof typeof sets,
+      Documents<{ _id: string }>,
+    ][]) {
+      const ops = documents.writes();
+      counts[name] = ops.length;
+      if (ops.length > 0) writes.push(documents.collection.bulkWrite(ops, { ordered: false }));
+    }
+    await Promise.all(writes);
+    for (const documents of Object.values(sets) as Documents<{ _id: string }>[])
+      documents.flushed();
+    this.cases.trim(this.maxCachedCases);
+    return counts;
+  }
+}
+
+function getPath(doc: Record<string, unknown>, path: string): unknown {
+  let value: unknown = doc;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return value;
+}
+
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let target = doc;
+  for (const key of keys) {
+    target[key] ??= {};
+    target = target[key] as Record<string, unknown>;
+  }
+  target[last] = value;
+}
