@@ -21,11 +21,16 @@ import {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Keyed = { _id: string };
+
+const REPLACEMENTS_PER_COMMAND = 32;
 type Bucket = { _id: string; applied: string[]; [field: string]: unknown };
 type Steps = Mutable<SubjectStepsDocument>;
 
 export interface BatchedProjectionOptions {
-  /** Case documents kept in memory between flushes; beyond it they are re-read. */
+  /**
+   * Case documents held in memory (default 200,000): beyond it, everything is
+   * written and cases are read back when needed.
+   */
   readonly maxCachedCases?: number;
 }
 
@@ -70,43 +75,44 @@ class Documents<T extends { _id: string }> {
   }
 
   /**
-   * The writes that bring the database up to the cache: an insert for a document it
-   * never held (on FerretDB an upsert that finds nothing scans the collection), a
-   * replacement by `_id` for one it did.
+   * The writes that bring the database up to the cache: one insert command for
+   * the documents it never held, and replacements by `_id` for those it did, at
+   * most REPLACEMENTS_PER_COMMAND to a command (FerretDB 1.24 stops answering on an
+   * update command of more than about 50 statements; docs/performance.md).
    */
-  writes(): AnyBulkWriteOperation<Keyed>[] {
-    const ops: AnyBulkWriteOperation<Keyed>[] = [];
+  async write(): Promise<number> {
+    const inserts: Keyed[] = [];
+    const replacements: AnyBulkWriteOperation<Keyed>[] = [];
     for (const id of this.dirty) {
       const doc = this.cached.get(id);
       if (!doc) continue;
       // The driver serialises later: hand it a copy the next fold cannot change.
       const copy = structuredClone(doc);
-      ops.push(
-        this.stored.has(id)
-          ? { replaceOne: { filter: { _id: id }, replacement: copy } }
-          : { insertOne: { document: copy } },
-      );
+      if (this.stored.has(id))
+        replacements.push({ replaceOne: { filter: { _id: id }, replacement: copy } });
+      else inserts.push(copy);
     }
-    return ops;
-  }
-
-  flushed(): void {
+    if (inserts.length > 0) await this.collection.insertMany(inserts, { ordered: false });
+    for (let i = 0; i < replacements.length; i += REPLACEMENTS_PER_COMMAND)
+      await this.collection.bulkWrite(replacements.slice(i, i + REPLACEMENTS_PER_COMMAND), {
+        ordered: false,
+      });
     for (const id of this.dirty) this.stored.add(id);
     this.dirty.clear();
+    return inserts.length + replacements.length;
   }
 
-  /** Forgets clean documents (after a flush) when more than `max` are held. */
-  trim(max: number): void {
-    if (this.cached.size > max && this.dirty.size === 0) this.cached.clear();
+  /** Forgets every document held (all written), to be read back when needed. */
+  forget(): void {
+    if (this.dirty.size === 0) this.cached.clear();
   }
 }
 
 /**
  * The rebuild's projection. It derives exactly what CaseTimelineProjection
  * derives (the same `caseChange`, statistics markers, 721 repeat rule and
- * publicity masking) but folds a run of the log in memory and writes the final
- * documents with one unordered bulk write per collection, instead of several
- * round trips per event.
+ * publicity masking) but folds the log in memory and inserts the final
+ * documents in bulk, instead of several round trips per event.
  *
  * It must be the only writer of its collection set, which starts empty: it
  * trusts its cache and replaces whole documents. The rebuild hands the set to
@@ -128,6 +134,7 @@ export class BatchedProjection {
   private readonly markers = new Map<string, Set<string>>();
   private readonly decisionsBySubject = new Map<string, Set<string>>();
   private timeline: TimelineEntry[] = [];
+  private writing: Promise<unknown> = Promise.resolve();
   private readonly maxCachedCases: number;
 
   constructor(
@@ -145,7 +152,7 @@ export class BatchedProjection {
     this.maxCachedCases = options.maxCachedCases ?? 200_000;
   }
 
-  /** Events not yet written by `flush`. */
+  /** Timeline entries not yet written by `flush`. */
   get pending(): number {
     return this.timeline.length;
   }
@@ -342,13 +349,31 @@ export class BatchedProjection {
   }
 
   /**
-   * Writes everything folded since the last flush: the timeline entries with one
-   * unordered insert, every changed document with one unordered bulk write per
-   * collection, all collections at once.
+   * Writes the timeline entries folded since the last flush (one unordered insert,
+   * awaited by the next flush: writing overlaps the folding of the next events).
+   * The other documents change again and again while the log is folded: they are
+   * written only at the end (`all`), or when more than `maxCachedCases` cases are
+   * held, after which the case cache starts afresh. So a rebuild that fits in
+   * memory inserts every document once, in its final state.
+   *
+   * One collection after the other: FerretDB 1.24 stopped answering (every client,
+   * until restarted) while this wrote to several collections at once.
    */
-  async flush(): Promise<FlushCounts> {
+  async flush(all = false): Promise<FlushCounts> {
     const timeline = this.timeline;
     this.timeline = [];
+    const counts = { timeline: timeline.length } as Record<keyof ReadModelCollections, number>;
+    // One timeline write in flight while the next events are folded (the entries
+    // are never changed after being made).
+    await this.writing;
+    const writing =
+      timeline.length > 0
+        ? this.collections.timeline.insertMany(timeline, { ordered: false })
+        : Promise.resolve();
+    writing.catch(() => undefined); // handled: the next flush awaits it and throws
+    this.writing = writing;
+    if (!all && this.cases.cached.size <= this.maxCachedCases) return counts;
+    await this.writing;
     const sets = {
       cases: this.cases,
       streetStats: this.streetStats,
@@ -357,22 +382,12 @@ export class BatchedProjection {
       decisions: this.decisions,
       publicity: this.publicity,
     } as const;
-    const counts = { timeline: timeline.length } as Record<keyof ReadModelCollections, number>;
-    const writes: Promise<unknown>[] = [];
-    if (timeline.length > 0)
-      writes.push(this.collections.timeline.insertMany(timeline, { ordered: false }));
     for (const [name, documents] of Object.entries(sets) as [
       keyof typeof sets,
-      Documents<{ _id: string }>,
-    ][]) {
-      const ops = documents.writes();
-      counts[name] = ops.length;
-      if (ops.length > 0) writes.push(documents.collection.bulkWrite(ops, { ordered: false }));
-    }
-    await Promise.all(writes);
-    for (const documents of Object.values(sets) as Documents<{ _id: string }>[])
-      documents.flushed();
-    this.cases.trim(this.maxCachedCases);
+      Documents<Keyed>,
+    ][])
+      counts[name] = await documents.write();
+    if (this.cases.cached.size > this.maxCachedCases) this.cases.forget();
     return counts;
   }
 }

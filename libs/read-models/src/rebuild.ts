@@ -13,6 +13,7 @@ import { CaseTimelineProjection } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
   ensureReadModelIndexes,
+  readModelCollectionNames,
   readModelCollections,
   type ReadModelCollections,
 } from './collections.js';
@@ -118,7 +119,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     if (bulk.pending >= flushEvery) await bulk.flush();
     await options.onProgress?.(progress());
   }
-  await bulk.flush();
+  await bulk.flush(true);
   await options.onBulkDone?.();
   const joined = Date.now() + (options.joinWithinMs ?? 0);
 
@@ -144,6 +145,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
 /** An empty, indexed collection set (leftovers of an abandoned attempt dropped). */
 export async function prepareReadModelSet(db: Db, suffix: string): Promise<void> {
   await dropReadModelCollections(db, suffix);
+  // Every collection made here, one at a time, not by the rebuild's first writes.
+  for (const name of Object.values(readModelCollectionNames(suffix)))
+    await db.createCollection(name);
   await ensureReadModelIndexes(readModelCollections(db, suffix));
 }
 
