@@ -382,10 +382,7 @@ export class BatchedProjection {
       decisions: this.decisions,
       publicity: this.publicity,
     } as const;
-    for (const [name, documents] of Object.entries(sets) as [
-      keyof typeof sets,
-      Documents<Keyed>,
-    ][])
+    for (const [name, documents] of Object.entries(sets) as [keyof typeof sets, Documents<Keyed>][])
       counts[name] = await documents.write();
     if (this.cases.cached.size > this.maxCachedCases) this.cases.forget();
     return counts;
