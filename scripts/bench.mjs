@@ -4,15 +4,19 @@
 // goes first; the report gives the median and the spread (min–max) of each, and the
 // median of the per-run ratios. Writes docs/benchmarks.md with --write.
 //
-//   npm run bench -- [--runs 5] [--only 1,2,3] [--write]
+//   npm run bench -- [--runs 5] [--only 1,2,3,4] [--write]
+//
+// With --only, --write keeps the other measures' last results (docs/benchmarks.json)
+// and says for each measure when it was run.
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { localStack, root, run } from './lib.mjs';
 import {
   interleaved,
   lib,
+  rate,
   median,
   pct,
   ratioOf,
@@ -30,6 +34,13 @@ import {
   singleAppends,
 } from './bench/appends.mjs';
 import {
+  finalDocuments,
+  generatedHistoryDatabase,
+  gridlineRebuild,
+  rawBulkWrite,
+  rawKeysetRead,
+} from './bench/rebuild.mjs';
+import {
   bareKafkajs,
   preload,
   producerPerformance,
@@ -42,7 +53,8 @@ import {
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    only: { type: 'string', default: '1,2,3' },
+    only: { type: 'string', default: '1,2,3,4' },
+    'history-events': { type: 'string', default: '1000000' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -52,7 +64,11 @@ const log = (line) => console.log(line);
 
 run('npm', ['run', '--silent', 'build']);
 const stack = process.env.DATABASE_URL
-  ? { DATABASE_URL: process.env.DATABASE_URL, KAFKA_BROKERS: process.env.KAFKA_BROKERS }
+  ? {
+      DATABASE_URL: process.env.DATABASE_URL,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      MONGO_URL: process.env.MONGO_URL,
+    }
   : localStack();
 const brokers = stack.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const { openPostgresStore, PostgresCheckpointStore } = await lib('store-postgres');
@@ -237,31 +253,128 @@ try {
       `| 2d | reference: the same one-row INSERT through node-pg, 16 connections (no Gridline code) | ${spread(client.ours)} | ${spread(client.baseline)} pgbench, 16 clients | ${pct(clientRatio)} | — | the client library's own ceiling |`,
     );
   }
+
+  if (only.has(4)) {
+    const events = Number(args['history-events']);
+    log(`4: rebuild of the read models from ${events} stored events vs raw read + raw bulk insert`);
+    const history = await generatedHistoryDatabase(stack.DATABASE_URL, { seed: 1, events }, log);
+    const readModels = await lib('read-models');
+    const mongoUrl = new URL(stack.MONGO_URL ?? 'mongodb://127.0.0.1:27017/gridline');
+    mongoUrl.pathname = '/gridline_bench';
+    const mongo = await readModels.openMongo(mongoUrl.toString(), 'bench');
+    const historyStore = await openPostgresStore(history.url, {
+      poolSize: 4,
+      applicationName: 'bench-rebuild',
+    });
+    const seconds = { ours: [], read: [], write: [] };
+    try {
+      let documents;
+      const ours = async () => {
+        const r = await gridlineRebuild({
+          readModels,
+          store: historyStore.store,
+          db: mongo.db,
+          suffix: '_bench_ours',
+        });
+        seconds.ours.push(r.seconds);
+        documents ??= await finalDocuments(readModels, mongo.db, '_bench_ours');
+        return r.rate;
+      };
+      const baseline = async () => {
+        // The identical final documents, from our first (uncounted) rebuild.
+        const read = await rawKeysetRead(historyStore.pool);
+        const write = await rawBulkWrite({
+          readModels,
+          db: mongo.db,
+          suffix: '_bench_raw',
+          documents,
+        });
+        seconds.read.push(read.seconds);
+        seconds.write.push(write.seconds);
+        return read.events / (read.seconds + write.seconds);
+      };
+      // A run is minutes long: no separate warm-up (the first rebuild supplies the
+      // baseline's documents before any run is counted).
+      await ours();
+      seconds.ours.length = 0;
+      const [r] = await interleaved(runs, [{ name: 'rebuild', ours, baseline }], log, {
+        warmup: false,
+      });
+      const ratio = ratioOf(r);
+      const medianSeconds = median(seconds.ours);
+      row(
+        4,
+        `rebuild of the timeline and case read models, events/s (${rate(history.events)} events)`,
+        spread(r.ours),
+        `${spread(r.baseline)} raw keyset read + raw unordered insert of the same final documents`,
+        pct(ratio),
+        '≥ 60%',
+        ratio >= 0.6,
+      );
+      row(
+        '4b',
+        `rebuild of ${rate(history.events)} events, seconds`,
+        `${medianSeconds.toFixed(0)} s (${Math.min(...seconds.ours).toFixed(0)}–${Math.max(...seconds.ours).toFixed(0)})`,
+        `raw read ${median(seconds.read).toFixed(0)} s + raw insert ${median(seconds.write).toFixed(0)} s`,
+        '—',
+        '≤ 120 s',
+        medianSeconds <= 120,
+      );
+      const counts = Object.entries(documents)
+        .map(([k, v]) => `${k} ${rate(v.length)}`)
+        .join(', ');
+      sections.push(`### 4. Documents the rebuild wrote\n\n${counts}.\n`);
+    } finally {
+      for (const suffix of ['_bench_ours', '_bench_raw'])
+        await readModels.dropReadModelCollections(mongo.db, suffix);
+      await historyStore.close();
+      await mongo.close();
+    }
+  }
 } finally {
   await raw.end();
   await handle.close();
   await db.drop();
 }
 
-table.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+// Results by measure: a run with --only replaces its measures and keeps the others.
+const resultsFile = path.join(root, 'docs', 'benchmarks.json');
+const measureOf = (line) => String(Number.parseInt(line.slice(2), 10));
+const results =
+  args.write && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+const today = new Date().toISOString().slice(0, 10);
+for (const measure of only)
+  results[measure] = {
+    date: today,
+    runs,
+    rows: table.filter((line) => measureOf(line) === String(measure)),
+    sections: sections.filter((text) => text.startsWith(`### ${measure}.`)),
+  };
+const measures = Object.keys(results).sort((a, b) => Number(a) - Number(b));
+const rows = measures.flatMap((m) => results[m].rows);
+const when = measures.map((m) => `${m}: ${results[m].date}, ${results[m].runs} runs`).join('; ');
+
 const report = `# Benchmarks
 
-Measured by \`npm run bench -- --write --runs ${runs}\` (scripts/bench.mjs) on ${new Date().toISOString().slice(0, 10)},
-on this project's development machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}),
-${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, PostgreSQL 15 and Kafka 4.1 (single
-broker, KRaft) from deploy/local, fresh databases and topics per run.
+Measured by \`npm run bench -- --write --runs 5\` (scripts/bench.mjs; a measure at a
+time with \`--only 4\`), on this project's development machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}),
+${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, PostgreSQL 15, Kafka 4.1 (single
+broker, KRaft) and FerretDB 1.24 from deploy/local, fresh databases and topics per run.
+When each measure last ran: ${when}.
 
-Each measure and its baseline ran back to back ${runs} times, alternating which went
+Each measure and its baseline ran back to back in every run, alternating which went
 first. Figures are the median and, in brackets, the spread (lowest–highest) of the
 runs; the ratio is the median of the per-run ratios (ours ÷ baseline), which is what
 to read on a shared, noisy machine.
 
 | # | measure | Gridline | baseline in the same run | ratio | target | |
 | --- | --- | --- | --- | --- | --- | --- |
-${table.join('\n')}
-${sections.join('\n')}`;
+${rows.join('\n')}
+
+${measures.flatMap((m) => results[m].sections).join('\n')}`;
 
 if (args.write) {
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   const file = path.join(root, 'docs', 'benchmarks.md');
   writeFileSync(file, report + (await import('./bench/notes.mjs')).notes());
   console.log(`${file} written`);

@@ -87,13 +87,14 @@ export function noteEvent(caseId = randomUUID()) {
 
 /**
  * Runs `pairs` of (ours, baseline) `runs` times, alternating which goes first,
- * after one uncounted warm-up of each (connections, JIT, caches).
+ * after one uncounted warm-up of each (connections, JIT, caches) unless told not to.
  */
-export async function interleaved(runs, pairs, log) {
-  for (const pair of pairs) {
-    await pair.ours();
-    await pair.baseline();
-  }
+export async function interleaved(runs, pairs, log, { warmup = true } = {}) {
+  if (warmup)
+    for (const pair of pairs) {
+      await pair.ours();
+      await pair.baseline();
+    }
   const results = pairs.map(() => ({ ours: [], baseline: [] }));
   for (let run = 0; run < runs; run++) {
     for (const [i, pair] of pairs.entries()) {

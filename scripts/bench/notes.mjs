@@ -25,14 +25,25 @@ export function notes() {
    and Kafka's \`ProducerPerformance\` (acks=all, idempotent) with records of the same
    average size (key + value + headers), on the same broker.
 
-Every pair ran once unmeasured first (connections, JIT, caches). The measures ran in
+Every pair of 1–3 ran once unmeasured first (connections, JIT, caches). The measures ran in
 the order 3, 1, 2: the relay commits a checkpoint per batch, and run after the heavy
 appends of 1 and 2 it paid for the disk work they leave behind (50% of bare kafkajs
 in a run the same day, against 72–85% when it ran first or alone). What limits each
 figure, and what was changed to move it: [performance.md](performance.md).
 
-Not measured yet (issue 8 stays open): 4, the rebuild of the read models from
-1,000,000 generated events against a raw keyset read plus a raw \`bulkWrite\`; and 5,
-command → timeline latency open-loop with an HDR histogram, and the apps' peak RSS.
+4. **Rebuild.** A history of 1,000,000 events generated from seed 1
+   (\`generatedHistory\` in libs/history: vendor stories, the whole workflow of the
+   three agencies, moved over six streets and twelve months) is loaded once through
+   the store API into a database of its own and kept between runs
+   (\`gridline_bench_history_s1_1000000\`, about 8 minutes to make). Ours:
+   \`rebuildReadModels\` into a fresh, indexed collection set, timed from the first
+   read to the last write. Baseline: the same events read in log order by keyset
+   pages of 2,000 through \`pg\`, plus the identical final documents (taken from our
+   first, uncounted rebuild) inserted into a fresh, identically indexed set with one
+   unordered \`insertMany\` per collection; the two times added. A run takes minutes,
+   so measure 4 has no separate warm-up run.
+
+Not measured yet (issue 8 stays open): 5, command → timeline latency open-loop with
+an HDR histogram against the raw chain, and the apps' peak RSS under that load.
 `;
 }
