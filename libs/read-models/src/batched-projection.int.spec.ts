@@ -40,21 +40,24 @@ const place = (street: string) => ({
 
 /**
  * The enforcement side the generated vendor stories lack: one subject with a
- * reminder, a warning and two penalties (repeats), publicity, an erasure between
- * the two publications, a retraction and an appeal that changes a penalty.
+ * reminder, a warning and two penalties (repeats) over two cases (one step stream
+ * carries both), publicity, an erasure between the two publications, a
+ * retraction and an appeal that changes a penalty.
  */
 async function enforcementHistory(store: InMemoryEventStore): Promise<void> {
-  const caseId = randomUUID();
+  // Two cases of one subject: its step stream carries both.
+  const cases = [randomUUID(), randomUUID()];
+  let caseId = cases[0]!;
   const subjectId = randomUUID();
-  const meta: EventMetadata = {
+  const meta = (): EventMetadata => ({
     caseId,
     correlationId: caseId,
     causationId: caseId,
     actor: { id: 'officer-5', agency: 'street', kind: 'user' },
-  };
+  });
   const write = (streamId: string, type: string, at: number, data: Record<string, unknown>) =>
     store.appendToStream(streamId, [
-      { id: randomUUID(), type, metadata: meta, occurredAt: iso(at), data: { caseId, ...data } },
+      { id: randomUUID(), type, metadata: meta(), occurredAt: iso(at), data: { caseId, ...data } },
     ]);
   const t = Date.parse('2026-02-02T09:00:00.000Z');
   const street = 'Shichahai';
@@ -67,6 +70,7 @@ async function enforcementHistory(store: InMemoryEventStore): Promise<void> {
     evidence: [],
   };
   await write(steps, 'street.enforcement.reminder-issued.v1', t, step);
+  caseId = cases[1]!;
   await write(steps, 'street.enforcement.warning-issued.v1', t + 40 * 24 * H, step);
   const penalty = { circumstance: 'repeat', amountYuan: 500 };
   const decisions = [randomUUID(), randomUUID()];

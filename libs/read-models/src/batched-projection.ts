@@ -133,6 +133,8 @@ export class BatchedProjection {
   /** Markers per bucket, for constant-time "applied already?" checks. */
   private readonly markers = new Map<string, Set<string>>();
   private readonly decisionsBySubject = new Map<string, Set<string>>();
+  /** The last revision folded per stream. */
+  private readonly revisions = new Map<string, number>();
   private timeline: TimelineEntry[] = [];
   private writing: Promise<unknown> = Promise.resolve();
   private readonly maxCachedCases: number;
@@ -165,9 +167,12 @@ export class BatchedProjection {
 
   private async applyOne(event: EventEnvelope): Promise<void> {
     if (REFERENCE_DATA_EVENT_TYPES.has(event.type)) return;
-    const caseId = event.metadata.caseId;
-    await this.cases.load([caseId]);
-    const last = this.cases.get(caseId)?.streams[event.streamId] ?? -1;
+    await this.cases.load([event.metadata.caseId]);
+    // Per stream, not per case: a stream may carry several cases (a subject's 721
+    // steps). The live projection repairs such a "gap" from the store and finds
+    // every event already applied; this fold never sees one, so long as the log
+    // comes in order.
+    const last = this.revisions.get(event.streamId) ?? -1;
     if (event.revision <= last) return;
     if (event.revision > last + 1) {
       if (!this.store) throw new ProjectionGapError(event.streamId, last + 1, event.revision);
@@ -185,6 +190,7 @@ export class BatchedProjection {
   /** One event, in order: the same writes as CaseTimelineProjection.applyInOrder. */
   private fold(event: EventEnvelope): void {
     const caseId = event.metadata.caseId;
+    this.revisions.set(event.streamId, event.revision);
     this.timeline.push(timelineEntry(event));
     const before = this.cases.get(caseId);
     const change = caseChange(before ?? null, event);
