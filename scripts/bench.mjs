@@ -4,7 +4,7 @@
 // goes first; the report gives the median and the spread (min–max) of each, and the
 // median of the per-run ratios. Writes docs/benchmarks.md with --write.
 //
-//   npm run bench -- [--runs 5] [--only 1,2,3,4] [--write]
+//   npm run bench -- [--runs 5] [--only 1,2,3,4,5] [--write]
 //
 // With --only, --write keeps the other measures' last results (docs/benchmarks.json)
 // and says for each measure when it was run.
@@ -40,6 +40,7 @@ import {
   rawBulkWrite,
   rawKeysetRead,
 } from './bench/rebuild.mjs';
+import { APP_NAMES, latencyCell, latencyMeasure, metTargets, ms } from './bench/latency.mjs';
 import {
   bareKafkajs,
   preload,
@@ -53,7 +54,7 @@ import {
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    only: { type: 'string', default: '1,2,3,4' },
+    only: { type: 'string', default: '1,2,3,4,5' },
     'history-events': { type: 'string', default: '1000000' },
     write: { type: 'boolean', default: false },
   },
@@ -330,6 +331,75 @@ try {
       await historyStore.close();
       await mongo.close();
     }
+  }
+
+  if (only.has(5)) {
+    log('5: command → timeline visible through the gateway, open loop, vs the raw chain');
+    const r = await latencyMeasure({ stack, runs, log, messaging });
+    const how = `open loop ${r.seconds} s per run, latency from each command's scheduled send (coordinated omission corrected), HDR histograms merged over the runs`;
+    const target = 'p50 ≤ 25, p99 ≤ 150, p99.9 ≤ 500';
+    const rawChain = 'raw chain (PostgreSQL commit → Kafka produce → consume → one MongoDB insert)';
+    const p50Ratio = (s) => `${(s.ours.p50 / s.raw.p50).toFixed(0)}× at p50`;
+    row(
+      5,
+      `command → timeline entry visible through the gateway's live feed, 100 commands/s, p50 / p99 / p99.9 ms (${how})`,
+      latencyCell(r.at100.ours),
+      `${latencyCell(r.at100.raw)} ${rawChain}`,
+      p50Ratio(r.at100),
+      target,
+      metTargets(r.at100.ours),
+    );
+    row(
+      '5b',
+      `the same at half the maximum sustainable rate (Gridline ${r.halfRates.ours}/s, raw chain ${r.halfRates.raw}/s; medians of the runs)`,
+      latencyCell(r.half.ours),
+      `${latencyCell(r.half.raw)} raw chain`,
+      p50Ratio(r.half),
+      target,
+      metTargets(r.half.ours),
+    );
+    const saturationRatio = median(r.saturation.ours.map((v, i) => v / r.saturation.raw[i]));
+    table.push(
+      `| 5c | reference: maximum sustainable rate, commands/s made visible (closed loop: ${r.loops} senders for ${r.saturationSeconds} s, at most ${r.window} commands awaiting visibility; visible ÷ time until the last was visible) | ${spread(r.saturation.ours)} (commands accepted: ${spread(r.saturation.oursAccepted)}/s) | ${spread(r.saturation.raw)} raw chain | ${pct(saturationRatio)} | — | sets the rate of 5b |`,
+    );
+    const mb = (x) => `${Math.round(x)} MB`;
+    table.push(
+      `| 5d | reference: peak RSS (VmHWM) of each app after the load of 5 | ${Object.entries(
+        r.memory,
+      )
+        .map(([app, m]) => `${app} ${mb(m.peak)}`)
+        .join(', ')} | — | — | — | — |`,
+    );
+    const stage = (p) => `${ms(p.p50)} / ${ms(p.p99)} / ${ms(p['p99.9'])} ms`;
+    const accepted = (s) =>
+      `${ms(s.accepted.p50)} / ${ms(s.accepted.p99)} / ${ms(s.accepted['p99.9'])} ms`;
+    sections.push(
+      `### 5. Where the latency goes, and memory under the load\n\n` +
+        `The command's own answer (HTTP 201 from the street service; for the raw chain the INSERT's commit), ` +
+        `from the scheduled send, p50 / p99 / p99.9: at 100/s ${accepted(r.at100.ours)} (raw ${accepted(r.at100.raw)}); ` +
+        `at half the maximum ${accepted(r.half.ours)} (raw ${accepted(r.half.raw)}). ` +
+        `Gridline's way on, split at the moment the projector wrote the timeline entry (its projectedAt): ` +
+        `from the scheduled send until then (relay, Kafka, projector) ${stage(r.at100.ours.toReadModel)} at 100/s, ${stage(r.half.ours.toReadModel)} at half the maximum; ` +
+        `from then until the gateway's live feed delivered it (the feed asks MongoDB every 500 ms: FerretDB has no change streams) ` +
+        `${stage(r.at100.ours.feed)} at 100/s, ${stage(r.half.ours.feed)} at half the maximum. ` +
+        `Worst lag of the open-loop sender behind its schedule: ${ms(Math.max(r.at100.ours.maxLagMs, r.half.ours.maxLagMs))} ms (Gridline), ` +
+        `${ms(Math.max(r.at100.raw.maxLagMs, r.half.raw.maxLagMs))} ms (raw chain).\n\n` +
+        `Peak resident set (VmHWM) and resident set at the end (VmRSS) of each app, after ${runs} run(s) of the saturation, 100/s and half-maximum loads: ` +
+        `${Object.entries(r.memory)
+          .map(([app, m]) => `${app} ${mb(m.peak)} peak, ${mb(m.now)} at the end`)
+          .join('; ')}. ` +
+        `CPU during the phases at 100/s (cores busy over the phase, median of the runs; PostgreSQL backends that ended during a phase are not counted), Gridline: ` +
+        `${[...APP_NAMES, 'ferretdb', 'postgres', 'kafka', 'bench']
+          .map((what) => `${what} ${r.cpu100.ours[what].toFixed(2)}`)
+          .join(
+            ', ',
+          )}; the whole machine ${r.cpu100.ours.machine.toFixed(2)} of ${cpus().length}. ` +
+        `Raw chain: ${['ferretdb', 'postgres', 'kafka', 'bench']
+          .map((what) => `${what} ${r.cpu100.raw[what].toFixed(2)}`)
+          .join(', ')}; the whole machine ${r.cpu100.raw.machine.toFixed(2)}. ` +
+        `The read models held ${rate(r.readModels.cases)} cases and ${rate(r.readModels.timeline)} timeline entries at the end ` +
+        `(${rate(r.commands)} reports sent; each is a case of its own and leaves ${(r.readModels.timeline / r.commands).toFixed(1)} timeline entries).\n`,
+    );
   }
 } finally {
   await raw.end();
