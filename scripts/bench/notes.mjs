@@ -43,7 +43,15 @@ figure, and what was changed to move it: [performance.md](performance.md).
    unordered \`insertMany\` per collection; the two times added. A run takes minutes,
    so measure 4 has no separate warm-up run.
 
-Not measured yet (issue 8 stays open): 5, command → timeline latency open-loop with
-an HDR histogram against the raw chain, and the apps' peak RSS under that load.
+5. **Command → timeline latency.** The five apps are started on a database, a
+   read-model database and Kafka topics of their own. \`POST /api/issues\` is sent
+   open loop, at 100 commands/s and at half the maximum sustainable rate. That rate
+   is found first by a closed loop of 16 senders. The latency of each command runs
+   from its *scheduled* send time (this corrects for coordinated omission) to the
+   moment its entry arrives on one \`GET /api/stream\` connection. Latencies go into
+   HDR histograms merged over the runs. A command never made visible within 30 s is
+   counted and fails the target. Baseline: the raw chain, measured the same way.
+   Each command is a PostgreSQL commit, a Kafka produce, a consume, and one MongoDB
+   insert. Peak RSS (VmHWM) of each app is read after the load.
 `;
 }
