@@ -5,6 +5,7 @@ import {
   rebuildReadModels,
 } from '@gridline/read-models';
 import { openPostgresStore } from '@gridline/store-postgres';
+import type { RecordedEvent } from '@gridline/eventsourcing';
 import type { Db } from 'mongodb';
 import { eventually } from './apps.js';
 
@@ -101,4 +102,27 @@ export async function liveAndRebuilt(
     await store.close();
     await mongo.close();
   }
+}
+
+/**
+ * The log as the live projector may receive it: the agencies' topics interleaved
+ * freely (each stream still in order), and every seventh message delivered twice,
+ * as Kafka may.
+ */
+export function liveArrival(log: readonly RecordedEvent[]): RecordedEvent[] {
+  const byAgency = new Map<string, RecordedEvent[]>();
+  for (const e of log) {
+    const agency = e.streamId.split('-')[0] ?? '';
+    byAgency.set(agency, [...(byAgency.get(agency) ?? []), e]);
+  }
+  const queues = [...byAgency.values()];
+  const arrival: RecordedEvent[] = [];
+  let turn = 0;
+  while (queues.some((q) => q.length > 0)) {
+    const next = queues[turn++ % queues.length]?.shift();
+    if (!next) continue;
+    arrival.push(next);
+    if (turn % 7 === 0) arrival.push(next); // a redelivery
+  }
+  return arrival;
 }

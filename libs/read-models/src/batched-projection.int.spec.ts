@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@gridline/contracts';
 import { InMemoryEventStore, toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
 import { appendScripted, generatedHistory } from '@gridline/history';
-import { readModelContents, testInfra } from '@gridline/testing';
+import { liveArrival, readModelContents, testInfra } from '@gridline/testing';
 import { CaseTimelineProjection } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
@@ -117,24 +117,6 @@ async function enforcementHistory(store: InMemoryEventStore): Promise<void> {
       penalty: { circumstance: 'first-offence', amountYuan: 200 },
     },
   );
-}
-
-/** Per-agency topics interleaved (each stream in order), every seventh message twice. */
-function liveArrival(log: readonly RecordedEvent[]): RecordedEvent[] {
-  const byAgency = new Map<string, RecordedEvent[]>();
-  for (const e of log) {
-    const agency = e.streamId.split('-')[0] ?? '';
-    byAgency.set(agency, [...(byAgency.get(agency) ?? []), e]);
-  }
-  const queues = [...byAgency.values()];
-  const arrival: RecordedEvent[] = [];
-  for (let turn = 0; queues.some((q) => q.length > 0); turn++) {
-    const next = queues[turn % queues.length]?.shift();
-    if (!next) continue;
-    arrival.push(next);
-    if (turn % 7 === 0) arrival.push(next);
-  }
-  return arrival;
 }
 
 async function liveProjection(name: string, store: InMemoryEventStore, events: RecordedEvent[]) {

@@ -1,8 +1,8 @@
 import { isEventOfType, REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contracts';
-import { toEnvelope, type EventStore } from '@gridline/eventsourcing';
+import type { EventStore } from '@gridline/eventsourcing';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { caseChange, monthOf, type StatIncrement } from './case-document.js';
-import { ProjectionGapError, timelineEntry } from './case-timeline.projection.js';
+import { eventsBefore, timelineEntry } from './case-timeline.projection.js';
 import type {
   CaseDocument,
   DecisionRefDocument,
@@ -174,16 +174,8 @@ export class BatchedProjection {
     // comes in order.
     const last = this.revisions.get(event.streamId) ?? -1;
     if (event.revision <= last) return;
-    if (event.revision > last + 1) {
-      if (!this.store) throw new ProjectionGapError(event.streamId, last + 1, event.revision);
-      const missing = await this.store.readStream(event.streamId, {
-        fromRevision: last + 1,
-        maxCount: event.revision - last - 1,
-      });
-      if (missing.length !== event.revision - last - 1)
-        throw new ProjectionGapError(event.streamId, last + 1, event.revision);
-      for (const recorded of missing) this.fold(toEnvelope(recorded));
-    }
+    if (event.revision > last + 1)
+      for (const missing of await eventsBefore(this.store, event, last)) this.fold(missing);
     this.fold(event);
   }
 

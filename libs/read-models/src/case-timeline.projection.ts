@@ -40,6 +40,25 @@ export function timelineEntry(event: EventEnvelope): TimelineEntry {
 }
 
 /**
+ * The events of `event`'s stream after revision `last` and before `event`, read
+ * from the store to fill a gap; all of them, or a ProjectionGapError.
+ */
+export async function eventsBefore(
+  store: Pick<EventStore, 'readStream'> | undefined,
+  event: EventEnvelope,
+  last: number,
+): Promise<EventEnvelope[]> {
+  if (!store) throw new ProjectionGapError(event.streamId, last + 1, event.revision);
+  const missing = await store.readStream(event.streamId, {
+    fromRevision: last + 1,
+    maxCount: event.revision - last - 1,
+  });
+  if (missing.length !== event.revision - last - 1)
+    throw new ProjectionGapError(event.streamId, last + 1, event.revision);
+  return missing.map(toEnvelope);
+}
+
+/**
  * Projects every agency's events into one document per case and one timeline
  * entry per event. Each case remembers the last revision it applied per source
  * stream: a duplicate is skipped, and a gap (an event that overtook an earlier
@@ -70,14 +89,8 @@ export class CaseTimelineProjection {
   }
 
   private async repairGap(event: EventEnvelope, last: number): Promise<void> {
-    if (!this.store) throw new ProjectionGapError(event.streamId, last + 1, event.revision);
-    const missing = await this.store.readStream(event.streamId, {
-      fromRevision: last + 1,
-      maxCount: event.revision - last - 1,
-    });
-    if (missing.length !== event.revision - last - 1)
-      throw new ProjectionGapError(event.streamId, last + 1, event.revision);
-    for (const recorded of missing) await this.applyInOrder(toEnvelope(recorded));
+    for (const missing of await eventsBefore(this.store, event, last))
+      await this.applyInOrder(missing);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryEventStore, toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
 import { appendScripted, vendorStory } from '@gridline/history';
-import { readModelContents, testInfra } from '@gridline/testing';
+import { liveArrival, readModelContents, testInfra } from '@gridline/testing';
 import { CaseTimelineProjection } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
@@ -34,23 +34,7 @@ describe('rebuilding the read models from the event store', () => {
     const log: RecordedEvent[] = [...(await store.readAll({ maxCount: 10_000 }))];
     expect(log.length).toBeGreaterThan(60);
 
-    // Live: the agencies' topics interleave freely (per-stream order kept), and
-    // some messages arrive twice, as Kafka may deliver them.
-    const byAgency = new Map<string, RecordedEvent[]>();
-    for (const e of log) {
-      const agency = e.streamId.split('-')[0] ?? '';
-      byAgency.set(agency, [...(byAgency.get(agency) ?? []), e]);
-    }
-    const queues = [...byAgency.values()];
-    const arrival: RecordedEvent[] = [];
-    let turn = 0;
-    while (queues.some((q) => q.length > 0)) {
-      const queue = queues[turn++ % queues.length];
-      const next = queue?.shift();
-      if (!next) continue;
-      arrival.push(next);
-      if (turn % 7 === 0) arrival.push(next); // a redelivery
-    }
+    const arrival = liveArrival(log);
     const liveCollections = readModelCollections(mongo.db, live);
     await ensureReadModelIndexes(liveCollections);
     const projection = new CaseTimelineProjection(liveCollections, store);
