@@ -1,0 +1,47 @@
+// What a write costs on the MongoDB-wire server (ADR 0002, docs/performance.md 4):
+// 2,000 inserts in one insertMany against 2,000 replacements by `_id`, sent 32 to
+// a command (more than about 50 update statements in one command hang FerretDB
+// 1.24 for good, so that is not probed here), on a collection of 60,000 documents.
+//
+//   node scripts/bench/ferretdb-probe.mjs [--mongo-url mongodb://127.0.0.1:27017/gridline_bench]
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+
+const { values } = parseArgs({
+  options: { 'mongo-url': { type: 'string', default: 'mongodb://127.0.0.1:27017/gridline_bench' } },
+});
+const client = new MongoClient(values['mongo-url']);
+await client.connect();
+const probe = client.db().collection(`probe_${Date.now()}`);
+const doc = (i, n) => ({
+  _id: `case-${String(i).padStart(8, '0')}`,
+  n,
+  status: 'open',
+  streams: { a: 1, b: 2 },
+  agencies: ['swc', 'street'],
+  assignments: [{ id: 'x', dueAt: '2026-01-01T00:00:00Z' }],
+});
+try {
+  for (let k = 0; k < 60; k++)
+    await probe.insertMany(Array.from({ length: 1_000 }, (_, i) => doc(k * 1_000 + i, 0)));
+  let started = performance.now();
+  await probe.insertMany(Array.from({ length: 2_000 }, (_, i) => doc(100_000 + i, 0)));
+  const insertMs = (performance.now() - started) / 2_000;
+  started = performance.now();
+  for (let i = 0; i < 2_000; i += 32)
+    await probe.bulkWrite(
+      Array.from({ length: Math.min(32, 2_000 - i) }, (_, j) => ({
+        replaceOne: {
+          filter: { _id: doc((i + j) * 29, 0)._id },
+          replacement: doc((i + j) * 29, 1),
+        },
+      })),
+    );
+  const replaceMs = (performance.now() - started) / 2_000;
+  console.log(
+    `insert ${insertMs.toFixed(2)} ms/document, replace by _id ${replaceMs.toFixed(2)} ms/document`,
+  );
+} finally {
+  await probe.drop();
+  await client.close();
+}
