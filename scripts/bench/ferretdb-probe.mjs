@@ -1,7 +1,9 @@
 // What a write costs on the MongoDB-wire server (ADR 0002, docs/performance.md 4):
 // 2,000 inserts in one insertMany against 2,000 replacements by `_id`, sent 32 to
 // a command (more than about 50 update statements in one command hang FerretDB
-// 1.24 for good, so that is not probed here), on a collection of 60,000 documents.
+// 1.24 for good, so that is not probed here), and 500 lookups by `_id`, on a
+// collection of 60,000 documents. Whether the lookup reads an index is printed:
+// on FerretDB it does only with deploy/local/lib/ferretdb-indexes.sql installed.
 //
 //   node scripts/bench/ferretdb-probe.mjs [--mongo-url mongodb://127.0.0.1:27017/gridline_bench]
 import { parseArgs } from 'node:util';
@@ -38,8 +40,17 @@ try {
       })),
     );
   const replaceMs = (performance.now() - started) / 2_000;
+  started = performance.now();
+  for (let i = 0; i < 500; i++) await probe.findOne({ _id: doc(i * 97, 0)._id });
+  const lookupMs = (performance.now() - started) / 500;
+  const plan = JSON.stringify(
+    (await client.db().command({ explain: { find: probe.collectionName, filter: { _id: 'x' } } }))
+      .queryPlanner,
+  );
+  const indexed = /Index Scan|IXSCAN|IDHACK/.test(plan) ? 'from an index' : 'by a scan';
   console.log(
-    `insert ${insertMs.toFixed(2)} ms/document, replace by _id ${replaceMs.toFixed(2)} ms/document`,
+    `insert ${insertMs.toFixed(2)} ms/document, replace by _id ${replaceMs.toFixed(2)} ms/document, ` +
+      `lookup by _id ${lookupMs.toFixed(2)} ms (${indexed})`,
   );
 } finally {
   await probe.drop();

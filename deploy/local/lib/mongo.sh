@@ -5,7 +5,8 @@
 # Why not its SQLite backend: FerretDB v1 on SQLite evaluates any filter beyond a
 # bare _id outside SQL, scanning the collection; the projection's guarded updates
 # then slow down as collections grow (75 -> 15 events/s over 1,400 events). On
-# PostgreSQL the same filters are pushed down and stay constant (docs/benchmarks.md).
+# PostgreSQL equality filters on top-level fields are pushed down, and read an
+# index once ferretdb-indexes.sql has given FerretDB's btrees GIN twins (ADR 0002).
 
 FERRETDB_VERSION=v1.24.2
 FERRETDB_MODULE=github.com/FerretDB/FerretDB
@@ -53,6 +54,9 @@ mongo_install() {
 mongo_up() {
   mongo_install
   local pid
+  # Index twins FerretDB's lookups can use (ferretdb-indexes.sql); idempotent.
+  pg_paths
+  pg_admin_sql -d "$FERRETDB_PG_DATABASE" <"$STACK_DIR/lib/ferretdb-indexes.sql" >/dev/null
   if pid="$(running_pid "$FERRETDB_PIDFILE" "$FERRETDB_STATE")"; then
     log "mongo: already running (pid $pid)"
   else
