@@ -19,6 +19,8 @@
 -- dropped; an index dropped alone through FerretDB leaves its twin until then.
 
 -- The twin of one index, when it is FerretDB's btree on one top-level field.
+SET client_min_messages = warning;
+
 CREATE OR REPLACE FUNCTION gridline_ferretdb_twin(btree oid) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE

@@ -189,4 +189,59 @@ describe('EventConsumer against Kafka', () => {
       await fixed.stop();
     }
   });
+
+  it('hands a batch handler what a fetch brings, and parks only the message at fault', async () => {
+    const poisonCase = randomUUID();
+    const mine = new Set<string>();
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const consumer = new EventConsumer(kafka, producer, silentLogger, {
+      groupId: `consumer-batch-test-${randomUUID()}`,
+      topics: [topic],
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      maxBatch: 4,
+      batchHandler: (events) => {
+        if (events.some((e) => e.metadata.caseId === poisonCase))
+          return Promise.reject(new Error('poisoned batch'));
+        batches.push(events.map((e) => e.id).filter((id) => mine.has(id)));
+        return Promise.resolve();
+      },
+      handler: (event) => {
+        if (event.metadata.caseId === poisonCase) return Promise.reject(new Error('boom'));
+        if (mine.has(event.id)) single.push(event.id);
+        return Promise.resolve();
+      },
+    });
+    const events = Array.from({ length: 12 }, (_, i) =>
+      validReport(i === 5 ? poisonCase : randomUUID()),
+    );
+    for (const e of events) mine.add(e.id);
+    // All sent before the consumer starts: fetches bring several at once.
+    for (const e of events) await publish(e);
+    const poison = events[5]!;
+
+    await consumer.start();
+    const handled = () => [...batches.flat(), ...single];
+    try {
+      await until(
+        () => handled().length === 11 && deadLetters.some((d) => d.headers['ce_id'] === poison.id),
+        'eleven handled, the poisoned one dead',
+      );
+    } finally {
+      await consumer.stop();
+    }
+    // Each good event once; the poisoned batch's others one by one.
+    expect(handled().sort()).toEqual(
+      events
+        .filter((e) => e !== poison)
+        .map((e) => e.id)
+        .sort(),
+    );
+    expect(batches.some((b) => b.length > 1)).toBe(true);
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(4);
+    expect(single.length).toBeGreaterThan(0);
+    const letter = deadLetters.find((d) => d.headers['ce_id'] === poison.id);
+    expect(letter?.headers).toMatchObject({ dlq_kind: 'failed', dlq_reason: 'boom' });
+  });
 });

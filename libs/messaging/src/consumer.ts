@@ -6,12 +6,13 @@ import {
   type EventEnvelope,
 } from '@gridline/contracts';
 import { DomainError } from '@gridline/eventsourcing';
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { decodeHeaders, KafkaNames } from './kafka.js';
 import { handleWithRetries, sendDeadLetter } from './handling.js';
 import type { MessagingLogger } from './logger.js';
 
 export type EnvelopeHandler = (event: EventEnvelope) => Promise<void>;
+export type BatchHandler = (events: readonly EventEnvelope[]) => Promise<void>;
 
 export interface ConsumerOptions {
   readonly groupId: string;
@@ -24,6 +25,14 @@ export interface ConsumerOptions {
   readonly around?: (event: EventEnvelope, handle: () => Promise<void>) => Promise<void>;
   /** Namespace of the topics and the group (tests beside a development platform). */
   readonly names?: KafkaNames;
+  /**
+   * Handles what a fetch brought at once (up to `maxBatch` messages of one
+   * partition, in order); a batch that keeps failing is handed to `handler`
+   * message by message, so only the message at fault is dead-lettered.
+   */
+  readonly batchHandler?: BatchHandler;
+  /** Messages given to `batchHandler` at a time (default 500). */
+  readonly maxBatch?: number;
 }
 
 export interface ConsumerStatus {
@@ -78,10 +87,18 @@ export class EventConsumer {
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: true,
-      eachMessage: (payload) => this.onMessage(payload),
-    });
+    const batchHandler = this.options.batchHandler;
+    if (batchHandler)
+      await this.consumer.run({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.onBatch(payload, batchHandler),
+      });
+    else
+      await this.consumer.run({
+        autoCommit: true,
+        eachMessage: (payload) => this.onMessage(payload),
+      });
   }
 
   async stop(): Promise<void> {
@@ -104,8 +121,81 @@ export class EventConsumer {
     };
   }
 
+  /**
+   * A fetched batch in chunks of `maxBatch`: each message decoded and checked as
+   * in `onMessage` (the bad ones dead-lettered), the rest handled together, and
+   * the offsets resolved only after the chunk was handled.
+   */
+  private async onBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const max = this.options.maxBatch ?? 500;
+    for (let start = 0; start < batch.messages.length; start += max) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(start, start + max);
+      const decoded: { message: EachMessagePayload; event: EventEnvelope }[] = [];
+      for (const message of chunk) {
+        const one: EachMessagePayload = {
+          topic: batch.topic,
+          partition: batch.partition,
+          message,
+          heartbeat,
+          pause: () => payload.pause(),
+        };
+        const event = await this.decode(one);
+        if (event) decoded.push({ message: one, event });
+      }
+      const last = chunk.at(-1);
+      if (decoded.length > 0 && last) {
+        const events = decoded.map((d) => d.event);
+        const outcome = await inSpan(
+          `process ${batch.topic}`,
+          SpanKind.CONSUMER,
+          contextFrom(events[0]?.metadata.traceparent),
+          {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': batch.topic,
+            'messaging.consumer.group.name': this.options.groupId,
+            'messaging.batch.message_count': events.length,
+          },
+          () =>
+            handleWithRetries(
+              decoded[0]?.message ?? ({ heartbeat } as EachMessagePayload),
+              () => handler(events),
+              {
+                maxAttempts: this.options.maxAttempts ?? 5,
+                baseDelayMs: this.options.retryDelayMs ?? 200,
+                permanent: (error) => error instanceof DomainError,
+                waiting: (reason) => (this.waitingForDependency = reason),
+                logger: this.logger,
+                messageId: events[0]?.id,
+              },
+            ),
+        );
+        if (outcome.done) this.handled += events.length;
+        else {
+          this.logger.warn('batch failed; handling its messages one by one', {
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: events.length,
+            error: (outcome.error as Error).message,
+          });
+          for (const { message, event } of decoded) await this.handleDecoded(message, event);
+        }
+      }
+      if (last) payload.resolveOffset(last.offset);
+      await heartbeat();
+    }
+  }
+
   private async onMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, message } = payload;
+    const event = await this.decode(payload);
+    if (event) await this.handleDecoded(payload, event);
+  }
+
+  /** The message as an event of the current version, or undefined once dead-lettered. */
+  private async decode(payload: EachMessagePayload): Promise<EventEnvelope | undefined> {
+    const { message } = payload;
     const headers = decodeHeaders(message.headers);
     const value = message.value?.toString() ?? '';
     let event: EventEnvelope;
@@ -114,14 +204,21 @@ export class EventConsumer {
       event = upcast(fromBinaryCloudEvent(headers, value));
     } catch (error) {
       await this.deadLetter(payload, headers, value, 'malformed', error);
-      return;
+      return undefined;
     }
     const problems = validateEventData(event.type, event.data);
     if (problems.length > 0) {
       const reason = problems.map((p) => `${p.path || '/'} ${p.message}`).join('; ');
       await this.deadLetter(payload, headers, value, 'invalid', reason);
-      return;
+      return undefined;
     }
+    return event;
+  }
+
+  private async handleDecoded(payload: EachMessagePayload, event: EventEnvelope): Promise<void> {
+    const { topic, message } = payload;
+    const headers = decodeHeaders(message.headers);
+    const value = message.value?.toString() ?? '';
     // One consumer span per message, child of the producer's: the handler and
     // what it appends carry this span's trace context (tracing on).
     await inSpan(

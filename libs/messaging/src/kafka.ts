@@ -49,11 +49,13 @@ export class KafkaNames {
  * twins. Services start together and may create topics at the same moment; a
  * freshly created topic can briefly answer "does not host this topic-partition"
  * until its leader is known, so the whole check is retried a few times.
+ * `configs` are topic settings for the topics it creates (e.g. `retention.ms`).
  */
 export async function ensureTopics(
   kafka: KafkaClient,
   topics: readonly string[],
   numPartitions = 3,
+  configs: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const admin = kafka.admin();
@@ -64,7 +66,12 @@ export async function ensureTopics(
       if (missing.length > 0)
         await admin.createTopics({
           waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions,
+            replicationFactor: 1,
+            configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+          })),
         });
       await admin.fetchTopicMetadata({ topics: [...topics] });
       return;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata } from '@gridline/contracts';
+import { REFERENCE_DATA_EVENT_TYPES, type EventMetadata } from '@gridline/contracts';
 import { InMemoryEventStore, toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
 import { appendScripted, generatedHistory } from '@gridline/history';
 import { liveArrival, readModelContents, testInfra } from '@gridline/testing';
@@ -203,3 +203,97 @@ describe('the rebuild folds in memory and writes in bulk, with the live projecti
     expect((b['cases'] as { _id: string }[]).map((c) => c._id)).toContain(late!.caseId);
   });
 });
+
+describe('the live projector applies a batch at a time, with the per-event results', () => {
+  async function history(seed: number) {
+    const store = new InMemoryEventStore();
+    for (const scripted of generatedHistory({ seed, events: 300 }))
+      await appendScripted(store, scripted);
+    await enforcementHistory(store);
+    return { store, log: [...(await store.readAll({ maxCount: 100_000 }))] };
+  }
+
+  /** Consecutive slices of 1, 2, 3, ... 60, 1, 2, ... events: batches as fetches bring them. */
+  function batches<T>(items: readonly T[]): T[][] {
+    const out: T[][] = [];
+    for (let i = 0, size = 1; i < items.length; i += size, size = (size % 60) + 1)
+      out.push(items.slice(i, i + size));
+    return out;
+  }
+
+  it('gives the same documents as one event at a time, whatever the batch sizes, duplicates and gaps', async () => {
+    const { store, log } = await history(21);
+    const arrival = liveArrival(log);
+    const live = await liveProjection('one-by-one', store, arrival);
+    const batched = suffix('batched');
+    const collections = readModelCollections(mongo.db, batched);
+    await ensureReadModelIndexes(collections);
+    const projection = new CaseTimelineProjection(collections, store);
+    let applied = 0;
+    for (const batch of batches(arrival))
+      applied += (await projection.applyBatch(batch.map(toEnvelope))).applied;
+    // Each event once: the duplicates liveArrival sends were recognised as such.
+    expect(applied).toBe(log.filter((e) => !REFERENCE_DATA_EVENT_TYPES.has(e.type)).length);
+
+    const [a, b] = [
+      await readModelContents(mongo.db, live),
+      await readModelContents(mongo.db, batched),
+    ];
+    for (const key of Object.keys(a)) expect({ [key]: b[key] }).toEqual({ [key]: a[key] });
+    expect((a['cases'] as unknown[]).length).toBeGreaterThan(10);
+  });
+
+  it('settles a batch another writer applied between its reads and its writes (a rebalance)', async () => {
+    const { store, log } = await history(22);
+    const once = await liveProjection('once', store, log);
+    const twice = suffix('twice');
+    const collections = readModelCollections(mongo.db, twice);
+    await ensureReadModelIndexes(collections);
+    const other = new CaseTimelineProjection(collections, store);
+    for (const batch of batches(log.map(toEnvelope))) {
+      // The late writer reads the cases, then waits at its first write while the
+      // other applies the whole batch: new cases then collide on insert, the
+      // others on their revision guards, and the late writer goes event by event.
+      let reached: () => void = () => undefined;
+      let release: () => void = () => undefined;
+      const atFirstWrite = new Promise<void>((resolve) => (reached = resolve));
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const late = new CaseTimelineProjection(
+        { ...collections, timeline: gatedInserts(collections.timeline, reached, gate) },
+        store,
+      );
+      const lateDone = late.applyBatch(batch);
+      await Promise.race([atFirstWrite, lateDone]);
+      await other.applyBatch(batch);
+      release();
+      await lateDone;
+    }
+
+    const [a, b] = [
+      await readModelContents(mongo.db, once),
+      await readModelContents(mongo.db, twice),
+    ];
+    for (const key of Object.keys(a)) expect({ [key]: b[key] }).toEqual({ [key]: a[key] });
+  });
+});
+
+/** The collection, whose `insertMany` says it was called and then waits for `gate`. */
+function gatedInserts<T extends object>(
+  collection: T,
+  reached: () => void,
+  gate: Promise<void>,
+): T {
+  return new Proxy(collection, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (key !== 'insertMany') return method.bind(target);
+      return async (...args: unknown[]) => {
+        reached();
+        await gate;
+        return method.apply(target, args);
+      };
+    },
+  });
+}

@@ -1,7 +1,7 @@
 import { isEventOfType, REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contracts';
 import type { EventStore } from '@gridline/eventsourcing';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { caseChange, monthOf, type StatIncrement } from './case-document.js';
+import { caseChange, foldCase, monthOf, type StatIncrement } from './case-document.js';
 import { eventsBefore, timelineEntry } from './case-timeline.projection.js';
 import type {
   CaseDocument,
@@ -124,7 +124,7 @@ class Documents<T extends { _id: string }> {
  * a flush once more than `maxCachedCases` are held, and read back when needed.
  */
 export class BatchedProjection {
-  private readonly cases: Documents<Mutable<CaseDocument>>;
+  private readonly cases: Documents<CaseDocument>;
   private readonly streetStats: Documents<Bucket>;
   private readonly agencyStats: Documents<Bucket>;
   private readonly subjectSteps: Documents<Steps>;
@@ -188,27 +188,7 @@ export class BatchedProjection {
     const change = caseChange(before ?? null, event);
     for (const stat of change.stats) this.statIncrement(stat);
     this.enforcement(event);
-
-    // A case first seen through an event that sets no status starts as reported.
-    const doc: Mutable<CaseDocument> = before ?? {
-      _id: caseId,
-      caseId,
-      status: 'reported',
-      agencies: [],
-      lastEventAt: event.time,
-      streams: {},
-    };
-    doc.streams[event.streamId] = event.revision;
-    Object.assign(doc, change.set);
-    if (event.time > doc.lastEventAt) doc.lastEventAt = event.time;
-    const agencies = new Set(doc.agencies);
-    for (const agency of [event.agency, ...(change.addAgencies ?? [])]) agencies.add(agency);
-    doc.agencies = [...agencies];
-    for (const [field, by] of Object.entries(change.inc ?? {})) {
-      const record = doc as unknown as Record<string, number | undefined>;
-      record[field] = (record[field] ?? 0) + by;
-    }
-    this.cases.put(doc);
+    this.cases.put(foldCase(before, event, change));
   }
 
   private statIncrement(stat: StatIncrement): void {

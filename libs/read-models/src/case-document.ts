@@ -205,3 +205,39 @@ function nextDueAt(assignments: readonly AssignmentDocument[]): string | null {
     .sort();
   return due[0] ?? null;
 }
+
+/**
+ * Pure: the case document after an event, given `change = caseChange(before, event)`.
+ * The same document the live projection's guarded update leaves (its `$set`,
+ * `$max`, `$addToSet`, `$inc` and `$setOnInsert`), so the batched paths that
+ * fold in memory write what the per-event path would have.
+ */
+export function foldCase(
+  before: CaseDocument | null | undefined,
+  event: EventEnvelope,
+  change: CaseChange,
+): CaseDocument {
+  const caseId = event.metadata.caseId;
+  // A case first seen through an event that sets no status starts as reported.
+  const base: CaseDocument = before ?? {
+    _id: caseId,
+    caseId,
+    status: 'reported',
+    agencies: [],
+    lastEventAt: event.time,
+    streams: {},
+  };
+  const agencies = new Set(base.agencies);
+  for (const agency of [event.agency, ...(change.addAgencies ?? [])]) agencies.add(agency);
+  const counters: Record<string, number> = {};
+  for (const [field, by] of Object.entries(change.inc ?? {}))
+    counters[field] = ((base as unknown as Record<string, number | undefined>)[field] ?? 0) + by;
+  return {
+    ...base,
+    ...change.set,
+    ...counters,
+    streams: { ...base.streams, [event.streamId]: event.revision },
+    lastEventAt: event.time > base.lastEventAt ? event.time : base.lastEventAt,
+    agencies: [...agencies],
+  };
+}

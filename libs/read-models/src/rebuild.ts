@@ -9,7 +9,7 @@ import {
 import { BatchedProjection } from './batched-projection.js';
 import type { EventEnvelope } from '@gridline/contracts';
 import type { Db } from 'mongodb';
-import { CaseTimelineProjection } from './case-timeline.projection.js';
+import { CaseTimelineProjection, type BatchResult } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
   ensureReadModelIndexes,
@@ -364,6 +364,19 @@ export class ReadModelRebuilder {
     await live.projection.apply(event);
     const building = this.building;
     if (building && building.suffix !== live.suffix) await building.projection.apply(event);
+  }
+
+  /**
+   * A batch of events, as `apply` (CaseTimelineProjection.applyBatch); what it
+   * wrote to the live set is returned, to be announced to live feeds.
+   */
+  async applyBatch(events: readonly EventEnvelope[]): Promise<BatchResult> {
+    const live = this.live;
+    if (!live) throw new Error('the rebuilder has not started');
+    const result = await live.projection.applyBatch(events);
+    const building = this.building;
+    if (building && building.suffix !== live.suffix) await building.projection.applyBatch(events);
+    return result;
   }
 
   private async poll(): Promise<void> {

@@ -2,7 +2,7 @@ import { isEventOfType, type EventEnvelope } from '@gridline/contracts';
 import { Double, type Collection, type Filter, type UpdateFilter } from 'mongodb';
 import { monthOf, type StatIncrement } from './case-document.js';
 import type { ReadModelCollections, SubjectStepsDocument } from './collections.js';
-import { isDuplicateKey } from './mongo.js';
+import { upsert } from './mongo.js';
 
 /** A repeat violation looks back this many calendar months (as STREET_LOOKBACK_MONTHS). */
 export const REPEAT_WINDOW_MONTHS = 12;
@@ -19,8 +19,8 @@ export const agencyBucketId = (agency: string, month: string) => `${month}|${age
  * Applies one update to a statistics bucket exactly once: a single-document
  * atomic update whose filter says the marker was not applied yet, and which
  * records the marker in the same write. A redelivered event finds its marker
- * and changes nothing; an upsert that finds the bucket already holding the
- * marker fails on `_id` (E11000), which means the same.
+ * and changes nothing (`upsert`: the filter excludes the bucket, whose `_id`
+ * then refuses the insert).
  */
 export async function applyOnce<T extends { _id: string; applied: string[] }>(
   collection: Collection<T>,
@@ -35,13 +35,8 @@ export async function applyOnce<T extends { _id: string; applied: string[] }>(
     $setOnInsert: update.init,
     ...(update.max && Object.keys(update.max).length > 0 ? { $max: doubles(update.max) } : {}),
   } as unknown as UpdateFilter<T>;
-  try {
-    const result = await collection.updateOne(filter, write, { upsert: true });
-    return result.modifiedCount + result.upsertedCount > 0;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
+  const result = await upsert(collection, filter, write);
+  return result !== undefined && result.modifiedCount + result.upsertedCount > 0;
 }
 
 /**
@@ -72,6 +67,80 @@ export async function applyStatIncrement(
 }
 
 /**
+ * Several increments at once, as `applyStatIncrement` each: one update per bucket
+ * for all its markers, guarded on none of them being applied yet. A bucket that
+ * holds one of them already (a redelivery) gets its increments one by one, each
+ * guarded on its own marker.
+ */
+export async function applyStatIncrements(
+  collections: ReadModelCollections,
+  stats: readonly StatIncrement[],
+): Promise<void> {
+  const buckets = new Map<string, StatIncrement[]>();
+  for (const stat of stats) {
+    const key = `${stat.kind}|${stat.kind === 'street' ? stat.street : stat.agency}|${stat.month}`;
+    const group = buckets.get(key) ?? [];
+    group.push(stat);
+    buckets.set(key, group);
+  }
+  for (const group of buckets.values()) {
+    const [first] = group;
+    if (!first) continue;
+    const markers = group.map((s) => s.marker);
+    if (group.length === 1 || new Set(markers).size !== markers.length) {
+      for (const stat of group) await applyStatIncrement(collections, stat);
+      continue;
+    }
+    const inc: Record<string, number> = {};
+    const max: Record<string, number> = {};
+    for (const stat of group) {
+      for (const [path, by] of Object.entries(stat.inc)) inc[path] = (inc[path] ?? 0) + by;
+      if (stat.kind === 'street')
+        for (const [path, value] of Object.entries(stat.max ?? {}))
+          max[path] = Math.max(max[path] ?? value, value);
+    }
+    const all = await applyOnceAll(
+      (first.kind === 'street'
+        ? collections.streetStats
+        : collections.agencyStats) as unknown as Collection<BucketShape>,
+      first.kind === 'street'
+        ? streetBucketId(first.street, first.month)
+        : agencyBucketId(first.agency, first.month),
+      markers,
+      {
+        inc,
+        max,
+        init:
+          first.kind === 'street'
+            ? { street: first.street, month: first.month }
+            : { agency: first.agency, month: first.month },
+      },
+    );
+    if (!all) for (const stat of group) await applyStatIncrement(collections, stat);
+  }
+}
+
+type BucketShape = { _id: string; applied: string[] };
+
+/** `applyOnce` for several markers at once: all of them, or none (false). */
+async function applyOnceAll(
+  collection: Collection<BucketShape>,
+  id: string,
+  markers: readonly string[],
+  update: { inc: Record<string, number>; max: Record<string, number>; init: object },
+): Promise<boolean> {
+  const filter = { _id: id, applied: { $nin: markers } } as unknown as Filter<BucketShape>;
+  const write = {
+    $inc: doubles(update.inc),
+    $push: { applied: { $each: markers } },
+    $setOnInsert: update.init,
+    ...(Object.keys(update.max).length > 0 ? { $max: doubles(update.max) } : {}),
+  } as unknown as UpdateFilter<BucketShape>;
+  const result = await upsert(collection, filter, write);
+  return result !== undefined && result.modifiedCount + result.upsertedCount > 0;
+}
+
+/**
  * The street side of the statistics and the publicity feed: 721 steps, repeat
  * violations, the decisions' subjects and the masked publicity entries.
  */
@@ -88,7 +157,8 @@ export class EnforcementProjection {
       await this.step(event, 'management', d.subjectId, d.place.street);
     } else if (isEventOfType(event, 'street.decision.penalty-proposed.v1')) {
       const d = event.data;
-      await decisions.updateOne(
+      await upsert(
+        decisions,
         { _id: d.decisionId },
         {
           $setOnInsert: {
@@ -99,7 +169,6 @@ export class EnforcementProjection {
             street: d.evidence[0]?.place.street ?? 'unknown',
           },
         },
-        { upsert: true },
       );
     } else if (isEventOfType(event, 'street.decision.issued.v1')) {
       const ref = await this.decision(event.data.decisionId);
@@ -110,7 +179,8 @@ export class EnforcementProjection {
       // An erasure may have been projected first (another case, another partition).
       const erased = (await this.collections.subjectSteps.findOne({ _id: ref.subjectId }))
         ?.erasedAt;
-      await publicity.updateOne(
+      await upsert(
+        publicity,
         { _id: d.decisionId },
         {
           $set: {
@@ -128,15 +198,14 @@ export class EnforcementProjection {
           },
           $setOnInsert: { retracted: false },
         },
-        { upsert: true },
       );
     } else if (isEventOfType(event, 'street.subject.erased.v1')) {
       // Erased: every publicity entry of the subject shows so, now and when it comes later.
       const { subjectId, erasedAt } = event.data;
-      await this.collections.subjectSteps.updateOne(
+      await upsert(
+        this.collections.subjectSteps,
         { _id: subjectId },
         { $set: { erasedAt }, $setOnInsert: { steps: [] } },
-        { upsert: true },
       );
       const decisions = await this.collections.decisions
         .find({ subjectId }, { projection: { _id: 1 } })
@@ -184,15 +253,13 @@ export class EnforcementProjection {
     const month = monthOf(event.time);
     const bucket = streetBucketId(street, month);
     await applyOnce(streetStats, bucket, event.id, { inc: { [kind]: 1 }, init: { street, month } });
-    try {
-      await subjectSteps.updateOne(
-        { _id: subjectId, 'steps.eventId': { $ne: event.id } },
-        { $push: { steps: { eventId: event.id, time: event.time, bucket } } },
-        { upsert: true },
-      );
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    // `$nor`, not `'steps.eventId': { $ne }`: on an array of documents FerretDB 1.24
+    // matches `$ne` when any element differs, MongoDB when none is equal (ADR 0002).
+    await upsert(
+      subjectSteps,
+      { _id: subjectId, $nor: [{ 'steps.eventId': event.id }] },
+      { $push: { steps: { eventId: event.id, time: event.time, bucket } } },
+    );
     const doc = await subjectSteps.findOne({ _id: subjectId });
     const self = { eventId: event.id, time: event.time, bucket };
     const repeat = (step: SubjectStepsDocument['steps'][number]) =>
