@@ -380,7 +380,7 @@ try {
         `at half the maximum ${accepted(r.half.ours)} (raw ${accepted(r.half.raw)}). ` +
         `Gridline's way on, split at the moment the projector wrote the timeline entry (its projectedAt): ` +
         `from the scheduled send until then (relay, Kafka, projector) ${stage(r.at100.ours.toReadModel)} at 100/s, ${stage(r.half.ours.toReadModel)} at half the maximum; ` +
-        `from then until the gateway's live feed delivered it (the feed asks MongoDB every 500 ms: FerretDB has no change streams) ` +
+        `from then until the gateway's live feed delivered it (the projector announces each entry on a Kafka topic once written; the gateway pushes it to the feed) ` +
         `${stage(r.at100.ours.feed)} at 100/s, ${stage(r.half.ours.feed)} at half the maximum. ` +
         `Worst lag of the open-loop sender behind its schedule: ${ms(Math.max(r.at100.ours.maxLagMs, r.half.ours.maxLagMs))} ms (Gridline), ` +
         `${ms(Math.max(r.at100.raw.maxLagMs, r.half.raw.maxLagMs))} ms (raw chain).\n\n` +

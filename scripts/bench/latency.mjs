@@ -137,7 +137,11 @@ async function drained(visibility, backlog, { quietMs = 2_000, maxMs = 180_000 }
  */
 async function kafkaBacklog(admin, namespace) {
   const { groups } = await admin.listGroups();
-  const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(`${namespace}.`));
+  // Not the gateways' feed consumers: they keep no offsets (TimelineFeed), and
+  // what they deliver is what `visibility` measures.
+  const ids = groups
+    .map((g) => g.groupId)
+    .filter((id) => id.startsWith(`${namespace}.`) && !id.startsWith(`${namespace}.gateway.feed.`));
   if (ids.length === 0) return 0;
   const ends = new Map();
   let waiting = 0;
@@ -483,9 +487,9 @@ async function gridline({ stack, name, dbUrl, log }) {
     let feed = followFeed(running.url('gateway'), coordinator, visibility);
     await feed.ready;
     /**
-     * The feed polls MongoDB while it is open: it is closed while the raw chain is
-     * measured, which should have the servers to itself. Reopened, it starts at the
-     * current end (a phase starts once the last one has drained).
+     * The feed is closed while the raw chain is measured, which should have the
+     * servers to itself. Reopened, it starts at the current end (a phase starts
+     * once the last one has drained).
      */
     const feedOn = async (on) => {
       if (on && !feed) {

@@ -270,6 +270,76 @@ describe('gateway read models', () => {
     expect((await fetch(`${url}/api/stream`)).status).toBe(401);
   });
 
+  it('pushes new entries live to a feed opened without Last-Event-ID, only to those who may see them', async () => {
+    const analyst = await follow(token);
+    const drc = await follow(
+      await identity.token({ sub: 'drc-1', agency: 'drc', roles: ['grid-worker'] }),
+    );
+    try {
+      const { caseId: fresh } = await ok(
+        worker.post<{ caseId: string }>('/api/issues', {
+          category: 'street-vending',
+          severity: 'low',
+          location: place,
+          description: 'a stall reported while the feeds listen',
+        }),
+      );
+      const seen = (type: string) => () =>
+        Promise.resolve(
+          analyst.events.some((e) => e.caseId === fresh && e.type === type) ? true : undefined,
+        );
+      await eventually(seen('street.issue.reported.v1'), 30_000, 'report pushed');
+      await eventually(seen('swc.case.opened.v1'), 30_000, 'case opening pushed');
+      // The DRC takes no part in the case: nothing of it reaches the DRC's feed.
+      expect(drc.events.filter((e) => e.caseId === fresh)).toEqual([]);
+      expect(drc.connected).toBe(true);
+    } finally {
+      analyst.stop();
+      drc.stop();
+    }
+  });
+
+  /** A feed followed in the background from now on (no Last-Event-ID), once connected. */
+  async function follow(bearer: string) {
+    const controller = new AbortController();
+    const response = await fetch(`${url}/api/stream`, {
+      headers: { authorization: `Bearer ${bearer}` },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const feed = {
+      events: [] as { caseId: string; type: string }[],
+      connected: false,
+      stop: () => controller.abort(),
+    };
+    let buffer = '';
+    let connected: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (connected = resolve));
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          // The gateway listens before it says so: what comes next reaches this feed.
+          if (block.startsWith(': connected')) {
+            feed.connected = true;
+            connected();
+          }
+          const data = /^data: (.+)$/m.exec(block)?.[1];
+          if (data) feed.events.push(JSON.parse(data) as { caseId: string; type: string });
+        }
+      }
+    })().catch(() => undefined);
+    await ready;
+    return feed;
+  }
+
   async function readStream(lastEventId: string, count: number) {
     const controller = new AbortController();
     const response = await fetch(`${url}/api/stream`, {

@@ -32,6 +32,7 @@ import { CasesController } from './cases/cases.controller.js';
 import { PublicityController } from './publicity/publicity.controller.js';
 import { StatsController } from './stats/stats.controller.js';
 import { StreamController } from './stream/stream.controller.js';
+import { TimelineFeed } from './stream/timeline-feed.js';
 import { RebuildsController } from './admin/rebuilds.controller.js';
 import { HistoryModule } from './history/history.module.js';
 import { HISTORY_STORE } from './history/history.tokens.js';
@@ -123,6 +124,7 @@ export class GatewayModule {
             new PointInTimeViews(mongo.db, pg.store),
         },
         GatewayLifecycle,
+        TimelineFeed,
         ...authProviders(config, null),
       ],
     };

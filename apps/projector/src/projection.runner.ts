@@ -5,9 +5,21 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { AGENCIES, agencyEventsTopic, deadLetterTopic } from '@gridline/contracts';
+import {
+  AGENCIES,
+  agencyEventsTopic,
+  deadLetterTopic,
+  type EventEnvelope,
+} from '@gridline/contracts';
 import { createKafka, ensureTopics, EventConsumer, KafkaNames } from '@gridline/messaging';
-import { openMongo, ReadModelRebuilder, type MongoHandle } from '@gridline/read-models';
+import {
+  feedNotices,
+  openMongo,
+  ReadModelRebuilder,
+  TIMELINE_FEED_RETENTION_MS,
+  TIMELINE_FEED_TOPIC,
+  type MongoHandle,
+} from '@gridline/read-models';
 import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
 import { upcastingStore } from '@gridline/eventsourcing';
 import type { Producer } from 'kafkajs';
@@ -20,10 +32,11 @@ import {
 } from '@gridline/platform';
 
 /**
- * Consumes every agency topic into the MongoDB read models. Offsets are
- * committed only after the projection wrote the event (kafkajs commits after
- * `eachMessage` resolves), so a killed projector resumes without loss; the
- * projection's revision guard drops what it sees twice.
+ * Consumes every agency topic into the MongoDB read models, a fetched batch at a
+ * time (CaseTimelineProjection.applyBatch). Offsets are resolved only after the
+ * projection wrote the batch and announced its timeline entries on the feed
+ * topic, so a killed projector resumes without loss (and a feed misses no entry
+ * written); the projection's revision guards drop what it sees twice.
  */
 @Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -68,14 +81,29 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const names = new KafkaNames(config.KAFKA_NAMESPACE);
     const topics = AGENCIES.map(agencyEventsTopic);
     const named = topics.map((t) => names.topic(t));
+    const feedTopic = names.topic(TIMELINE_FEED_TOPIC);
     await ensureTopics(kafka, [...named, ...named.map(deadLetterTopic)]);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
-    const consumer = new EventConsumer(kafka, this.producer, logger, {
+    await ensureTopics(kafka, [feedTopic], 3, {
+      'retention.ms': String(TIMELINE_FEED_RETENTION_MS),
+    });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = producer;
+    await producer.connect();
+    const project = async (events: readonly EventEnvelope[]) => {
+      const notices = feedNotices(await rebuilder.applyBatch(events));
+      if (notices.length > 0)
+        await producer.send({
+          topic: feedTopic,
+          acks: -1,
+          messages: notices.map((n) => ({ key: n.entry.caseId, value: JSON.stringify(n) })),
+        });
+    };
+    const consumer = new EventConsumer(kafka, producer, logger, {
       groupId: 'projector.case-timeline',
       names,
       topics,
-      handler: (event) => rebuilder.apply(event),
+      batchHandler: project,
+      handler: (event) => project([event]),
     });
     this.consumer = consumer;
     this.metrics.watchConsumer(kafka, consumer);

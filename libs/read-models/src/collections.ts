@@ -25,7 +25,7 @@ export interface TimelineEntry {
   readonly revision: number;
   /** Global log position, split for sorting (numbers: exact below 2^53). */
   readonly position: { readonly commit: number; readonly prepare: number };
-  /** When the projector wrote the entry (ms since epoch): the live SSE feed follows it. */
+  /** When the projector wrote the entry (ms since epoch; the latency bench splits at it). */
   readonly projectedAt?: number;
 }
 
@@ -195,7 +195,6 @@ export async function ensureReadModelIndexes(collections: ReadModelCollections):
   const { timeline, cases, streetStats, agencyStats, publicity } = collections;
   await timeline.createIndex({ caseId: 1, 'position.commit': 1, 'position.prepare': 1 });
   await timeline.createIndex({ 'position.commit': 1, 'position.prepare': 1 });
-  await timeline.createIndex({ projectedAt: 1 });
   await cases.createIndex({ lastEventAt: -1, _id: -1 });
   await cases.createIndex({ status: 1, lastEventAt: -1 });
   await cases.createIndex({ 'location.street': 1, lastEventAt: -1 });

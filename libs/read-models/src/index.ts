@@ -11,3 +11,4 @@ export * from './statistics.queries.js';
 export * from './rebuild.js';
 export * from './point-in-time.js';
 export * from './batched-projection.js';
+export * from './feed.js';

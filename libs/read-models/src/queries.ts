@@ -61,7 +61,7 @@ function toCaseView(doc: CaseDocument, now: Date): CaseView {
   };
 }
 
-function toTimelineView(entry: TimelineEntry): TimelineView {
+export function toTimelineView(entry: TimelineEntry): TimelineView {
   const { _id, projectedAt, ...rest } = entry;
   void projectedAt;
   return { eventId: _id, ...rest, causes: [] };
@@ -134,25 +134,20 @@ export class CaseQueries {
   }
 
   /**
-   * Timeline entries after a global position, in position order, for the live
-   * feed. `projectedSince` also returns entries projected since then whatever
-   * their position: an entry that reached the projector late (from another topic)
-   * with a lower position is not skipped (the caller drops what it already sent).
-   * `last` is the highest position read, visible or not, so a caller's cursor
-   * moves past entries it may not see.
+   * Timeline entries after a global position, in position order, for a live
+   * feed that resumes. `last` is the highest position read, visible or not, so a
+   * caller's cursor moves past entries it may not see.
    */
   async timelineAfter(
     position: TimelinePosition,
     visibility: Visibility,
-    options: { limit: number; projectedSince?: number },
+    options: { limit: number },
   ): Promise<{ entries: TimelineView[]; last?: TimelinePosition; full: boolean }> {
     const { commit, prepare } = position;
-    const after: Document[] = [
+    const after: readonly Document[] = [
       { 'position.commit': { $gt: commit } },
       { 'position.commit': commit, 'position.prepare': { $gt: prepare } },
     ];
-    if (options.projectedSince !== undefined)
-      after.push({ projectedAt: { $gte: options.projectedSince } });
     const entries = await this.collections.timeline
       .find({ $or: after } as Filter<TimelineEntry>)
       .sort({ 'position.commit': 1, 'position.prepare': 1 })
@@ -175,16 +170,6 @@ export class CaseQueries {
       ...(last ? { last } : {}),
       full: entries.length === options.limit,
     };
-  }
-
-  /** The highest position on the timeline (where a feed without Last-Event-ID starts). */
-  async latestPosition(): Promise<TimelinePosition> {
-    const [last] = await this.collections.timeline
-      .find({}, { projection: { position: 1 } })
-      .sort({ 'position.commit': -1, 'position.prepare': -1 })
-      .limit(1)
-      .toArray();
-    return last?.position ?? { commit: -1, prepare: -1 };
   }
 }
 

@@ -9,16 +9,25 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CaseQueries, type TimelinePosition, type Visibility } from '@gridline/read-models';
+import {
+  CaseQueries,
+  mayKnow,
+  type FeedNotice,
+  type TimelinePosition,
+  type TimelineView,
+  type Visibility,
+} from '@gridline/read-models';
 import { CurrentPrincipal, type Principal } from '@gridline/platform';
 import { visibilityOf } from '../read-api.js';
+import { TimelineFeed } from './timeline-feed.js';
 
-/** How often the feed asks MongoDB for new entries (FerretDB has no change streams). */
-export const POLL_MS = 500;
 export const HEARTBEAT_MS = 15_000;
-/** Entries projected this long before a poll are read again, whatever their position. */
-const LATE_MARGIN_MS = 2_000;
+/** Entries read from the timeline at a time when a feed resumes. */
 const BATCH = 500;
+/** Entries one connection may have waiting to be written before it is closed (it may resume). */
+const MAX_PENDING = 10_000;
+/** Event ids remembered per connection, so an entry announced twice goes out once. */
+const REMEMBERED = 10_000;
 
 interface SseRequest {
   on(event: 'close', listener: () => void): unknown;
@@ -32,31 +41,36 @@ interface SseResponse {
 
 /**
  * Server-sent events of new timeline entries (`id:` = the entry's global
- * position `commit/prepare`). A reconnecting client sends `Last-Event-ID` and
- * gets everything after that position, then follows live by polling.
+ * position `commit/prepare`), pushed as the projector announces them
+ * (TimelineFeed). A reconnecting client sends `Last-Event-ID` and first gets
+ * everything after that position from the timeline, then the live entries.
  */
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller('api/stream')
 export class StreamController {
-  constructor(@Inject(CaseQueries) private readonly queries: CaseQueries) {}
+  constructor(
+    @Inject(CaseQueries) private readonly queries: CaseQueries,
+    @Inject(TimelineFeed) private readonly feed: TimelineFeed,
+  ) {}
 
   @Get()
   @ApiOperation({
     summary: 'Live timeline entries as server-sent events, resumable with Last-Event-ID',
     description:
-      'Without Last-Event-ID the feed starts at the current end. A comment line every 15 s keeps the connection alive. ' +
+      'Entries are pushed as the projector writes them. Without Last-Event-ID the feed starts at the current end; ' +
+      'with it, the entries after that position come first. A comment line every 15 s keeps the connection alive. ' +
       'Shows the cases the caller may see (as GET /api/cases).',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'a position `commit/prepare`' })
-  async stream(
+  stream(
     @CurrentPrincipal() principal: Principal,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Query() query: Record<string, unknown>,
     @Req() request: SseRequest,
     @Res() response: SseResponse,
-  ): Promise<void> {
+  ): void {
     const unknown = Object.keys(query);
     if (unknown.length > 0)
       throw new BadRequestException({
@@ -64,13 +78,13 @@ export class StreamController {
         message: 'query parameters are invalid',
         problems: unknown.map((parameter) => ({ parameter, message: 'is not a known parameter' })),
       });
-    let cursor: TimelinePosition;
+    let resumeAfter: TimelinePosition | undefined;
     if (lastEventId !== undefined) {
       const match = /^(\d{1,15})\/(\d{1,15})$/.exec(lastEventId.trim());
       if (!match)
         throw new BadRequestException('Last-Event-ID must be a position `commit/prepare`');
-      cursor = { commit: Number(match[1]), prepare: Number(match[2]) };
-    } else cursor = await this.queries.latestPosition();
+      resumeAfter = { commit: Number(match[1]), prepare: Number(match[2]) };
+    }
 
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -80,54 +94,71 @@ export class StreamController {
     });
     response.flushHeaders?.();
     response.write(': connected\n\n');
-    let open = true;
+    const closed = new AbortController();
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
     request.on('close', () => {
-      open = false;
+      closed.abort();
       clearInterval(heartbeat);
     });
-    void this.follow(cursor, visibilityOf(principal), response, () => open).finally(() => {
-      clearInterval(heartbeat);
-      response.end();
-    });
+    void this.follow(resumeAfter, visibilityOf(principal), response, closed.signal)
+      .catch(() => undefined) // the client resumes with Last-Event-ID
+      .finally(() => {
+        clearInterval(heartbeat);
+        response.end();
+      });
   }
 
+  /**
+   * Listens first, so nothing announced while the timeline is read is missed;
+   * then sends what the timeline holds after `resumeAfter` (when resuming); then
+   * each announced entry the caller may see, as it comes, once.
+   */
   private async follow(
-    start: TimelinePosition,
+    resumeAfter: TimelinePosition | undefined,
     visibility: Visibility,
     response: SseResponse,
-    isOpen: () => boolean,
+    closed: AbortSignal,
   ): Promise<void> {
-    let cursor = start;
-    // Ids sent lately, so an entry read again through the late-arrival margin goes out once.
-    const sent = new Map<string, number>();
-    let projectedSince: number | undefined;
-    while (isOpen()) {
-      const pollStart = Date.now();
-      let batch;
-      try {
-        batch = await this.queries.timelineAfter(cursor, visibility, {
-          limit: BATCH,
-          ...(projectedSince === undefined ? {} : { projectedSince }),
+    const pending: FeedNotice[] = [];
+    let wake: () => void = () => undefined;
+    let overflow = false;
+    const stop = this.feed.listen((notice) => {
+      if (!mayKnow(visibility, notice)) return;
+      if (pending.length >= MAX_PENDING) overflow = true;
+      else pending.push(notice);
+      wake();
+    });
+    const sent = new Set<string>();
+    const send = (entry: TimelineView) => {
+      if (sent.has(entry.eventId)) return;
+      sent.add(entry.eventId);
+      if (sent.size > REMEMBERED) sent.delete(sent.values().next().value as string);
+      const { commit, prepare } = entry.position;
+      response.write(
+        `id: ${commit}/${prepare}\nevent: timeline\ndata: ${JSON.stringify(entry)}\n\n`,
+      );
+    };
+    try {
+      let cursor = resumeAfter;
+      while (cursor && !closed.aborted) {
+        const batch = await this.queries.timelineAfter(cursor, visibility, { limit: BATCH });
+        for (const entry of batch.entries) send(entry);
+        cursor = batch.full && batch.last && after(batch.last, cursor) ? batch.last : undefined;
+      }
+      while (!closed.aborted && !overflow) {
+        for (const notice of pending.splice(0)) send(notice.entry);
+        if (pending.length > 0) continue;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            closed.removeEventListener('abort', done);
+            resolve();
+          };
+          wake = done;
+          closed.addEventListener('abort', done, { once: true });
         });
-      } catch {
-        // MongoDB unreachable for a moment: try again at the next poll.
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        continue;
       }
-      for (const entry of batch.entries) {
-        if (sent.has(entry.eventId)) continue;
-        if (!isOpen()) return;
-        sent.set(entry.eventId, pollStart);
-        const { commit, prepare } = entry.position;
-        response.write(
-          `id: ${commit}/${prepare}\nevent: timeline\ndata: ${JSON.stringify(entry)}\n\n`,
-        );
-      }
-      if (batch.last && after(batch.last, cursor)) cursor = batch.last;
-      projectedSince = pollStart - LATE_MARGIN_MS;
-      for (const [id, at] of sent) if (at < pollStart - 10 * LATE_MARGIN_MS) sent.delete(id);
-      if (!batch.full) await new Promise((r) => setTimeout(r, POLL_MS));
+    } finally {
+      stop();
     }
   }
 }

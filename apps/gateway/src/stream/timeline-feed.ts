@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Consumer } from 'kafkajs';
+import { createKafka, ensureTopics, KafkaNames } from '@gridline/messaging';
+import { CONFIG, HealthRegistry, JsonLogger, type ServiceConfig } from '@gridline/platform';
+import {
+  parseFeedNotice,
+  TIMELINE_FEED_RETENTION_MS,
+  TIMELINE_FEED_TOPIC,
+  type FeedNotice,
+} from '@gridline/read-models';
+
+/** How long start-up waits to join the feed before serving without it (health says so). */
+const JOIN_WAIT_MS = 30_000;
+
+/**
+ * The timeline entries the projector announces, as they come, for this
+ * gateway's live feeds: one Kafka consumer per gateway instance (a group of its
+ * own, from the newest notice, no offsets kept), whatever the number of
+ * connections.
+ */
+@Injectable()
+export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer: Consumer | undefined;
+  private joined = false;
+  private readonly listeners = new Set<(notice: FeedNotice) => void>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: ServiceConfig,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, logger } = this;
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'gateway-feed' }, logger);
+    const names = new KafkaNames(config.KAFKA_NAMESPACE);
+    const topic = names.topic(TIMELINE_FEED_TOPIC);
+    await ensureTopics(kafka, [topic], 3, { 'retention.ms': String(TIMELINE_FEED_RETENTION_MS) });
+    const consumer = kafka.consumer({
+      groupId: names.group(`gateway.feed.${randomUUID()}`),
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
+    this.consumer = consumer;
+    let joined: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      joined();
+    });
+    consumer.on(consumer.events.CRASH, () => (this.joined = false));
+    this.health.register('feed', () =>
+      this.joined
+        ? Promise.resolve()
+        : Promise.reject(new Error('not following the timeline feed (live updates wait)')),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: false });
+    await consumer.run({
+      // Nothing to resume: a feed that reconnects reads what it missed from the timeline.
+      autoCommit: false,
+      eachMessage: ({ message }) => {
+        const notice = parseFeedNotice(message.value?.toString() ?? '');
+        if (!notice) logger.warn('feed notice ignored: not a timeline notice', { topic });
+        else for (const listener of this.listeners) listener(notice);
+        return Promise.resolve();
+      },
+    });
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, JOIN_WAIT_MS).unref());
+    await Promise.race([first, timeout]);
+    if (!this.joined) logger.warn('timeline feed not joined yet; live feeds start late', { topic });
+  }
+
+  /** Hears every notice from now on; returns how to stop. */
+  listen(listener: (notice: FeedNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
