@@ -388,7 +388,7 @@ try {
         `${Object.entries(r.memory)
           .map(([app, m]) => `${app} ${mb(m.peak)} peak, ${mb(m.now)} at the end`)
           .join('; ')}. ` +
-        `CPU during the phases at 100/s (cores busy over the phase, median of the runs; PostgreSQL backends that ended during a phase are not counted), Gridline: ` +
+        `CPU during the phases at 100/s (cores busy over the phase, median of the runs; PostgreSQL's backends that ended during a phase counted through the postmaster), Gridline: ` +
         `${[...APP_NAMES, 'ferretdb', 'postgres', 'kafka', 'bench']
           .map((what) => `${what} ${r.cpu100.ours[what].toFixed(2)}`)
           .join(

@@ -370,7 +370,9 @@ function serverCpuSeconds() {
     try {
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
       const server = comm === 'java' ? 'kafka' : comm;
-      if (server in total) total[server] += cpuSecondsOf(pid);
+      // With the children it reaped: PostgreSQL's backends that ended meanwhile
+      // are counted in the postmaster's (a live one is counted on its own).
+      if (server in total) total[server] += cpuSecondsOf(pid, { reaped: true });
     } catch {
       // gone meanwhile
     }
@@ -378,12 +380,18 @@ function serverCpuSeconds() {
   return total;
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSecondsOf(pid) {
+/**
+ * CPU seconds (user + system) a process has used so far; with `reaped`, also
+ * those of its children that ended and that it waited for.
+ */
+function cpuSecondsOf(pid, { reaped = false } = {}) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+  // Fields after the command name (which may hold spaces): utime, stime, cutime and
+  // cstime are 14 to 17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const own = Number(fields[11]) + Number(fields[12]);
+  const children = reaped ? Number(fields[13]) + Number(fields[14]) : 0;
+  return (own + children) / 100;
 }
 
 /** VmHWM (peak resident set) and VmRSS of a process, in MB. */

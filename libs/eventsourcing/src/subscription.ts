@@ -37,6 +37,8 @@ export async function subscribeToAll(
     });
   let after = options.after ?? START;
   let ahead: Promise<readonly RecordedEvent[]> | undefined;
+  // Set while an append this process was told of may not be readable yet.
+  let lookAgainMs = 0;
   try {
     while (!signal.aborted) {
       const batch = await (ahead ?? read(after));
@@ -44,9 +46,20 @@ export async function subscribeToAll(
       const last = batch.at(-1);
       if (!last) {
         options.onCaughtUp?.();
+        if (lookAgainMs > 0) {
+          await store.waitForAppend(lookAgainMs, signal);
+          lookAgainMs = lookAgainMs * 2 < idleWaitMs ? lookAgainMs * 2 : 0;
+          continue;
+        }
+        const waited = performance.now();
         await store.waitForAppend(idleWaitMs, signal);
+        // Woken by an append. The log may not show it yet: an event is read only
+        // once every transaction that began before it has ended (PostgresEventStore),
+        // so look again after 1, 2, 4 ... ms rather than wait the whole idle time.
+        if (performance.now() - waited < idleWaitMs) lookAgainMs = 1;
         continue;
       }
+      lookAgainMs = 0;
       // A full batch: more is probably waiting. A short one: caught up, read after it.
       if (batch.length === batchSize) ahead = read(last.position);
       await onBatch(batch);

@@ -50,6 +50,37 @@ describe('subscribeToAll', () => {
     expect(resumed.map((e) => e.revision)).toEqual([2, 3]);
   });
 
+  it('looks again soon when an append it was woken for cannot be read yet', async () => {
+    // As PostgresEventStore while an older transaction is still open: the append
+    // has committed and woken the readers, but the log does not show it yet.
+    class NotYetVisible extends InMemoryEventStore {
+      hiddenUntil = 0;
+      override readAll(...args: Parameters<InMemoryEventStore['readAll']>) {
+        return Date.now() < this.hiddenUntil ? Promise.resolve([]) : super.readAll(...args);
+      }
+    }
+    const store = new NotYetVisible();
+    const controller = new AbortController();
+    let delivered = 0;
+    const running = subscribeToAll(store, {
+      idleWaitMs: 30_000,
+      signal: controller.signal,
+      onBatch: () => {
+        delivered = Date.now();
+        controller.abort();
+        return Promise.resolve();
+      },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const appended = Date.now();
+    store.hiddenUntil = appended + 50;
+    await store.appendToStream(`street-s-${randomUUID()}`, [newEvent()]);
+    await running;
+    // Read within moments of becoming visible, not after the 30 s idle wait.
+    expect(delivered - appended).toBeGreaterThanOrEqual(50);
+    expect(delivered - appended).toBeLessThan(5_000);
+  });
+
   it('stops on the first handler error so the caller restarts from its checkpoint', async () => {
     const store = new InMemoryEventStore();
     await store.appendToStream(`street-s-${randomUUID()}`, [newEvent()]);

@@ -1,4 +1,11 @@
-import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceparentOf } from './trace-context.js';
+import {
+  contextFrom,
+  inSpan,
+  SpanKind,
+  SpanStatusCode,
+  traceparentOf,
+  tracer,
+} from './trace-context.js';
 import {
   fromBinaryCloudEvent,
   upcast,
@@ -148,30 +155,42 @@ export class EventConsumer {
       const last = chunk.at(-1);
       if (decoded.length > 0 && last) {
         const events = decoded.map((d) => d.event);
-        const outcome = await inSpan(
-          `process ${batch.topic}`,
-          SpanKind.CONSUMER,
-          contextFrom(events[0]?.metadata.traceparent),
-          {
-            'messaging.system': 'kafka',
-            'messaging.destination.name': batch.topic,
-            'messaging.consumer.group.name': this.options.groupId,
-            'messaging.batch.message_count': events.length,
-          },
-          () =>
-            handleWithRetries(
-              decoded[0]?.message ?? ({ heartbeat } as EachMessagePayload),
-              () => handler(events),
-              {
-                maxAttempts: this.options.maxAttempts ?? 5,
-                baseDelayMs: this.options.retryDelayMs ?? 200,
-                permanent: (error) => error instanceof DomainError,
-                waiting: (reason) => (this.waitingForDependency = reason),
-                logger: this.logger,
-                messageId: events[0]?.id,
+        // A consumer span per message, child of its producer's, as one by one: each
+        // event's trace goes on into the batch that handled it.
+        const spans = events.map((event) =>
+          tracer().startSpan(
+            `process ${batch.topic}`,
+            {
+              kind: SpanKind.CONSUMER,
+              attributes: {
+                'messaging.system': 'kafka',
+                'messaging.destination.name': batch.topic,
+                'messaging.consumer.group.name': this.options.groupId,
+                'messaging.message.id': event.id,
+                'messaging.batch.message_count': events.length,
+                'gridline.event.type': event.type,
               },
-            ),
+            },
+            contextFrom(event.metadata.traceparent),
+          ),
         );
+        const outcome = await handleWithRetries(
+          decoded[0]?.message ?? ({ heartbeat } as EachMessagePayload),
+          () => handler(events),
+          {
+            maxAttempts: this.options.maxAttempts ?? 5,
+            baseDelayMs: this.options.retryDelayMs ?? 200,
+            permanent: (error) => error instanceof DomainError,
+            waiting: (reason) => (this.waitingForDependency = reason),
+            logger: this.logger,
+            messageId: events[0]?.id,
+          },
+        );
+        for (const span of spans) {
+          if (!outcome.done)
+            span.setStatus({ code: SpanStatusCode.ERROR, message: 'batch failed; one by one' });
+          span.end();
+        }
         if (outcome.done) this.handled += events.length;
         else {
           this.logger.warn('batch failed; handling its messages one by one', {
