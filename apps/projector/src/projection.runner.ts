@@ -103,6 +103,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       names,
       topics,
       batchHandler: project,
+      // Every partition it is given (three topics of three partitions here): what
+      // they bring while a batch is written is projected together next.
+      partitionsAtOnce: 32,
       handler: (event) => project([event]),
     });
     this.consumer = consumer;

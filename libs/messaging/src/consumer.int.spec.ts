@@ -244,4 +244,45 @@ describe('EventConsumer against Kafka', () => {
     const letter = deadLetters.find((d) => d.headers['ce_id'] === poison.id);
     expect(letter?.headers).toMatchObject({ dlq_kind: 'failed', dlq_reason: 'boom' });
   });
+
+  it('merges what several partitions bring while the batch handler is busy, each partition in order', async () => {
+    const spread = `gridline.test-${randomUUID().slice(0, 8)}.events.v1`;
+    await ensureTopics(kafka, [spread, deadLetterTopic(spread)], 3);
+    const events = Array.from({ length: 30 }, () => validReport(randomUUID()));
+    // Ten to each partition, before the consumer starts.
+    await producer.send({
+      topic: spread,
+      messages: events.map((e, i) => {
+        const m = toBinaryCloudEvent(e);
+        return { key: m.key, value: m.value, headers: m.headers, partition: i % 3 };
+      }),
+    });
+    const calls: string[][] = [];
+    const consumer = new EventConsumer(kafka, producer, silentLogger, {
+      groupId: `consumer-merge-test-${randomUUID()}`,
+      topics: [spread],
+      partitionsAtOnce: 3,
+      batchHandler: async (batch) => {
+        calls.push(batch.map((e) => e.id));
+        // Busy long enough for the other partitions' batches to queue up.
+        if (calls.length === 1) await new Promise((r) => setTimeout(r, 500));
+      },
+      handler: () => Promise.reject(new Error('not used')),
+    });
+    await consumer.start();
+    try {
+      await until(() => calls.flat().length === 30, 'thirty handled');
+    } finally {
+      await consumer.stop();
+    }
+    expect(calls.flat().sort()).toEqual(events.map((e) => e.id).sort());
+    // More in one call than one partition holds: batches of several partitions merged.
+    expect(Math.max(...calls.map((c) => c.length))).toBeGreaterThan(10);
+    // Each partition's events in the order sent.
+    const order = calls.flat();
+    for (let p = 0; p < 3; p++) {
+      const sent = events.filter((_, i) => i % 3 === p).map((e) => e.id);
+      expect(order.filter((id) => sent.includes(id))).toEqual(sent);
+    }
+  });
 });

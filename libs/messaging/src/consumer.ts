@@ -38,8 +38,15 @@ export interface ConsumerOptions {
    * message by message, so only the message at fault is dead-lettered.
    */
   readonly batchHandler?: BatchHandler;
-  /** Messages given to `batchHandler` at a time (default 500). */
+  /** Messages of one partition given to `batchHandler` at a time (default 500). */
   readonly maxBatch?: number;
+  /**
+   * Partitions whose batches are taken at once (default 1). Their batches are
+   * merged: while `batchHandler` runs, what the other partitions bring waits and
+   * goes to its next call, all together (one call at a time; each partition's
+   * messages in order).
+   */
+  readonly partitionsAtOnce?: number;
 }
 
 export interface ConsumerStatus {
@@ -95,13 +102,15 @@ export class EventConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
     const batchHandler = this.options.batchHandler;
-    if (batchHandler)
+    if (batchHandler) {
+      const merged = new Merged(batchHandler);
       await this.consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.onBatch(payload, batchHandler),
+        partitionsConsumedConcurrently: this.options.partitionsAtOnce ?? 1,
+        eachBatch: (payload) => this.onBatch(payload, (events) => merged.handle(events)),
       });
-    else
+    } else
       await this.consumer.run({
         autoCommit: true,
         eachMessage: (payload) => this.onMessage(payload),
@@ -315,5 +324,57 @@ export class EventConsumer {
       reason,
       eventId: headers['ce_id'],
     });
+  }
+}
+
+/** Events one merged call of a batch handler takes, about (whole partition batches). */
+const MERGED_EVENTS = 2_000;
+
+/**
+ * One call of `handler` at a time; events handed in while it runs are handled
+ * together by its next call. Each caller hears how the call holding its events
+ * ended.
+ */
+class Merged {
+  private waiting: {
+    events: readonly EventEnvelope[];
+    done: (error?: Error) => void;
+  }[] = [];
+  private running = false;
+
+  constructor(private readonly handler: BatchHandler) {}
+
+  handle(events: readonly EventEnvelope[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({
+        events,
+        done: (error) => (error === undefined ? resolve() : reject(error)),
+      });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.waiting.length > 0) {
+        // Whole partition batches, up to MERGED_EVENTS events (at least one batch).
+        let count = 0;
+        let take = 0;
+        while (take < this.waiting.length && (take === 0 || count < MERGED_EVENTS))
+          count += this.waiting[take++]?.events.length ?? 0;
+        const group = this.waiting.splice(0, take);
+        try {
+          await this.handler(group.flatMap((g) => g.events));
+          for (const g of group) g.done();
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          for (const g of group) g.done(failure);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
   }
 }
