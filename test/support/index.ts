@@ -4,3 +4,4 @@ export * from './apps.js';
 export * from './http.js';
 export * from './read-model-contents.js';
 export * from './isolated.js';
+export * from './read-model-set.js';

@@ -1,36 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, EventMetadata } from '@gridline/contracts';
 import { InMemoryEventStore, toEnvelope } from '@gridline/eventsourcing';
-import { testInfra } from '@gridline/testing';
+import { freshReadModelSet } from '@gridline/testing';
 import { CaseTimelineProjection } from './case-timeline.projection.js';
-import {
-  dropReadModelCollections,
-  ensureReadModelIndexes,
-  readModelCollections,
-  type ReadModelCollections,
-} from './collections.js';
-import { openMongo, type MongoHandle } from './mongo.js';
+import type { ReadModelCollections } from './collections.js';
 import { CaseQueries, PublicityQueries } from './queries.js';
 import { QueryValidationError } from './query-params.js';
 import { StatisticsQueries } from './statistics.queries.js';
 
-let mongo: MongoHandle;
+const set = freshReadModelSet('test');
 let collections: ReadModelCollections;
 let store: InMemoryEventStore;
 let projection: CaseTimelineProjection;
-const suffix = `_test_${randomUUID().slice(0, 8)}`;
 
-beforeAll(async () => {
-  mongo = await openMongo(testInfra().mongoUrl);
-  collections = readModelCollections(mongo.db, suffix);
-  await ensureReadModelIndexes(collections);
+beforeAll(() => {
+  collections = set.collections;
   store = new InMemoryEventStore();
   projection = new CaseTimelineProjection(collections, store);
-});
-
-afterAll(async () => {
-  await dropReadModelCollections(mongo.db, suffix);
-  await mongo.close();
 });
 
 const H = 3_600_000;
