@@ -16,7 +16,20 @@ import {
 } from '@gridline/read-models';
 
 /** How long start-up waits to join the feed before serving without it (health says so). */
-const JOIN_WAIT_MS = 30_000;
+const JOIN_WAIT_MS = 10_000;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * The timeline entries the projector announces, as they come, for this
@@ -28,6 +41,8 @@ const JOIN_WAIT_MS = 30_000;
 export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer: Consumer | undefined;
   private joined = false;
+  private onJoin: () => void = () => undefined;
+  private readonly stopping = new AbortController();
   private readonly listeners = new Set<(notice: FeedNotice) => void>();
 
   constructor(
@@ -36,7 +51,41 @@ export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
   ) {}
 
+  /**
+   * Starts following the feed and waits a moment for it to join, but never fails
+   * the gateway's start: reads work without Kafka, and `feed` says when live
+   * updates wait.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    this.health.register('feed', () =>
+      this.joined
+        ? Promise.resolve()
+        : Promise.reject(new Error('not following the timeline feed (live updates wait)')),
+    );
+    let joinedOnce: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => (joinedOnce = resolve));
+    this.onJoin = joinedOnce;
+    void this.followWithRetries();
+    await Promise.race([first, delay(JOIN_WAIT_MS, this.stopping.signal)]);
+    if (!this.joined) this.logger.warn('timeline feed not joined yet; live feeds start late', {});
+  }
+
+  private async followWithRetries(): Promise<void> {
+    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await this.follow();
+        return;
+      } catch (error) {
+        await this.consumer?.disconnect().catch(() => undefined);
+        this.logger.warn('timeline feed unavailable; trying again', {
+          error: (error as Error).message,
+        });
+        await delay(Math.min(1_000 * 2 ** attempt, 30_000), this.stopping.signal);
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
     const { config, logger } = this;
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'gateway-feed' }, logger);
     const names = new KafkaNames(config.KAFKA_NAMESPACE);
@@ -48,18 +97,12 @@ export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdo
       heartbeatInterval: 1_000,
     });
     this.consumer = consumer;
-    let joined: () => void = () => undefined;
-    const first = new Promise<void>((resolve) => (joined = resolve));
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
-      joined();
+      this.onJoin();
     });
+    // kafkajs restarts a crashed consumer itself; until it rejoins, health says so.
     consumer.on(consumer.events.CRASH, () => (this.joined = false));
-    this.health.register('feed', () =>
-      this.joined
-        ? Promise.resolve()
-        : Promise.reject(new Error('not following the timeline feed (live updates wait)')),
-    );
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: false });
     await consumer.run({
@@ -72,9 +115,6 @@ export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdo
         return Promise.resolve();
       },
     });
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, JOIN_WAIT_MS).unref());
-    await Promise.race([first, timeout]);
-    if (!this.joined) logger.warn('timeline feed not joined yet; live feeds start late', { topic });
   }
 
   /** Hears every notice from now on; returns how to stop. */
@@ -84,6 +124,7 @@ export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
     await this.consumer?.disconnect();
   }
 }
