@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
-import { createKafka, ensureTopics, KafkaNames } from '@gridline/messaging';
+import { createKafka, ensureTopics, KafkaNames, sleep } from '@gridline/messaging';
 import { CONFIG, HealthRegistry, JsonLogger, type ServiceConfig } from '@gridline/platform';
 import {
   parseFeedNotice,
@@ -17,19 +17,6 @@ import {
 
 /** How long start-up waits to join the feed before serving without it (health says so). */
 const JOIN_WAIT_MS = 10_000;
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * The timeline entries the projector announces, as they come, for this
@@ -66,7 +53,7 @@ export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdo
     const first = new Promise<void>((resolve) => (joinedOnce = resolve));
     this.onJoin = joinedOnce;
     void this.followWithRetries();
-    await Promise.race([first, delay(JOIN_WAIT_MS, this.stopping.signal)]);
+    await Promise.race([first, sleep(JOIN_WAIT_MS, this.stopping.signal)]);
     if (!this.joined) this.logger.warn('timeline feed not joined yet; live feeds start late', {});
   }
 
@@ -80,7 +67,7 @@ export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdo
         this.logger.warn('timeline feed unavailable; trying again', {
           error: (error as Error).message,
         });
-        await delay(Math.min(1_000 * 2 ** attempt, 30_000), this.stopping.signal);
+        await sleep(Math.min(1_000 * 2 ** attempt, 30_000), this.stopping.signal);
       }
     }
   }
