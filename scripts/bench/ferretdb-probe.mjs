@@ -4,6 +4,8 @@
 // 1.24 for good, so that is not probed here), and 500 lookups by `_id`, on a
 // collection of 60,000 documents. Whether the lookup reads an index is printed:
 // on FerretDB it does only with deploy/local/lib/ferretdb-indexes.sql installed.
+// Then three behaviours ADR 0002 names: a find by `$in` of 50 ids, 20 overlapping
+// updates of one document, and `$ne` on a path into an array of documents.
 //
 //   node scripts/bench/ferretdb-probe.mjs [--mongo-url mongodb://127.0.0.1:27017/gridline_bench]
 import { parseArgs } from 'node:util';
@@ -52,6 +54,26 @@ try {
     `insert ${insertMs.toFixed(2)} ms/document, replace by _id ${replaceMs.toFixed(2)} ms/document, ` +
       `lookup by _id ${lookupMs.toFixed(2)} ms (${indexed})`,
   );
+  // $in on _id is not pushed down: 50 ids looked up at once.
+  started = performance.now();
+  await probe
+    .find({ _id: { $in: Array.from({ length: 50 }, (_, i) => doc(i * 997, 0)._id) } })
+    .toArray();
+  console.log(`find of 50 ids by $in ${(performance.now() - started).toFixed(0)} ms`);
+  // Overlapping updates of one document: how many of 20 survive (MongoDB: all).
+  await probe.insertOne({ _id: 'overlap', steps: [], n: 0 });
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      probe.updateOne({ _id: 'overlap' }, { $push: { steps: i }, $inc: { n: 1 } }),
+    ),
+  );
+  const overlap = await probe.findOne({ _id: 'overlap' });
+  console.log(`20 overlapping updates of one document: ${overlap.n} applied`);
+  // $ne on a path into an array of documents (MongoDB: 0, none is equal) against $nor.
+  await probe.insertOne({ _id: 'steps', steps: [{ e: 'a' }, { e: 'b' }] });
+  const ne = await probe.countDocuments({ _id: 'steps', 'steps.e': { $ne: 'a' } });
+  const nor = await probe.countDocuments({ _id: 'steps', $nor: [{ 'steps.e': 'a' }] });
+  console.log(`'steps.e': {$ne: 'a'} matches ${ne}, $nor matches ${nor} (MongoDB: 0 and 0)`);
 } finally {
   await probe.drop();
   await client.close();

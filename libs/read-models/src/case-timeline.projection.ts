@@ -65,7 +65,6 @@ export async function eventsBefore(
 /** What a batch wrote: each case it changed, as it now stands, and the entries it made. */
 export interface BatchResult {
   readonly applied: number;
-  readonly duplicates: number;
   readonly entries: readonly TimelineEntry[];
   readonly cases: ReadonlyMap<string, CaseDocument>;
 }
@@ -79,12 +78,8 @@ interface CaseFold {
   /** The first revision applied per stream (the guard of the case's update). */
   readonly firstRevisions: Map<string, number>;
   readonly stats: StatIncrement[];
-  readonly change: {
-    set: Record<string, unknown>;
-    inc: Record<string, number>;
-    agencies: Set<string>;
-    lastEventAt: string | undefined;
-  };
+  /** The `$set` and `$inc` of its events, merged (agencies and time come from `after`). */
+  readonly change: { set: Record<string, unknown>; inc: Record<string, number> };
 }
 
 /** Case documents read at once while a batch is prepared. */
@@ -153,10 +148,8 @@ export class CaseTimelineProjection {
       this.collections.cases.findOne({ _id: id }),
     );
     const folds: CaseFold[] = [];
-    let duplicates = 0;
     for (const [i, caseId] of ids.entries()) {
       const fold = await this.fold(caseId, befores[i] ?? null, groups.get(caseId) ?? []);
-      duplicates += (groups.get(caseId)?.length ?? 0) - fold.events.length;
       if (fold.events.length > 0) folds.push(fold);
     }
     const applied = folds.flatMap((f) => f.events);
@@ -168,7 +161,7 @@ export class CaseTimelineProjection {
     );
     for (const event of applied) await this.enforcement.apply(event);
     const written = await this.writeCases(folds);
-    return { applied: applied.length, duplicates, entries, cases: written };
+    return { applied: applied.length, entries, cases: written };
   }
 
   /** One case's events folded over its document as read. */
@@ -184,7 +177,7 @@ export class CaseTimelineProjection {
       events: [],
       firstRevisions: new Map(),
       stats: [],
-      change: { set: {}, inc: {}, agencies: new Set(), lastEventAt: undefined },
+      change: { set: {}, inc: {} },
     };
     const revisions = new Map(Object.entries(before?.streams ?? {}));
     const one = (event: EventEnvelope) => {
@@ -198,10 +191,6 @@ export class CaseTimelineProjection {
       Object.assign(fold.change.set, change.set);
       for (const [field, by] of Object.entries(change.inc ?? {}))
         fold.change.inc[field] = (fold.change.inc[field] ?? 0) + by;
-      for (const agency of [event.agency, ...(change.addAgencies ?? [])])
-        fold.change.agencies.add(agency);
-      const latest = fold.change.lastEventAt;
-      if (latest === undefined || event.time > latest) fold.change.lastEventAt = event.time;
     };
     for (const event of events) {
       const last = revisions.get(event.streamId) ?? -1;
@@ -252,13 +241,15 @@ export class CaseTimelineProjection {
       const streams = Object.fromEntries(
         [...fold.firstRevisions.keys()].map((s) => [`streams.${s}`, fold.after?.streams[s]]),
       );
-      const { set, inc, agencies, lastEventAt } = fold.change;
+      const { set, inc } = fold.change;
+      const after = fold.after as CaseDocument;
       const result = await this.collections.cases.updateOne(
         { _id: fold.caseId, $and: guards },
         {
           $set: { ...set, ...streams },
-          ...(lastEventAt ? { $max: { lastEventAt } } : {}),
-          $addToSet: { agencies: { $each: [...agencies] } },
+          // Another writer's changes to these stay: the latest time, every agency.
+          $max: { lastEventAt: after.lastEventAt },
+          $addToSet: { agencies: { $each: after.agencies } },
           ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}),
         },
       );

@@ -358,16 +358,9 @@ export class ReadModelRebuilder {
     clearInterval(this.timer);
   }
 
-  async apply(event: EventEnvelope): Promise<void> {
-    const live = this.live;
-    if (!live) throw new Error('the rebuilder has not started');
-    await live.projection.apply(event);
-    const building = this.building;
-    if (building && building.suffix !== live.suffix) await building.projection.apply(event);
-  }
-
   /**
-   * A batch of events, as `apply` (CaseTimelineProjection.applyBatch); what it
+   * Projects a batch of events into the live set and, while a rebuild takes live
+   * writes, into the set being built (CaseTimelineProjection.applyBatch); what it
    * wrote to the live set is returned, to be announced to live feeds.
    */
   async applyBatch(events: readonly EventEnvelope[]): Promise<BatchResult> {

@@ -25,13 +25,15 @@ export const agencyBucketId = (agency: string, month: string) => `${month}|${age
 export async function applyOnce<T extends { _id: string; applied: string[] }>(
   collection: Collection<T>,
   id: string,
-  marker: string,
+  marker: string | readonly string[],
   update: { inc: Record<string, number>; max?: Record<string, number>; init: Partial<T> },
 ): Promise<boolean> {
-  const filter = { _id: id, applied: { $ne: marker } } as unknown as Filter<T>;
+  // Several markers: all of them at once, or none (false) if any is there already.
+  const markers = typeof marker === 'string' ? [marker] : [...marker];
+  const filter = { _id: id, applied: { $nin: markers } } as unknown as Filter<T>;
   const write = {
     $inc: doubles(update.inc),
-    $push: { applied: marker },
+    $push: { applied: { $each: markers } },
     $setOnInsert: update.init,
     ...(update.max && Object.keys(update.max).length > 0 ? { $max: doubles(update.max) } : {}),
   } as unknown as UpdateFilter<T>;
@@ -53,21 +55,20 @@ export async function applyStatIncrement(
   collections: ReadModelCollections,
   stat: StatIncrement,
 ): Promise<void> {
-  if (stat.kind === 'street')
-    await applyOnce(collections.streetStats, streetBucketId(stat.street, stat.month), stat.marker, {
-      inc: stat.inc,
-      ...(stat.max ? { max: stat.max } : {}),
-      init: { street: stat.street, month: stat.month },
-    });
-  else
-    await applyOnce(collections.agencyStats, agencyBucketId(stat.agency, stat.month), stat.marker, {
-      inc: stat.inc,
-      init: { agency: stat.agency, month: stat.month },
-    });
+  await applyStatIncrements(collections, [stat]);
 }
 
+/** A statistics bucket as `applyOnce` writes it. */
+type StatBucket = {
+  _id: string;
+  applied: string[];
+  month?: string;
+  street?: string;
+  agency?: string;
+};
+
 /**
- * Several increments at once, as `applyStatIncrement` each: one update per bucket
+ * Increments of statistics buckets, each exactly once: one update per bucket
  * for all its markers, guarded on none of them being applied yet. A bucket that
  * holds one of them already (a redelivery) gets its increments one by one, each
  * guarded on its own marker.
@@ -86,11 +87,19 @@ export async function applyStatIncrements(
   for (const group of buckets.values()) {
     const [first] = group;
     if (!first) continue;
-    const markers = group.map((s) => s.marker);
-    if (group.length === 1 || new Set(markers).size !== markers.length) {
-      for (const stat of group) await applyStatIncrement(collections, stat);
-      continue;
-    }
+    const [collection, id, init] =
+      first.kind === 'street'
+        ? [
+            collections.streetStats,
+            streetBucketId(first.street, first.month),
+            { street: first.street, month: first.month },
+          ]
+        : [
+            collections.agencyStats,
+            agencyBucketId(first.agency, first.month),
+            { agency: first.agency, month: first.month },
+          ];
+    const bucket = collection as unknown as Collection<StatBucket>;
     const inc: Record<string, number> = {};
     const max: Record<string, number> = {};
     for (const stat of group) {
@@ -99,45 +108,18 @@ export async function applyStatIncrements(
         for (const [path, value] of Object.entries(stat.max ?? {}))
           max[path] = Math.max(max[path] ?? value, value);
     }
-    const all = await applyOnceAll(
-      (first.kind === 'street'
-        ? collections.streetStats
-        : collections.agencyStats) as unknown as Collection<BucketShape>,
-      first.kind === 'street'
-        ? streetBucketId(first.street, first.month)
-        : agencyBucketId(first.agency, first.month),
-      markers,
-      {
-        inc,
-        max,
-        init:
-          first.kind === 'street'
-            ? { street: first.street, month: first.month }
-            : { agency: first.agency, month: first.month },
-      },
-    );
-    if (!all) for (const stat of group) await applyStatIncrement(collections, stat);
+    const markers = group.map((s) => s.marker);
+    const unique = new Set(markers).size === markers.length;
+    if (unique && (await applyOnce(bucket, id, markers, { inc, max, init }))) continue;
+    if (group.length === 1) continue;
+    // Some marker was applied already (a redelivery): each on its own.
+    for (const stat of group)
+      await applyOnce(bucket, id, stat.marker, {
+        inc: stat.inc,
+        ...(stat.kind === 'street' && stat.max ? { max: stat.max } : {}),
+        init,
+      });
   }
-}
-
-type BucketShape = { _id: string; applied: string[] };
-
-/** `applyOnce` for several markers at once: all of them, or none (false). */
-async function applyOnceAll(
-  collection: Collection<BucketShape>,
-  id: string,
-  markers: readonly string[],
-  update: { inc: Record<string, number>; max: Record<string, number>; init: object },
-): Promise<boolean> {
-  const filter = { _id: id, applied: { $nin: markers } } as unknown as Filter<BucketShape>;
-  const write = {
-    $inc: doubles(update.inc),
-    $push: { applied: { $each: markers } },
-    $setOnInsert: update.init,
-    ...(Object.keys(update.max).length > 0 ? { $max: doubles(update.max) } : {}),
-  } as unknown as UpdateFilter<BucketShape>;
-  const result = await upsert(collection, filter, write);
-  return result !== undefined && result.modifiedCount + result.upsertedCount > 0;
 }
 
 /**
