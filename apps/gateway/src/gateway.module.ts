@@ -29,6 +29,7 @@ import {
   type ReadModelCollections,
 } from '@gridline/read-models';
 import { CasesController } from './cases/cases.controller.js';
+import { ContractsController } from './contracts/contracts.controller.js';
 import { PublicityController } from './publicity/publicity.controller.js';
 import { StatsController } from './stats/stats.controller.js';
 import { StreamController } from './stream/stream.controller.js';
@@ -73,6 +74,7 @@ export class GatewayModule {
         StreamController,
         MetricsController,
         RebuildsController,
+        ContractsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },

@@ -1,5 +1,6 @@
 import { agencySource, isAgency } from './agencies.js';
 import type { EventEnvelope, EventIntegrity } from './envelope.js';
+import { DEFAULT_SCHEMA_BASE_URL, dataSchemaUri } from './published-schemas.js';
 
 /**
  * CloudEvents 1.0 Kafka protocol binding, binary content mode: attributes travel
@@ -15,7 +16,14 @@ export interface KafkaCloudEvent {
 
 export const CE_SPEC_VERSION = '1.0';
 
-export function toBinaryCloudEvent(event: EventEnvelope): KafkaCloudEvent {
+/**
+ * `schemaBaseUrl` is where the gateway serves event schemas (`SCHEMA_BASE_URL`):
+ * `ce_dataschema` is the address of this event type's schema there.
+ */
+export function toBinaryCloudEvent(
+  event: EventEnvelope,
+  schemaBaseUrl = DEFAULT_SCHEMA_BASE_URL,
+): KafkaCloudEvent {
   const { metadata } = event;
   const headers: Record<string, string> = {
     ce_specversion: CE_SPEC_VERSION,
@@ -25,6 +33,7 @@ export function toBinaryCloudEvent(event: EventEnvelope): KafkaCloudEvent {
     ce_subject: metadata.caseId,
     ce_time: event.time,
     'content-type': 'application/json',
+    ce_dataschema: dataSchemaUri(event.type, schemaBaseUrl),
     ce_correlationid: metadata.correlationId,
     ce_causationid: metadata.causationId,
     ce_streamid: event.streamId,
@@ -83,6 +92,9 @@ export function fromBinaryCloudEvent(
     problems.push(`ce_streamrevision ${revisionText} is not a revision`);
   const time = need('ce_time');
   if (time && Number.isNaN(Date.parse(time))) problems.push(`ce_time ${time} is not a time`);
+  const dataschema = headers['ce_dataschema'];
+  if (dataschema !== undefined && !URL.canParse(dataschema))
+    problems.push(`ce_dataschema ${dataschema} is not an absolute URI`);
   const contentType = headers['content-type'];
   if (contentType !== undefined && !contentType.startsWith('application/json'))
     problems.push(`unsupported content-type ${contentType}`);

@@ -67,14 +67,27 @@ describe('CloudEvents binary mode', () => {
       ce_subject: envelope.metadata.caseId,
       ce_time: envelope.time,
       'content-type': 'application/json',
+      ce_dataschema: 'http://localhost:3000/api/schemas/swc.case.opened.v1',
       traceparent: envelope.metadata.traceparent,
     });
     expect(fromBinaryCloudEvent(message.headers, message.value)).toEqual(envelope);
   });
 
+  it('points dataschema at the configured schema address', () => {
+    const message = toBinaryCloudEvent(envelope, 'https://gridline.example.org/api/schemas');
+    expect(message.headers['ce_dataschema']).toBe(
+      'https://gridline.example.org/api/schemas/swc.case.opened.v1',
+    );
+  });
+
   it('names every missing or malformed attribute', () => {
     const { headers, value } = toBinaryCloudEvent(envelope);
-    const broken: Record<string, string> = { ...headers, ce_source: '/elsewhere', ce_time: 'soon' };
+    const broken: Record<string, string> = {
+      ...headers,
+      ce_source: '/elsewhere',
+      ce_time: 'soon',
+      ce_dataschema: 'schemas/here',
+    };
     delete broken['ce_id'];
     let error: unknown;
     try {
@@ -88,6 +101,7 @@ describe('CloudEvents binary mode', () => {
         'missing header ce_id',
         'unknown ce_source /elsewhere',
         'ce_time soon is not a time',
+        'ce_dataschema schemas/here is not an absolute URI',
         expect.stringMatching(/^data is not JSON/) as unknown,
       ]),
     );

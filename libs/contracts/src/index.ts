@@ -11,3 +11,5 @@ export * from './events/assignment.events.js';
 export * from './personal-data.js';
 export * from './catalogue-doc.js';
 export * from './upcasting.js';
+export * from './published-schemas.js';
+export * from './asyncapi.js';

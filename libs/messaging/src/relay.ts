@@ -27,6 +27,8 @@ export interface RelayOptions {
   /** Delay before restarting after a failure (doubles up to 30 s). */
   readonly retryDelayMs?: number;
   readonly names?: KafkaNames;
+  /** Where the gateway serves event schemas: each message's `ce_dataschema` points there. */
+  readonly schemaBaseUrl?: string;
   /**
    * Held while publishing: of several replicas of a service, only the holder
    * relays; the others stand by and take over when it lapses. Without one the
@@ -192,7 +194,7 @@ export class EventRelay {
         topic: this.topic,
         acks: -1,
         messages: batch.map((event, i) => {
-          const message = toBinaryCloudEvent(toEnvelope(event));
+          const message = toBinaryCloudEvent(toEnvelope(event), this.options.schemaBaseUrl);
           const span = spans[i];
           const traceparent = span && traceparentOf(span);
           return {

@@ -8,7 +8,14 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
-import { agencyEventsTopic, AGENCIES, deadLetterTopic, type Agency } from '@gridline/contracts';
+import {
+  agencyEventsTopic,
+  AGENCIES,
+  deadLetterTopic,
+  DEFAULT_SCHEMA_BASE_URL,
+  normaliseSchemaBaseUrl,
+  type Agency,
+} from '@gridline/contracts';
 import {
   randomIds,
   systemClock,
@@ -87,6 +94,11 @@ export function serviceSettings(defaultPort: number) {
         return raw;
       },
       '',
+    ),
+    SCHEMA_BASE_URL: setting(
+      "the gateway's public address of event schemas: every CloudEvent's dataschema points there",
+      normaliseSchemaBaseUrl,
+      DEFAULT_SCHEMA_BASE_URL,
     ),
     PORT: setting('HTTP port', parsers.port, defaultPort),
     HOST: setting('HTTP listen address', parsers.string, '127.0.0.1'),
@@ -329,6 +341,7 @@ export class AgencyRuntimeModule {
           new EventRelay(store, pg.checkpoints, producer, logger, {
             agency,
             names: new KafkaNames(config.KAFKA_NAMESPACE),
+            schemaBaseUrl: config.SCHEMA_BASE_URL,
             // One active relay per agency store; other replicas stand by.
             lease: new PostgresLease(pg.pool, `relay:${agency}`),
           }),
