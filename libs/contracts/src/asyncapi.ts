@@ -66,7 +66,7 @@ const cloudEventHeaders = {
     ce_specversion: { const: '1.0' },
     ce_id: { type: 'string', format: 'uuid', description: 'Event id; unique per event.' },
     ce_type: { type: 'string', description: 'Wire name `<agency>.<aggregate>.<verb>.v<N>`.' },
-    ce_source: { type: 'string', pattern: '^/gridline/(swc|drc|street)$' },
+    ce_source: { type: 'string', pattern: `^/gridline/(${AGENCIES.join('|')})$` },
     ce_subject: { type: 'string', description: 'The case id (also the Kafka key).' },
     ce_time: { type: 'string', format: 'date-time', description: 'When the event happened.' },
     'content-type': { const: 'application/json' },

@@ -1,7 +1,9 @@
-import { type Agency, isAgency } from './agencies.js';
+import { AGENCIES, type Agency, isAgency } from './agencies.js';
 
 /** `<agency>.<aggregate>.<past-tense-verb>.v<N>`, e.g. `street.issue.reported.v1`. */
-const WIRE_NAME = /^(swc|drc|street)\.([a-z][a-z-]*)\.([a-z][a-z-]*)\.v([1-9][0-9]*)$/;
+const WIRE_NAME = new RegExp(
+  `^(${AGENCIES.join('|')})\\.([a-z][a-z-]*)\\.([a-z][a-z-]*)\\.v([1-9][0-9]*)$`,
+);
 
 export interface ParsedWireName {
   readonly agency: Agency;
