@@ -32,7 +32,8 @@ const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <comma
            checks the hash chains of the whole store, one stream, or an export file and
            names the first broken link (exit 3 when one is broken)
 
-The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}). Times are ISO-8601.
+The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}); with EVENT_STORE=eventstoredb
+the events are in EventStoreDB/KurrentDB at EVENTSTORE_URL (PostgreSQL keeps the audit log and keys). Times are ISO-8601.
 rebuild talks to the gateway (GRIDLINE_GATEWAY, default ${DEFAULT_GATEWAY}) with the
 admin bearer token in GRIDLINE_TOKEN (\`npm run token -- --sub you --agency swc --roles admin\`).`;
 
@@ -86,16 +87,47 @@ function progress(label, total) {
   };
 }
 
+/** EVENT_STORE=eventstoredb: events in EventStoreDB/KurrentDB at EVENTSTORE_URL. */
+const onEventStoreDb = () => process.env.EVENT_STORE === 'eventstoredb';
+
 async function openStore() {
   const { openPostgresStore } = await load('store-postgres');
   const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  let eventStore;
+  if (onEventStoreDb()) {
+    const { openEventStoreDbStore } = await load('store-eventstoredb');
+    if (!process.env.EVENTSTORE_URL) usage('EVENT_STORE=eventstoredb needs EVENTSTORE_URL');
+    try {
+      eventStore = await openEventStoreDbStore(process.env.EVENTSTORE_URL);
+    } catch (error) {
+      throw new Error(`cannot open EventStoreDB at EVENTSTORE_URL: ${error.message}`);
+    }
+  }
   try {
-    return await openPostgresStore(url, { applicationName: 'gridline-cli', poolSize: 2 });
+    return await openPostgresStore(url, {
+      applicationName: 'gridline-cli',
+      poolSize: 2,
+      eventStore,
+    });
   } catch (error) {
+    await eventStore?.close();
     throw new Error(
       `cannot open the event store at ${url.replace(/\/\/[^@]*@/, '//…@')}: ${error.message}`,
     );
   }
+}
+
+/** How many events a selection holds, for the progress bar; EventStoreDB cannot tell cheaply. */
+async function countSelected(pg, selection) {
+  if (onEventStoreDb()) return undefined;
+  const { countEvents } = await load('store-postgres');
+  return countEvents(pg.pool, selection);
+}
+
+async function isStoreEmpty(pg) {
+  if (onEventStoreDb()) return (await pg.store.readAll({ maxCount: 1 })).length === 0;
+  const { isEventStoreEmpty } = await load('store-postgres');
+  return isEventStoreEmpty(pg.pool);
 }
 
 async function exportCommand(args) {
@@ -116,7 +148,7 @@ async function exportCommand(args) {
   if (values.agency && !['swc', 'drc', 'street'].includes(values.agency))
     usage(`--agency ${values.agency} is not one of swc, drc, street`);
   const { exportEvents, toExportLine } = await load('history');
-  const { countEvents, erasedKeyIds, PostgresExportAudit } = await load('store-postgres');
+  const { erasedKeyIds, PostgresExportAudit } = await load('store-postgres');
   const pg = await openStore();
   try {
     const selection = {
@@ -125,7 +157,7 @@ async function exportCommand(args) {
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
     };
-    const total = await countEvents(pg.pool, {
+    const total = await countSelected(pg, {
       ...(values.case ? { caseId: values.case } : {}),
       ...(values.agency ? { streamPrefix: `${values.agency}-` } : {}),
       ...(from ? { from } : {}),
@@ -183,10 +215,9 @@ async function importCommand(args) {
   if (!file || positionals.length > 1) usage('import needs exactly one file');
   if (!existsSync(file)) throw new Error(`${file} does not exist`);
   const { importEvents, linesOf, ImportLineError } = await load('history');
-  const { isEventStoreEmpty } = await load('store-postgres');
   const pg = await openStore();
   try {
-    if (!values.force && !(await isEventStoreEmpty(pg.pool)))
+    if (!values.force && !(await isStoreEmpty(pg)))
       throw new Error(
         'the target store is not empty: import into an empty store, or pass --force to append (events already there are skipped)',
       );
@@ -243,10 +274,9 @@ async function replayCommand(args) {
   const { exportEvents } = await load('history');
   const { toEnvelope } = await load('eventsourcing');
   const { summarize } = await load('read-models');
-  const { countEvents } = await load('store-postgres');
   const pg = await openStore();
   try {
-    const total = await countEvents(pg.pool, {
+    const total = await countSelected(pg, {
       ...(values.case ? { caseId: values.case } : {}),
       ...(values.agency ? { streamPrefix: `${values.agency}-` } : {}),
       from,

@@ -20,7 +20,7 @@ import {
   TIMELINE_FEED_TOPIC,
   type MongoHandle,
 } from '@gridline/read-models';
-import { openPostgresStore, type PostgresStoreHandle } from '@gridline/store-postgres';
+import type { PostgresStoreHandle } from '@gridline/store-postgres';
 import { upcastingStore } from '@gridline/eventsourcing';
 import type { Producer } from 'kafkajs';
 import {
@@ -28,6 +28,7 @@ import {
   HealthRegistry,
   JsonLogger,
   Metrics,
+  openStores,
   type ServiceConfig,
 } from '@gridline/platform';
 
@@ -56,17 +57,16 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const { config, logger } = this;
     this.mongo = await openMongo(config.MONGO_URL, 'projector');
-    this.postgres = await openPostgresStore(config.DATABASE_URL, {
-      applicationName: 'projector',
-      poolSize: 4,
-    });
+    this.postgres = await openStores(config, { applicationName: 'projector', poolSize: 4 });
     const postgresPool = this.postgres.pool;
     // Live events go to the live read models (and to a set being rebuilt); gap
     // repair and rebuilds read the store through an upcasting view.
     const rebuilder = new ReadModelRebuilder(
       this.mongo.db,
       upcastingStore(this.postgres.store),
+      // EventStoreDB has no cheap count of its events: a rebuild there shows no total.
       async () => {
+        if (config.EVENT_STORE !== 'postgres') return undefined;
         const { rows } = await postgresPool.query<{ n: string }>(
           'SELECT count(*) AS n FROM gridline_events',
         );

@@ -33,7 +33,6 @@ import {
   type InboundCommandConsumer,
 } from '@gridline/messaging';
 import {
-  openPostgresStore,
   PostgresIdempotencyStore,
   PostgresPersonalDataVault,
   type PostgresStoreHandle,
@@ -48,7 +47,7 @@ import {
   TokenVerifier,
   type Principal,
 } from './auth.js';
-import { infrastructureSettings, loadConfig, parsers, setting } from './config.js';
+import { eventStoreRule, infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
 import { HttpMetricsInterceptor, Metrics, MetricsController } from './metrics.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.js';
@@ -63,6 +62,7 @@ import {
   SimulatedTimeInterceptor,
 } from './simulated-time.js';
 import { JsonLogger } from './logger.js';
+import { openStores } from './stores.js';
 
 import {
   CLOCK,
@@ -144,8 +144,11 @@ export function serviceSettings(defaultPort: number) {
 
 export type ServiceConfig = ReturnType<typeof loadServiceConfig>;
 
-export function loadServiceConfig(defaultPort: number) {
-  return loadConfig(serviceSettings(defaultPort));
+export function loadServiceConfig(
+  defaultPort: number,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+) {
+  return loadConfig(serviceSettings(defaultPort), env, [eventStoreRule]);
 }
 
 export function authProviders(config: ServiceConfig, agency: Agency | null): Provider[] {
@@ -177,6 +180,7 @@ class AgencyRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShu
   private inbound: InboundCommandConsumer<Principal> | undefined;
 
   constructor(
+    @Inject(CONFIG) config: ServiceConfig,
     @Inject(EventRelay) private readonly relay: EventRelay,
     @Inject(PRODUCER) private readonly producer: Producer,
     @Inject(POSTGRES) private readonly postgres: PostgresStoreHandle,
@@ -197,23 +201,25 @@ class AgencyRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     metrics.gauge('gridline_relay_active', '1 while this replica holds the relay lease', () =>
       relay.status().role === 'active' ? 1 : 0,
     );
-    metrics.gauge(
-      'gridline_relay_lag_events',
-      'Events of this agency in the store not yet published (store position vs relay checkpoint)',
-      async () => {
-        const after = await postgres.checkpoints.load(relay.name);
-        const { rows } = await postgres.pool.query<{ lag: string }>(
-          `SELECT count(*) AS lag FROM gridline_events
-            WHERE stream_id LIKE $1 AND (transaction_id, global_position) > ($2::text::xid8, $3::bigint)`,
-          [
-            `${relay.agency}-%`,
-            String(after && after.commit > 0n ? after.commit : 0n),
-            String(after?.prepare ?? -1n),
-          ],
-        );
-        return Number(rows[0]?.lag ?? 0);
-      },
-    );
+    // Counted in the store's own table: not available on EventStoreDB.
+    if (config.EVENT_STORE === 'postgres')
+      metrics.gauge(
+        'gridline_relay_lag_events',
+        'Events of this agency in the store not yet published (store position vs relay checkpoint)',
+        async () => {
+          const after = await postgres.checkpoints.load(relay.name);
+          const { rows } = await postgres.pool.query<{ lag: string }>(
+            `SELECT count(*) AS lag FROM gridline_events
+              WHERE stream_id LIKE $1 AND (transaction_id, global_position) > ($2::text::xid8, $3::bigint)`,
+            [
+              `${relay.agency}-%`,
+              String(after && after.commit > 0n ? after.commit : 0n),
+              String(after?.prepare ?? -1n),
+            ],
+          );
+          return Number(rows[0]?.lag ?? 0);
+        },
+      );
     metrics.gauge(
       'gridline_dead_letter_messages',
       'Messages held in the dead-letter topics of every agency topic',
@@ -226,6 +232,11 @@ class AgencyRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     health.register('postgres', async () => {
       await postgres.pool.query('SELECT 1');
     });
+    // Reading a stream that does not exist is one round trip to the server.
+    if (config.EVENT_STORE === 'eventstoredb')
+      health.register('eventstoredb', async () => {
+        await postgres.store.readStream('gridline-health-probe', { maxCount: 1 });
+      });
     health.register('relay', () => {
       const { lastError } = relay.status();
       return lastError ? Promise.reject(new Error(lastError)) : Promise.resolve();
@@ -294,8 +305,7 @@ export class AgencyRuntimeModule {
       { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
       {
         provide: POSTGRES,
-        useFactory: () =>
-          openPostgresStore(config.DATABASE_URL, { applicationName: `${agency}-service` }),
+        useFactory: () => openStores(config, { applicationName: `${agency}-service` }),
       },
       {
         provide: PERSONAL_DATA,

@@ -1,3 +1,5 @@
+import { parseEventStoreUrl } from '@gridline/store-eventstoredb';
+
 /**
  * Configuration from environment variables, validated once at start-up: every
  * bad or missing variable is reported together, and the process does not start.
@@ -57,9 +59,16 @@ export const parsers = {
     },
 };
 
+/**
+ * A condition between settings, given the values that parsed (a setting that did
+ * not is absent); returns the problem, if any.
+ */
+export type ConfigRule = (values: Readonly<Record<string, unknown>>) => string | undefined;
+
 export function loadConfig<S extends Record<string, Setting<unknown>>>(
   spec: S,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  rules: readonly ConfigRule[] = [],
 ): { readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never } {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
@@ -75,6 +84,10 @@ export function loadConfig<S extends Record<string, Setting<unknown>>>(
     } catch (error) {
       problems.push(`${name} ${(error as Error).message} (${entry.description})`);
     }
+  }
+  for (const rule of rules) {
+    const problem = rule(values);
+    if (problem) problems.push(problem);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return values as never;
@@ -95,4 +108,20 @@ export const infrastructureSettings = {
     parsers.url('mongodb:'),
     'mongodb://127.0.0.1:27017/gridline',
   ),
+  EVENT_STORE: setting(
+    'where events are stored; PostgreSQL keeps everything else either way',
+    parsers.oneOf('postgres', 'eventstoredb'),
+    'postgres',
+  ),
+  EVENTSTORE_URL: setting(
+    'EventStoreDB/KurrentDB connection string, e.g. esdb://127.0.0.1:2113?tls=false',
+    parseEventStoreUrl,
+    '',
+  ),
 };
+
+/** EVENT_STORE=eventstoredb needs a server to talk to. */
+export const eventStoreRule: ConfigRule = (values) =>
+  values.EVENT_STORE === 'eventstoredb' && !values.EVENTSTORE_URL
+    ? 'EVENTSTORE_URL is required when EVENT_STORE=eventstoredb (EventStoreDB/KurrentDB connection string, e.g. esdb://127.0.0.1:2113?tls=false)'
+    : undefined;

@@ -4,6 +4,7 @@ export * from './auth.js';
 export * from './http.js';
 export * from './health.js';
 export * from './agency-runtime.js';
+export * from './stores.js';
 export * from './bootstrap.js';
 export * from './idempotency.js';
 export * from './simulated-time.js';

@@ -332,7 +332,8 @@ export class ReadModelRebuilder {
   constructor(
     private readonly db: Db,
     private readonly store: Pick<EventStore, 'readAll' | 'readStream'>,
-    private readonly countEvents: () => Promise<number>,
+    /** How many events the store holds (the progress total); undefined where unknown. */
+    private readonly countEvents: () => Promise<number | undefined>,
     private readonly owner: string,
     private readonly options: { pollMs?: number; dropAfterMs?: number } = {},
   ) {

@@ -7,12 +7,8 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { HealthRegistry, JsonLogger, type ServiceConfig } from '@gridline/platform';
-import {
-  openPostgresStore,
-  PostgresExportAudit,
-  type PostgresStoreHandle,
-} from '@gridline/store-postgres';
+import { HealthRegistry, JsonLogger, openStores, type ServiceConfig } from '@gridline/platform';
+import { PostgresExportAudit, type PostgresStoreHandle } from '@gridline/store-postgres';
 import { ExportsController } from './exports.controller.js';
 import { CaseHistoryController } from './case-history.controller.js';
 import { HISTORY_STORE } from './history.tokens.js';
@@ -51,8 +47,7 @@ export class HistoryModule {
         { provide: JsonLogger, useValue: new JsonLogger('gateway', config.LOG_LEVEL) },
         {
           provide: HISTORY_STORE,
-          useFactory: () =>
-            openPostgresStore(config.DATABASE_URL, { applicationName: 'gateway', poolSize: 5 }),
+          useFactory: () => openStores(config, { applicationName: 'gateway', poolSize: 5 }),
         },
         {
           provide: PostgresExportAudit,
