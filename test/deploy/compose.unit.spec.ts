@@ -1,0 +1,148 @@
+// docker-compose.yml and its EventStoreDB override, checked without Docker (these
+// machines have no engine): every app is built from the Dockerfile, has a health
+// check, waits for healthy servers and gets every setting its configuration needs.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { apps, environmentProblems, ROOT } from './settings.js';
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  command?: string[] | string;
+  environment?: Record<string, string | number | boolean | null>;
+  healthcheck?: { test: string[] | string; disable?: boolean };
+  depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+  profiles?: string[];
+  volumes?: string[];
+  read_only?: boolean;
+  cap_drop?: string[];
+}
+interface Compose {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+// `merge: true`: the file shares the apps' settings through YAML merge keys (<<).
+const readCompose = (file: string) =>
+  parse(readFileSync(path.join(ROOT, file), 'utf8'), { merge: true }) as Compose;
+const compose = readCompose('docker-compose.yml');
+const override = readCompose('deploy/docker/compose.eventstoredb.yml');
+const service = (name: string): ComposeService => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
+/** Compose passes every value as a string. */
+const envOf = (s: ComposeService): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(s.environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]),
+  );
+const healthCommand = (s: ComposeService) =>
+  ([] as string[]).concat(s.healthcheck?.test ?? []).join(' ');
+
+describe('docker-compose.yml', () => {
+  it('has a service for each app, built from the Dockerfile with its APP', () => {
+    for (const [app] of apps())
+      expect(service(app).build).toEqual({
+        context: '.',
+        dockerfile: 'deploy/docker/Dockerfile',
+        args: { APP: app },
+      });
+  });
+
+  it('gives every app a health check, and a port of its own on the host', () => {
+    for (const [app, port] of apps()) {
+      expect({ app, health: healthCommand(service(app)) }).toEqual({
+        app,
+        health: 'CMD node healthcheck.mjs',
+      });
+      expect(service(app).ports).toEqual([`127.0.0.1:${port}:${port}`]);
+    }
+  });
+
+  it('gives each app every setting it needs, with values its configuration accepts', () => {
+    for (const [app, port] of apps())
+      expect({ app, problems: environmentProblems(app, port, envOf(service(app))) }).toEqual({
+        app,
+        problems: [],
+      });
+  });
+
+  it('starts an app only once the servers answer and the keys are made', () => {
+    for (const [app] of apps()) {
+      expect(service(app).depends_on).toMatchObject({
+        keys: { condition: 'service_completed_successfully' },
+        postgres: { condition: 'service_healthy' },
+        kafka: { condition: 'service_healthy' },
+        mongo: { condition: 'service_healthy' },
+      });
+      expect(envOf(service(app))['MONGO_URL']).toMatch(/[?&]replicaSet=rs0(&|$)/);
+    }
+    // Every `service_healthy` condition waits on a service that has a health check.
+    for (const [name, s] of Object.entries(compose.services))
+      for (const [dependency, { condition }] of Object.entries(s.depends_on ?? {}))
+        if (condition === 'service_healthy')
+          expect({ name, dependency, health: healthCommand(service(dependency)) }).not.toEqual({
+            name,
+            dependency,
+            health: '',
+          });
+  });
+
+  it('hardens the app containers as Kubernetes does', () => {
+    for (const [app] of apps())
+      expect(service(app)).toMatchObject({ read_only: true, cap_drop: ['ALL'] });
+  });
+
+  it('runs Kafka in KRaft mode, MongoDB as a replica set it initiates itself', () => {
+    const kafka = envOf(service('kafka'));
+    expect(kafka['KAFKA_PROCESS_ROLES']).toBe('broker,controller');
+    expect(Object.keys(kafka).filter((k) => /ZOOKEEPER/.test(k))).toEqual([]);
+    expect(service('mongo').command).toEqual(expect.arrayContaining(['--replSet', 'rs0']));
+    // rs.initiate only when rs.status() fails: a restart does not initiate twice.
+    expect(healthCommand(service('mongo'))).toMatch(
+      /try \{ rs\.status\(\) \} catch[^}]*rs\.initiate/,
+    );
+  });
+
+  it('holds no secret and makes the keys with a one-shot service', () => {
+    const text = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect(text).not.toMatch(/PRIVATE KEY|BEGIN [A-Z ]*KEY/);
+    expect(service('keys').volumes).toEqual(
+      expect.arrayContaining(['./.data/keys:/host-keys', 'keys:/keys']),
+    );
+    for (const [app] of apps()) expect(service(app).volumes).toEqual(['keys:/keys:ro']);
+  });
+
+  it('declares every named volume it uses', () => {
+    const named = Object.values(compose.services)
+      .flatMap((s) => s.volumes ?? [])
+      .map((v) => v.split(':')[0]!)
+      .filter((source) => !source.startsWith('.') && !source.startsWith('/'));
+    for (const volume of named) expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+  });
+});
+
+describe('deploy/docker/compose.eventstoredb.yml', () => {
+  it('switches every app to EventStoreDB with settings its configuration accepts', () => {
+    for (const [app, port] of apps()) {
+      const extra = override.services[app];
+      expect({ app, overridden: extra !== undefined }).toEqual({ app, overridden: true });
+      // Compose merges an override's environment into the service's.
+      const env = { ...envOf(service(app)), ...envOf(extra!) };
+      expect(env['EVENT_STORE']).toBe('eventstoredb');
+      expect({ app, problems: environmentProblems(app, port, env) }).toEqual({ app, problems: [] });
+      expect(extra!.depends_on).toEqual({ kurrentdb: { condition: 'service_healthy' } });
+    }
+  });
+
+  it('uses the KurrentDB service of docker-compose.yml, which only its profile starts', () => {
+    const kurrentdb = service('kurrentdb');
+    expect(kurrentdb.profiles).toEqual(['eventstoredb']);
+    expect(healthCommand(kurrentdb)).not.toBe('');
+    const url = new URL(envOf(override.services['gateway']!)['EVENTSTORE_URL'] ?? '');
+    expect(url.hostname).toBe('kurrentdb');
+  });
+});

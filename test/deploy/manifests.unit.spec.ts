@@ -1,0 +1,301 @@
+// The Kubernetes manifests of deploy/k8s, checked without a cluster: every document
+// against the Kubernetes schemas, kustomization.yaml against the folder, and our
+// own rules (probes, limits, hardening, selectors, scaling, settings). No cluster
+// is reached: `kubectl apply` may still refuse what a schema allows (docs/deployment.md).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import {
+  containerEnv,
+  deploymentProblems,
+  K8S_DIR,
+  NAMESPACE,
+  NOT_APPLIED,
+  nameOf,
+  ofKind,
+  parseYaml,
+  readManifests,
+  schemaProblems,
+  selects,
+  yamlFiles,
+} from './k8s.js';
+import { apps, environmentProblems, ROOT } from './settings.js';
+
+const manifests = readManifests();
+const deployments = ofKind(manifests, 'Deployment');
+const services = ofKind(manifests, 'Service');
+const autoscalers = ofKind(manifests, 'HorizontalPodAutoscaler');
+const budgets = ofKind(manifests, 'PodDisruptionBudget');
+const podLabels = (d: IDeployment) => d.spec?.template.metadata?.labels;
+
+interface Kustomization {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  resources?: string[];
+  images?: { name: string; newName?: string; newTag?: string }[];
+}
+const kustomization = parse(
+  readFileSync(path.join(K8S_DIR, 'kustomization.yaml'), 'utf8'),
+) as Kustomization;
+
+/** Partitions of each agency topic: the default of ensureTopics in libs/messaging. */
+function partitionsPerTopic(): number {
+  const source = readFileSync(path.join(ROOT, 'libs/messaging/src/kafka.ts'), 'utf8');
+  const found = /export async function ensureTopics\([^)]*?numPartitions = (\d+)/s.exec(source);
+  if (!found) throw new Error('libs/messaging/src/kafka.ts: ensureTopics numPartitions not found');
+  return Number(found[1]);
+}
+
+describe('deploy/k8s', () => {
+  it('holds manifests to check', () => {
+    expect(manifests.length).toBeGreaterThan(10);
+  });
+
+  it('has only known kinds, each valid against the Kubernetes schemas', () => {
+    expect(manifests.flatMap(schemaProblems)).toEqual([]);
+  });
+
+  it('lists every manifest in kustomization.yaml, and lists nothing else', () => {
+    expect(kustomization).toMatchObject({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      namespace: NAMESPACE,
+    });
+    const listed = [...(kustomization.resources ?? [])].sort();
+    const files = yamlFiles().filter((f) => f !== 'kustomization.yaml' && !(f in NOT_APPLIED));
+    expect(listed).toEqual(files);
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it('sets every image the Deployments use, and no other, in kustomization.yaml', () => {
+    const used = deployments
+      .flatMap((d) => d.spec?.template.spec?.containers ?? [])
+      .map((c) => c.image?.split(':')[0]);
+    expect((kustomization.images ?? []).map((i) => i.name).sort()).toEqual([...used].sort());
+  });
+
+  it('puts every object in the gridline namespace', () => {
+    const outside = manifests
+      .filter((m) => m.doc['kind'] !== 'Namespace')
+      .filter((m) => (m.doc['metadata'] as { namespace?: string }).namespace !== NAMESPACE)
+      .map(nameOf);
+    expect(outside).toEqual([]);
+    expect(ofKind(manifests, 'Namespace').map((n) => n.metadata?.name)).toEqual([NAMESPACE]);
+  });
+
+  it('deploys each app of the monorepo once', () => {
+    expect(deployments.map((d) => d.metadata?.name).sort()).toEqual([...apps().keys()]);
+  });
+
+  it('gives every container probes, requests and limits, and no privileges', () => {
+    expect(deployments.flatMap(deploymentProblems)).toEqual([]);
+  });
+
+  it('gives every Deployment a Service, an autoscaler and a disruption budget that find its pods', () => {
+    for (const deployment of deployments) {
+      const name = deployment.metadata?.name;
+      const containerPorts = (deployment.spec?.template.spec?.containers ?? []).flatMap(
+        (c) => c.ports ?? [],
+      );
+      const service = services.find((s) => selects(s.spec?.selector, podLabels(deployment)));
+      expect({ name, service: service?.metadata?.name }).toEqual({ name, service: name });
+      for (const port of service?.spec?.ports ?? [])
+        expect(containerPorts.map((p) => p.name)).toContain(port.targetPort);
+      expect(containerPorts.map((p) => p.containerPort)).toEqual([apps().get(name ?? '')]);
+
+      const budget = budgets.filter((b) =>
+        selects(b.spec?.selector?.matchLabels, podLabels(deployment)),
+      );
+      expect({ name, budgets: budget.length }).toEqual({ name, budgets: 1 });
+
+      const hpa = autoscalers.filter(
+        (h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name,
+      );
+      expect({ name, autoscalers: hpa.length }).toEqual({ name, autoscalers: 1 });
+      // A replica count beside an autoscaler is reset by every apply.
+      expect({ name, replicas: deployment.spec?.replicas }).toEqual({ name, replicas: undefined });
+    }
+  });
+
+  it('has no Service, budget or autoscaler without its Deployment', () => {
+    const orphans = [
+      ...services
+        .filter((s) => !deployments.some((d) => selects(s.spec?.selector, podLabels(d))))
+        .map((s) => `Service/${s.metadata?.name}`),
+      ...budgets
+        .filter(
+          (b) => !deployments.some((d) => selects(b.spec?.selector?.matchLabels, podLabels(d))),
+        )
+        .map((b) => `PodDisruptionBudget/${b.metadata?.name}`),
+      ...autoscalers
+        .filter(
+          (h) =>
+            h.spec?.scaleTargetRef.apiVersion !== 'apps/v1' ||
+            !deployments.some((d) => d.metadata?.name === h.spec.scaleTargetRef.name),
+        )
+        .map((h) => `HorizontalPodAutoscaler/${h.metadata?.name}`),
+    ];
+    expect(orphans).toEqual([]);
+  });
+
+  it('scales within sane bounds, the projector no further than a topic has partitions', () => {
+    for (const hpa of autoscalers) {
+      const { minReplicas = 1, maxReplicas } = hpa.spec ?? { maxReplicas: 0 };
+      expect(minReplicas).toBeGreaterThanOrEqual(1);
+      expect(maxReplicas).toBeGreaterThanOrEqual(minReplicas);
+    }
+    const projector = autoscalers.find((h) => h.spec?.scaleTargetRef.name === 'projector');
+    expect(projector?.spec?.maxReplicas).toBeLessThanOrEqual(partitionsPerTopic());
+    // Agency services run two or more: safe because one relay holds the lease.
+    for (const agency of ['swc-service', 'drc-service', 'street-service'])
+      expect(
+        autoscalers.find((h) => h.spec?.scaleTargetRef.name === agency)?.spec?.minReplicas,
+      ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives each app every setting it needs, with values its configuration accepts', () => {
+    const configMaps = ofKind(manifests, 'ConfigMap');
+    const secrets = ofKind(manifests, 'Secret');
+    for (const deployment of deployments) {
+      const name = deployment.metadata?.name ?? '?';
+      const container = deployment.spec?.template.spec?.containers[0];
+      const { env, problems } = containerEnv(container!, configMaps, secrets);
+      expect({
+        name,
+        problems: [...problems, ...environmentProblems(name, apps().get(name)!, env)],
+      }).toEqual({
+        name,
+        problems: [],
+      });
+    }
+  });
+
+  it('mounts the key files where the settings say they are', () => {
+    const configMaps = ofKind(manifests, 'ConfigMap');
+    const secrets = ofKind(manifests, 'Secret');
+    for (const deployment of deployments) {
+      const pod = deployment.spec?.template.spec;
+      const container = pod?.containers[0];
+      const { env } = containerEnv(container!, configMaps, secrets);
+      for (const setting of ['JWT_PUBLIC_KEY_FILE', 'PII_MASTER_KEY_FILE']) {
+        const file = env[setting] ?? '';
+        const mount = container?.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
+        const volume = pod?.volumes?.find((v) => v.name === mount?.name);
+        const secret = secrets.find((s) => s.metadata?.name === volume?.secret?.secretName);
+        const item = volume?.secret?.items?.find(
+          (i) => i.path === file.slice((mount?.mountPath.length ?? 0) + 1),
+        );
+        expect({
+          setting,
+          file,
+          key: item && secret?.stringData?.[item.key] !== undefined,
+        }).toEqual({
+          setting,
+          file,
+          key: true,
+        });
+      }
+    }
+  });
+
+  it('keeps only placeholders in the Secret template, and never applies it', () => {
+    const secrets = ofKind(manifests, 'Secret');
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(secret.data).toBeUndefined();
+      for (const [key, value] of Object.entries(secret.stringData ?? {}))
+        expect({ key, placeholder: value.includes('REPLACE-ME') }).toEqual({
+          key,
+          placeholder: true,
+        });
+    }
+    const applied = (kustomization.resources ?? []).flatMap((file) =>
+      parseYaml(readFileSync(path.join(K8S_DIR, file), 'utf8'), file),
+    );
+    expect(applied.filter((m) => m.doc['kind'] === 'Secret').map(nameOf)).toEqual([]);
+  });
+});
+
+describe('the manifest checks refuse what is broken', () => {
+  const real = deployments.find((d) => d.metadata?.name === 'gateway')!;
+  const copy = (): IDeployment => structuredClone(real);
+  const asManifest = (doc: object) => ({
+    file: 'broken.yaml',
+    doc: doc as Record<string, unknown>,
+  });
+
+  it('accepts the real Deployment it starts from', () => {
+    expect(schemaProblems(asManifest(real))).toEqual([]);
+    expect(deploymentProblems(real)).toEqual([]);
+  });
+
+  it('refuses a replica count that is not a number', () => {
+    const broken = { ...copy(), spec: { ...copy().spec, replicas: 'two' } };
+    expect(schemaProblems(asManifest(broken)).join()).toMatch(/replicas must be integer/);
+  });
+
+  it('refuses a container without a name', () => {
+    const broken = copy();
+    delete (broken.spec!.template.spec!.containers[0] as { name?: string }).name;
+    expect(schemaProblems(asManifest(broken)).join()).toMatch(
+      /containers\/0 must have required property name/,
+    );
+  });
+
+  it('refuses a kind it does not know', () => {
+    expect(schemaProblems(asManifest({ ...copy(), kind: 'Deploymnet' })).join()).toMatch(
+      /unknown kind apps\/v1\/Deploymnet/,
+    );
+  });
+
+  it('refuses YAML that does not parse', () => {
+    expect(() => parseYaml('kind: Service\n  metadata: [', 'broken.yaml')).toThrow(/broken\.yaml/);
+  });
+
+  it('names a container without probes, limits or hardening', () => {
+    const broken = copy();
+    const container = broken.spec!.template.spec!.containers[0]!;
+    delete container.readinessProbe;
+    delete container.resources!.limits;
+    container.securityContext = { runAsUser: 0, capabilities: { add: ['NET_ADMIN'] } };
+    container.image = 'gridline/gateway:latest';
+    broken.spec!.template.spec!.securityContext = {};
+    const problems = deploymentProblems(broken).join('\n');
+    for (const expected of [
+      'no readinessProbe',
+      'no cpu in resources.limits',
+      'no memory in resources.limits',
+      'may escalate privileges',
+      'root filesystem is writable',
+      'runs as root',
+      'does not drop ALL capabilities',
+      'seccomp profile is not RuntimeDefault',
+      'runAsNonRoot is not true',
+      'has no pinned tag',
+    ])
+      expect(problems).toContain(expected);
+  });
+
+  it('names a selector that misses the pods', () => {
+    const broken = copy();
+    broken.spec!.selector.matchLabels = { 'app.kubernetes.io/name': 'gateway-typo' };
+    expect(deploymentProblems(broken).join()).toMatch(/selector does not match/);
+  });
+
+  it('names a missing setting, a misspelt one and a value the configuration refuses', () => {
+    const problems = environmentProblems('gateway', 3000, {
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'mysql://db/gridline',
+      KAFKA_BROKERS: 'kafka:9092',
+      JWT_PUBLIC_KEY_FILE: '/keys/jwt.pem',
+      SCHEMA_BASE_URL: 'https://gridline.example.gov/api/schemas/',
+      MONGO_URLL: 'mongodb://mongo/gridline',
+    }).join('\n');
+    expect(problems).toContain('MONGO_URLL is read by no app');
+    expect(problems).toContain('MONGO_URL is not set');
+    expect(problems).toContain('PII_MASTER_KEY_FILE is not set');
+    expect(problems).toContain('DATABASE_URL must be a postgres: or postgresql: URL');
+  });
+});

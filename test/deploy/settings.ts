@@ -1,0 +1,94 @@
+/**
+ * What each app reads from its environment, taken from the code itself
+ * (libs/platform serviceSettings and the apps' own setting tables), so the
+ * deployment checks follow the configuration as it changes instead of a copy.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ConfigError,
+  loadConfig,
+  loadServiceConfig,
+  serviceSettings,
+  type Setting,
+} from '@gridline/platform';
+import { swcSettings } from '../../apps/swc-service/src/swc.module.js';
+import { streetSettings } from '../../apps/street-service/src/shared/street-policy.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Variables read outside the setting tables: by Node, by the image's health check, by OpenTelemetry. */
+const OTHER_VARIABLES = ['NODE_ENV', 'NODE_OPTIONS', 'APP'];
+const OTHER_PREFIXES = ['OTEL_'];
+
+/** The apps of the monorepo with the port each listens on by default (apps/<app>/src/main.ts). */
+export function apps(): ReadonlyMap<string, number> {
+  const found = new Map<string, number>();
+  for (const app of readdirSync(path.join(ROOT, 'apps')).sort()) {
+    const main = readFileSync(path.join(ROOT, 'apps', app, 'src', 'main.ts'), 'utf8');
+    const port = /runService\(\s*'([^']+)',\s*(\d+)/.exec(main);
+    if (!port || port[1] !== app)
+      throw new Error(`apps/${app}/src/main.ts: no runService('${app}', <port>)`);
+    found.set(app, Number(port[2]));
+  }
+  return found;
+}
+
+/** The settings of one app besides those every app shares (serviceSettings). */
+function ownSettings(app: string): Record<string, Setting<unknown>> {
+  if (app === 'swc-service') return swcSettings;
+  if (app === 'street-service') return streetSettings;
+  return {};
+}
+
+export function appSettings(app: string, port: number): Record<string, Setting<unknown>> {
+  return { ...serviceSettings(port), ...ownSettings(app) };
+}
+
+/**
+ * The settings a container must set: those without a default, and those whose
+ * default is the loopback address of a development machine (a database on
+ * 127.0.0.1, listening on 127.0.0.1), which is wrong in any container.
+ */
+export function neededInContainers(app: string, port: number): string[] {
+  return Object.entries(appSettings(app, port))
+    .filter(
+      ([, s]) =>
+        s.default === undefined || /127\.0\.0\.1|localhost/.test(JSON.stringify(s.default) ?? ''),
+    )
+    .map(([name]) => name);
+}
+
+/** Everything wrong with the environment one app is given; [] when it would start. */
+export function environmentProblems(
+  app: string,
+  port: number,
+  env: Readonly<Record<string, string>>,
+): string[] {
+  const settings = appSettings(app, port);
+  const problems: string[] = [];
+  for (const name of Object.keys(env))
+    if (
+      !(name in settings) &&
+      !OTHER_VARIABLES.includes(name) &&
+      !OTHER_PREFIXES.some((p) => name.startsWith(p))
+    )
+      problems.push(`${name} is read by no app (a typo?)`);
+  for (const name of neededInContainers(app, port))
+    if (!env[name]) problems.push(`${name} is not set (${settings[name]?.description})`);
+  // The verifier needs one of the two (TokenVerifier in libs/platform/src/auth.ts).
+  if (!env['JWT_PUBLIC_KEY_FILE'] && !env['JWT_JWKS_URL'])
+    problems.push('neither JWT_PUBLIC_KEY_FILE nor JWT_JWKS_URL is set');
+  if (String(env['PORT'] ?? port) !== String(port))
+    problems.push(`PORT ${env['PORT']} is not the app's port ${port}`);
+  // As the app loads them at start-up: the shared settings with their cross-checks
+  // (e.g. EVENT_STORE=eventstoredb needs EVENTSTORE_URL), then its own.
+  for (const load of [() => loadServiceConfig(port, env), () => loadConfig(ownSettings(app), env)])
+    try {
+      load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  return problems;
+}
