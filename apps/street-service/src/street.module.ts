@@ -18,6 +18,9 @@ import { EraseReporterHandler } from './issues/erase-reporter.command.js';
 import { IssuesController } from './issues/issues.controller.js';
 import { ReportIssueHandler } from './issues/report-issue.command.js';
 import { streetInboundCommands } from './inbound/inbound.commands.js';
+import { Open311Controller } from './open311/open311.controller.js';
+import { loadJurisdiction, OPEN311_JURISDICTION } from './open311/open311.jurisdiction.js';
+import { FindServiceRequestsHandler } from './open311/open311.queries.js';
 import { ENFORCEMENT_POLICY, loadEnforcementPolicy } from './shared/street-policy.js';
 import { RegisterSubjectHandler } from './subjects/register-subject.command.js';
 import { EraseSubjectHandler } from './subjects/erase-subject.command.js';
@@ -39,9 +42,11 @@ export class StreetModule {
         EnforcementController,
         DiscretionController,
         DecisionsController,
+        Open311Controller,
       ],
       providers: [
         { provide: ENFORCEMENT_POLICY, useValue: loadEnforcementPolicy() },
+        { provide: OPEN311_JURISDICTION, useValue: loadJurisdiction() },
         streetInboundCommands,
         ReportIssueHandler,
         HandleIssueHandler,
@@ -56,6 +61,7 @@ export class StreetModule {
         ProposePenaltyHandler,
         DecisionActionHandler,
         GetDecisionHandler,
+        FindServiceRequestsHandler,
       ],
     };
   }

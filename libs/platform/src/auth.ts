@@ -23,6 +23,8 @@ export const ROLES = [
   'analyst',
   'admin',
   'service',
+  // A citizen-reporting app filing Open311 requests (docs/open311.md): reports, nothing else.
+  'reporting-app',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

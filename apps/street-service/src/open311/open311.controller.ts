@@ -1,0 +1,209 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Clock } from '@gridline/eventsourcing';
+import { CLOCK, Public, type Principal } from '@gridline/platform';
+import { ReportIssueCommand, type IssueReportedResult } from '../issues/report-issue.command.js';
+import { Open311Guard, Open311ReadLimit } from './open311.auth.js';
+import { Open311Error, Open311ErrorFilter } from './open311.errors.js';
+import { OPEN311_JURISDICTION, type Jurisdiction } from './open311.jurisdiction.js';
+import { FindServiceRequestsQuery } from './open311.queries.js';
+import { serviceRequestFieldsSchema, toReportIssue } from './open311.requests.js';
+import {
+  findService,
+  OPEN311_SERVICES,
+  toGeoReportService,
+  type GeoReportService,
+} from './open311.services.js';
+import {
+  parseRequestsQuery,
+  plainQuery,
+  SERVICE_NOTICE,
+  toServiceRequest,
+  type GeoReportServiceRequest,
+  type IssueRecord,
+} from './open311.status.js';
+
+/** The answer to a POST: GeoReport v2 wraps even one created request in an array. */
+export interface GeoReportCreated {
+  readonly service_request_id: string;
+  readonly service_notice: string;
+  readonly account_id: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A documented GeoReport error answer. */
+const ApiGeoReportError = (status: number, description: string) =>
+  ApiResponse({
+    status,
+    description: `${description}; body \`[{ "code": ${status}, "description": "…" }]\``,
+  });
+
+/**
+ * Open311 GeoReport v2 (JSON) for citizen-reporting apps: the service list,
+ * filing a report, tracking reports. A report goes through the same command as
+ * POST /api/issues, so its contact is sealed the same way. docs/open311.md.
+ */
+@ApiTags('open311')
+@Controller('open311/v2')
+@Public() // for the platform guard only: Open311Guard authenticates (the key may be a form field)
+@UseGuards(Open311Guard)
+@UseInterceptors(Open311ReadLimit)
+@UseFilters(Open311ErrorFilter)
+export class Open311Controller {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OPEN311_JURISDICTION) private readonly jurisdiction: Jurisdiction,
+  ) {}
+
+  @Get('services.json')
+  @ApiOperation({ summary: 'GeoReport v2 service list: the issue categories residents may report' })
+  @ApiQuery({ name: 'jurisdiction_id', required: false })
+  @ApiResponse({ status: 200, description: 'the services' })
+  @ApiGeoReportError(429, 'too many reads from this address')
+  services(@Query() query: Record<string, unknown>): GeoReportService[] {
+    this.checkJurisdiction(plainQuery(query));
+    return OPEN311_SERVICES.map(toGeoReportService);
+  }
+
+  @Get('services/:serviceCode.json')
+  @ApiOperation({ summary: 'GeoReport v2 service definition (attributes)' })
+  @ApiParam({ name: 'serviceCode', description: 'a service_code of services.json' })
+  @ApiGeoReportError(404, 'unknown service, or a service without attributes (every service today)')
+  definition(@Param('serviceCode') code: string, @Query() query: Record<string, unknown>): never {
+    this.checkJurisdiction(plainQuery(query));
+    // No service has attributes (metadata false): the spec's clients never ask; 404 either way.
+    throw new Open311Error(
+      404,
+      findService(code)
+        ? `service_code: ${code} has no attributes (metadata is false)`
+        : `service_code: ${code} is not a service here`,
+    );
+  }
+
+  @Post('requests.json')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'GeoReport v2: file a service request (becomes a resident complaint issue)',
+  })
+  @ApiBearerAuth()
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      ...serviceRequestFieldsSchema,
+      properties: {
+        api_key: { type: 'string', description: 'a reporting-app JWT, unless sent as Bearer' },
+        ...serviceRequestFieldsSchema.properties,
+      },
+    } as object,
+  })
+  @ApiResponse({
+    status: 201,
+    description: '`[{ service_request_id, service_notice, account_id }]`',
+  })
+  @ApiGeoReportError(
+    400,
+    'a field is missing or invalid (named in the description); nothing is stored',
+  )
+  @ApiGeoReportError(401, 'no or invalid api_key')
+  @ApiGeoReportError(403, 'the key is not a street reporting-app account')
+  @ApiGeoReportError(404, 'jurisdiction_id is not served here')
+  @ApiGeoReportError(429, 'too many requests from this app')
+  async create(
+    @Body() body: unknown,
+    @Req() request: { principal?: Principal },
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<GeoReportCreated[]> {
+    const { report, accountId } = toReportIssue(body, this.jurisdiction);
+    const principal = request.principal;
+    if (!principal) throw new Open311Error(401, 'api_key: a key is required to create a request');
+    const result = await this.commands.execute<ReportIssueCommand, IssueReportedResult>(
+      new ReportIssueCommand(report, principal, traceparent),
+    );
+    return [
+      { service_request_id: result.issueId, service_notice: SERVICE_NOTICE, account_id: accountId },
+    ];
+  }
+
+  @Get('requests.json')
+  @ApiOperation({
+    summary: 'GeoReport v2: service requests (newest first, at most 1000, 90 days by default)',
+  })
+  @ApiQuery({
+    name: 'service_request_id',
+    required: false,
+    description: 'comma list; overrides the rest',
+  })
+  @ApiQuery({ name: 'service_code', required: false, description: 'comma list' })
+  @ApiQuery({ name: 'start_date', required: false, description: 'ISO 8601 with timezone' })
+  @ApiQuery({ name: 'end_date', required: false, description: 'ISO 8601; range at most 90 days' })
+  @ApiQuery({ name: 'status', required: false, description: 'open, closed or both' })
+  @ApiResponse({ status: 200, description: 'the requests; no personal data' })
+  @ApiGeoReportError(400, 'a bad parameter, named')
+  @ApiGeoReportError(429, 'too many reads from this address')
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Req() request: { principal?: Principal },
+  ): Promise<GeoReportServiceRequest[]> {
+    const plain = plainQuery(query);
+    this.checkJurisdiction(plain);
+    const filter = parseRequestsQuery(plain, this.clock.now());
+    const records = await this.queries.execute<FindServiceRequestsQuery, IssueRecord[]>(
+      new FindServiceRequestsQuery(filter),
+    );
+    return records.map((r) => toServiceRequest(r, this.jurisdiction, request.principal?.id));
+  }
+
+  @Get('requests/:requestId.json')
+  @ApiOperation({ summary: 'GeoReport v2: one service request' })
+  @ApiParam({ name: 'requestId', description: 'the service_request_id (our issue id)' })
+  @ApiResponse({ status: 200, description: 'an array of one request; no personal data' })
+  @ApiGeoReportError(400, 'not a request id')
+  @ApiGeoReportError(404, 'no such request')
+  async one(
+    @Param('requestId') requestId: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: { principal?: Principal },
+  ): Promise<GeoReportServiceRequest[]> {
+    this.checkJurisdiction(plainQuery(query));
+    if (!UUID.test(requestId))
+      throw new Open311Error(400, 'service_request_id: must be a request id (a UUID)');
+    const [record] = await this.queries.execute<FindServiceRequestsQuery, IssueRecord[]>(
+      new FindServiceRequestsQuery({ kind: 'ids', ids: [requestId.toLowerCase()] }),
+    );
+    if (!record) throw new Open311Error(404, `service_request_id: ${requestId} not found`);
+    return [toServiceRequest(record, this.jurisdiction, request.principal?.id)];
+  }
+
+  /** jurisdiction_id is optional (we serve one); naming another is 404, as the spec says. */
+  private checkJurisdiction(query: Record<string, string>): void {
+    const id = query['jurisdiction_id'];
+    if (id !== undefined && id !== this.jurisdiction.id)
+      throw new Open311Error(404, `jurisdiction_id: ${id} is not served here`);
+  }
+}
