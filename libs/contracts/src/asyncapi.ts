@@ -6,6 +6,12 @@ import {
   type Agency,
 } from './agencies.js';
 import { eventSchemas } from './catalogue.js';
+import {
+  agencyInboundTopic,
+  EVENT_DEAD_LETTER_KINDS,
+  INBOUND_COMMAND_CONTRACTS,
+  INBOUND_DEAD_LETTER_KINDS,
+} from './inbound-commands.js';
 import { DEFAULT_SCHEMA_BASE_URL, dataSchemaUri } from './published-schemas.js';
 import { parseWireName } from './wire-names.js';
 
@@ -102,31 +108,62 @@ const cloudEventHeaders = {
 } as const;
 
 /** What a consumer adds when it parks a message it could not process. */
-const deadLetterHeaders = {
+const deadLetterHeaders = (kinds: readonly string[], note: string) =>
+  ({
+    type: 'object',
+    description: `The original message’s headers as they came, plus why and where from. ${note}`,
+    required: [
+      'dlq_kind',
+      'dlq_reason',
+      'dlq_source_topic',
+      'dlq_source_partition',
+      'dlq_source_offset',
+      'dlq_consumer_group',
+      'dlq_failed_at',
+    ],
+    properties: {
+      dlq_kind: { enum: [...kinds], description: 'Why it was parked (docs/operations.md).' },
+      dlq_reason: { type: 'string' },
+      dlq_source_topic: { type: 'string' },
+      dlq_source_partition: { type: 'string', pattern: '^[0-9]+$' },
+      dlq_source_offset: { type: 'string', pattern: '^[0-9]+$' },
+      dlq_consumer_group: { type: 'string' },
+      dlq_failed_at: { type: 'string', format: 'date-time' },
+    },
+  }) as const;
+
+const eventDeadLetterHeaders = deadLetterHeaders(
+  EVENT_DEAD_LETTER_KINDS,
+  'Replay (`npm run dlq -- replay`) drops the `dlq_` headers and adds `dlq_replayed_from`.',
+);
+const inboundDeadLetterHeaders = deadLetterHeaders(
+  INBOUND_DEAD_LETTER_KINDS,
+  'The `authorization` header is removed; such letters are for reading, the sender sends again (docs/inbound.md).',
+);
+
+/** Headers of a command a department system sends (binary mode; docs/inbound.md). */
+const inboundHeaders = {
   type: 'object',
   description:
-    'The original message’s headers as they came, plus why and where from. Replay (`npm run dlq -- replay`) drops the `dlq_` headers and adds `dlq_replayed_from`.',
-  required: [
-    'dlq_kind',
-    'dlq_reason',
-    'dlq_source_topic',
-    'dlq_source_partition',
-    'dlq_source_offset',
-    'dlq_consumer_group',
-    'dlq_failed_at',
-  ],
+    'CloudEvents 1.0, binary mode shown; structured mode (`content-type: application/cloudevents+json`, the whole event as the value) is accepted too. Each (source, id) is executed once.',
+  required: ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'authorization'],
   properties: {
-    dlq_kind: {
-      enum: ['malformed', 'invalid', 'failed'],
+    ce_specversion: { const: '1.0' },
+    ce_id: { type: 'string', description: 'Unique per source: the idempotency key.' },
+    ce_source: { type: 'string', description: 'The sending system, e.g. `/hotline/12345`.' },
+    ce_type: { type: 'string' },
+    ce_time: { type: 'string', format: 'date-time' },
+    ce_datacontenttype: { const: 'application/json' },
+    authorization: {
+      type: 'string',
+      pattern: '^Bearer .+$',
       description:
-        '`malformed`: not a CloudEvent; `invalid`: data breaks its schema; `failed`: handling kept failing.',
+        'A service-account JWT of the topic’s agency with the role `service` (docs/security.md).',
     },
-    dlq_reason: { type: 'string' },
-    dlq_source_topic: { type: 'string' },
-    dlq_source_partition: { type: 'string', pattern: '^[0-9]+$' },
-    dlq_source_offset: { type: 'string', pattern: '^[0-9]+$' },
-    dlq_consumer_group: { type: 'string' },
-    dlq_failed_at: { type: 'string', format: 'date-time' },
+    traceparent: {
+      type: 'string',
+      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+    },
   },
 } as const;
 
@@ -154,7 +191,9 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): Record<str
   const messages: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {
     CloudEventHeaders: cloudEventHeaders,
-    DeadLetterHeaders: deadLetterHeaders,
+    DeadLetterHeaders: eventDeadLetterHeaders,
+    InboundHeaders: inboundHeaders,
+    InboundDeadLetterHeaders: inboundDeadLetterHeaders,
   };
   for (const type of types) {
     const wire = parseWireName(type);
@@ -261,13 +300,15 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): Record<str
     };
   }
 
+  addInboundCommands(schemas, messages, channels, operations);
+
   return {
     asyncapi: '3.0.0',
     info: {
-      title: 'Gridline domain events',
+      title: 'Gridline on Kafka',
       version: options.version ?? '0.1.0',
       description:
-        'The events Gridline’s agency services exchange over Kafka: CloudEvents 1.0 in binary mode, one topic per agency, keyed by case id. Personal data travels sealed (docs/security.md). Generated from libs/contracts; do not edit by hand.',
+        'The events Gridline’s agency services exchange over Kafka — CloudEvents 1.0 in binary mode, one topic per agency, keyed by case id — and the commands department systems send them on the inbound topics. Personal data travels sealed (docs/security.md). Generated from libs/contracts; do not edit by hand.',
       license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
     defaultContentType: 'application/json',
@@ -302,6 +343,86 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): Record<str
   };
 }
 
+/** The inbound topics: commands department systems send an agency, and their dead letters. */
+function addInboundCommands(
+  schemas: Record<string, unknown>,
+  messages: Record<string, unknown>,
+  channels: Record<string, unknown>,
+  operations: Record<string, unknown>,
+): void {
+  messages['inboundDeadLetter'] = {
+    name: 'inbound-dead-letter',
+    title: 'Inbound dead letter',
+    summary: 'A command an agency service could not accept, parked with the reason.',
+    contentType: 'application/json',
+    headers: { $ref: '#/components/schemas/InboundDeadLetterHeaders' },
+    payload: { description: 'The original message value, byte for byte.' },
+  };
+  for (const agency of AGENCIES) {
+    const commands = Object.values(INBOUND_COMMAND_CONTRACTS).filter((c) => c.agency === agency);
+    if (commands.length === 0) continue;
+    for (const command of commands) {
+      schemas[command.type] = command.schema;
+      messages[command.type] = {
+        name: command.type,
+        title: command.title,
+        summary: command.description,
+        contentType: 'application/json',
+        headers: {
+          allOf: [
+            { $ref: '#/components/schemas/InboundHeaders' },
+            { type: 'object', properties: { ce_type: { const: command.type } } },
+          ],
+        },
+        payload: { $ref: `#/components/schemas/${command.type}` },
+        bindings: {
+          kafka: {
+            key: {
+              type: 'string',
+              description:
+                'A stable key chosen by the sender (the event id or its case reference).',
+            },
+            bindingVersion: KAFKA_BINDING_VERSION,
+          },
+        },
+      };
+    }
+    const topic = agencyInboundTopic(agency);
+    const key = `${agency}Inbound`;
+    channels[key] = {
+      address: topic,
+      title: `Commands to the ${AGENCY_NAMES[agency]}`,
+      description: `Department systems send the ${AGENCY_NAMES[agency]} commands as CloudEvents (docs/inbound.md).`,
+      messages: Object.fromEntries(
+        commands.map((c) => [c.type, { $ref: `#/components/messages/${c.type}` }]),
+      ),
+      bindings: { kafka: { topic, bindingVersion: KAFKA_BINDING_VERSION } },
+    };
+    const dlqKey = `${agency}InboundDeadLetters`;
+    channels[dlqKey] = {
+      address: deadLetterTopic(topic),
+      title: `Dead letters of ${topic}`,
+      description: `Commands of ${topic} the ${AGENCY_NAMES[agency]} could not accept.`,
+      messages: { inboundDeadLetter: { $ref: '#/components/messages/inboundDeadLetter' } },
+      bindings: {
+        kafka: { topic: deadLetterTopic(topic), bindingVersion: KAFKA_BINDING_VERSION },
+      },
+    };
+    operations[`receive${capitalise(agency)}Commands`] = {
+      action: 'receive',
+      title: `The ${AGENCY_NAMES[agency]} take commands from department systems`,
+      channel: { $ref: `#/channels/${key}` },
+      messages: commands.map((c) => ({ $ref: `#/channels/${key}/messages/${c.type}` })),
+    };
+    operations[`park${capitalise(agency)}InboundDeadLetters`] = {
+      action: 'send',
+      title: `The ${AGENCY_NAMES[agency]} park commands they cannot accept`,
+      channel: { $ref: `#/channels/${dlqKey}` },
+      messages: [{ $ref: `#/channels/${dlqKey}/messages/inboundDeadLetter` }],
+    };
+  }
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -325,7 +446,7 @@ export function renderAsyncApiMarkdown(options: AsyncApiOptions = {}): string {
         `| \`${name}\` | ${schema.required.includes(name) ? 'yes' : 'no'} | ${p.const !== undefined ? `\`${p.const}\`` : (p.description ?? '')} |`,
     );
   const lines = [
-    '# AsyncAPI: Gridline domain events',
+    '# AsyncAPI: Gridline on Kafka',
     '',
     '<!-- Generated by `npm run docs:events` from libs/contracts; do not edit by hand. -->',
     '',
@@ -363,7 +484,15 @@ export function renderAsyncApiMarkdown(options: AsyncApiOptions = {}): string {
     '',
     '| header | required | meaning |',
     '| --- | --- | --- |',
-    ...headerRows(deadLetterHeaders),
+    ...headerRows(eventDeadLetterHeaders),
+    '',
+    `Inbound dead letters carry the same, with \`dlq_kind\` one of ${INBOUND_DEAD_LETTER_KINDS.map((k) => `\`${k}\``).join(', ')}.`,
+    '',
+    'Commands from department systems (`gridline.inbound.<agency>.v1`, docs/inbound.md):',
+    '',
+    '| header | required | meaning |',
+    '| --- | --- | --- |',
+    ...headerRows(inboundHeaders),
     '',
     '## Messages',
   ];
@@ -376,5 +505,15 @@ export function renderAsyncApiMarkdown(options: AsyncApiOptions = {}): string {
         `| [\`${type}\`](event-catalogue.md#${type.replace(/\./g, '')}) | ${dataSchemaUri(type, options.schemaBaseUrl)} |`,
       );
   }
+  lines.push('', '### Inbound commands', '', '| topic | CloudEvent type | what it becomes |');
+  lines.push('| --- | --- | --- |');
+  for (const command of Object.values(INBOUND_COMMAND_CONTRACTS))
+    lines.push(
+      `| \`${agencyInboundTopic(command.agency)}\` | \`${command.type}\` | ${command.description} |`,
+    );
+  lines.push(
+    '',
+    'Their data schemas are in [asyncapi.yaml](asyncapi.yaml) under `components.schemas`.',
+  );
   return `${lines.join('\n')}\n`;
 }

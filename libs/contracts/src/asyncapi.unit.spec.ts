@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { parse as parseYaml } from 'yaml';
 import { AGENCIES, agencyEventsTopic, deadLetterTopic } from './agencies.js';
+import { agencyInboundTopic, INBOUND_COMMAND_CONTRACTS } from './inbound-commands.js';
 import { buildAsyncApiDocument, renderAsyncApiMarkdown } from './asyncapi.js';
 import { eventSchemas } from './catalogue.js';
 
@@ -32,9 +33,24 @@ describe('AsyncAPI document', () => {
       .all()
       .map((c) => c.address())
       .sort();
+    const inbound = [...new Set(Object.values(INBOUND_COMMAND_CONTRACTS).map((c) => c.agency))];
     expect(addresses).toEqual(
-      AGENCIES.flatMap((a) => [agencyEventsTopic(a), deadLetterTopic(agencyEventsTopic(a))]).sort(),
+      [
+        ...AGENCIES.flatMap((a) => [agencyEventsTopic(a), deadLetterTopic(agencyEventsTopic(a))]),
+        ...inbound.flatMap((a) => [agencyInboundTopic(a), deadLetterTopic(agencyInboundTopic(a))]),
+      ].sort(),
     );
+    for (const command of Object.values(INBOUND_COMMAND_CONTRACTS)) {
+      const channel = parsed
+        .channels()
+        .all()
+        .find((c) => c.address() === agencyInboundTopic(command.agency));
+      const message = channel
+        ?.messages()
+        .all()
+        .find((m) => m.name() === command.type);
+      expect(message?.payload()?.json()).toMatchObject({ required: command.schema.required });
+    }
     for (const type of Object.keys(eventSchemas)) {
       const agency = type.split('.')[0] as (typeof AGENCIES)[number];
       const channel = parsed

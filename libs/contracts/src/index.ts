@@ -11,5 +11,6 @@ export * from './events/assignment.events.js';
 export * from './personal-data.js';
 export * from './catalogue-doc.js';
 export * from './upcasting.js';
+export * from './inbound-commands.js';
 export * from './published-schemas.js';
 export * from './asyncapi.js';

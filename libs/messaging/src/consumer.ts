@@ -11,6 +11,7 @@ import {
   upcast,
   validateEventData,
   type EventEnvelope,
+  type EventDeadLetterKind,
 } from '@gridline/contracts';
 import { DomainError } from '@gridline/eventsourcing';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, Producer } from 'kafkajs';
@@ -304,7 +305,7 @@ export class EventConsumer {
     payload: EachMessagePayload,
     headers: Record<string, string>,
     value: string,
-    kind: 'malformed' | 'invalid' | 'failed',
+    kind: EventDeadLetterKind,
     cause: unknown,
   ): Promise<void> {
     const reason = await sendDeadLetter(this.dlqProducer, payload, {

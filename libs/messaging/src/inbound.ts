@@ -1,4 +1,10 @@
-import { createSchemaValidator, describeSchemaErrors } from '@gridline/contracts';
+import {
+  agencyInboundTopic,
+  createSchemaValidator,
+  describeSchemaErrors,
+  type Agency,
+  type InboundDeadLetterKind,
+} from '@gridline/contracts';
 import { DomainError } from '@gridline/eventsourcing';
 import type { ValidateFunction } from 'ajv';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
@@ -8,7 +14,7 @@ import type { MessagingLogger } from './logger.js';
 import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceparentOf } from './trace-context.js';
 
 /** Kafka topic on which department systems send an agency CloudEvents to act on. */
-export const inboundTopic = (agency: string) => `gridline.inbound.${agency}.v1`;
+export const inboundTopic = (agency: Agency) => agencyInboundTopic(agency);
 
 /** A CloudEvent from outside, as received (binary or structured mode). */
 export interface InboundCloudEvent {
@@ -27,14 +33,7 @@ export interface InboundCommand<P> {
   execute(data: never, principal: P, event: InboundCloudEvent): Promise<unknown>;
 }
 
-export type DeadLetterKind =
-  | 'malformed'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'unknown-type'
-  | 'invalid'
-  | 'rejected'
-  | 'failed';
+export type DeadLetterKind = InboundDeadLetterKind;
 
 export class InboundRefusal extends Error {
   constructor(
@@ -49,7 +48,7 @@ export class InboundRefusal extends Error {
 export interface InboundOptions<P> {
   readonly groupId: string;
   /** The agency whose inbound topic this is. */
-  readonly agency: string;
+  readonly agency: Agency;
   /** Verifies the bearer token of the `authorization` header; throws if it is not valid. */
   readonly authenticate: (token: string) => Promise<P>;
   /** Why this principal may not send commands here, or undefined if it may. */

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { INBOUND_COMMAND_CONTRACTS } from '@gridline/contracts';
 import { INBOUND_COMMANDS, type InboundCommands, type Principal } from '@gridline/platform';
 import {
   IssueWarningCommand,
@@ -18,7 +19,7 @@ export const drcInboundCommands: Provider = {
   useFactory: (commands: CommandBus): InboundCommands =>
     new Map([
       [
-        'gridline.drc.issue-warning.v1',
+        INBOUND_COMMAND_CONTRACTS.issueWarning.type,
         {
           description: 'a risk warning raised by a monitoring system',
           schema: issueWarningBodySchema,

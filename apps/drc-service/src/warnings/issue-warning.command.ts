@@ -1,42 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  riskLevelSchema,
-  riskWarningAreaSchema,
-  riskWarningKindSchema,
-  signalFiguresSchema,
-  type RiskLevel,
-  type RiskWarningArea,
-  type RiskWarningKind,
-  type SignalFigures,
-} from '@gridline/contracts';
+import type { IssueWarningBody } from '@gridline/contracts';
 import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
 import { CLOCK, EVENT_STORE, IDS } from '@gridline/platform';
 import type { Caller } from '../shared/caller.js';
 import { recordCommand, type CommandRecorded } from '../shared/record-command.js';
 import { warningDecider, warningStreamId } from './warning.decider.js';
 
-/** Body of `POST /api/warnings`. */
-export interface IssueWarningBody {
-  readonly kind: RiskWarningKind;
-  readonly level: RiskLevel;
-  readonly area: RiskWarningArea;
-  readonly description: string;
-  readonly signal?: SignalFigures;
-}
-
-export const issueWarningBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'level', 'area', 'description'],
-  properties: {
-    kind: riskWarningKindSchema,
-    level: riskLevelSchema,
-    area: riskWarningAreaSchema,
-    description: { type: 'string', minLength: 1, maxLength: 2000 },
-    signal: signalFiguresSchema,
-  },
-} as const;
+// The body is a published contract (also the data of the inbound CloudEvent).
+export { issueWarningBodySchema, type IssueWarningBody } from '@gridline/contracts';
 
 export class IssueWarningCommand {
   constructor(

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { INBOUND_COMMAND_CONTRACTS } from '@gridline/contracts';
 import { INBOUND_COMMANDS, type InboundCommands, type Principal } from '@gridline/platform';
 import {
   ReportIssueCommand,
@@ -18,7 +19,7 @@ export const streetInboundCommands: Provider = {
   useFactory: (commands: CommandBus): InboundCommands =>
     new Map([
       [
-        'gridline.street.report-issue.v1',
+        INBOUND_COMMAND_CONTRACTS.reportIssue.type,
         {
           description: 'an issue reported from outside (default source: resident-complaint)',
           schema: reportIssueBodySchema,

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { IssueSource, Place, Severity } from '@gridline/contracts';
-import { placeSchema, severitySchema } from '@gridline/contracts';
+import type { ReportIssueBody } from '@gridline/contracts';
 import {
   handleCommand,
   type Clock,
@@ -12,30 +11,8 @@ import {
 import { CLOCK, EVENT_STORE, IDS, PERSONAL_DATA, type Principal } from '@gridline/platform';
 import { issueDecider, issueStreamId } from './issue.decider.js';
 
-/** Body of `POST /api/issues`. */
-export interface ReportIssueBody {
-  readonly source?: IssueSource;
-  readonly category: string;
-  readonly location: Place;
-  readonly description: string;
-  readonly severity: Severity;
-  /** How to reach the reporter (phone, e-mail); required for resident complaints. Sealed at once. */
-  readonly reporterContact?: string;
-}
-
-export const reportIssueBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['category', 'location', 'description', 'severity'],
-  properties: {
-    source: { enum: ['grid-worker', 'resident-complaint'] },
-    category: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,63}$' },
-    location: placeSchema,
-    description: { type: 'string', minLength: 1, maxLength: 2000 },
-    severity: severitySchema,
-    reporterContact: { type: 'string', minLength: 1, maxLength: 200 },
-  },
-} as const;
+// The body is a published contract (also the data of the inbound CloudEvent).
+export { reportIssueBodySchema, type ReportIssueBody } from '@gridline/contracts';
 
 export class ReportIssueCommand {
   constructor(
