@@ -60,13 +60,13 @@ export function createTestIdentity(): TestIdentity {
 
 /**
  * Starts the built apps (dist/) as separate processes against the test servers
- * and waits until every one reports ready. Ports start at `basePort`.
+ * and waits until every one reports ready. Ports start at `basePort`; `only`
+ * starts some of the apps (on the same ports), all five by default.
  */
 export async function startApps(
   identity: TestIdentity,
-  options: { basePort: number; env?: Record<string, string> },
+  options: { basePort: number; env?: Record<string, string>; only?: readonly AppName[] },
 ): Promise<Map<AppName, RunningApp>> {
-  const infra = testInfra();
   const apps = new Map<AppName, RunningApp>();
   const ports: Record<AppName, number> = {
     gateway: options.basePort,
@@ -76,31 +76,57 @@ export async function startApps(
     projector: options.basePort + 4,
   };
   for (const name of APP_NAMES) {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'] ?? '',
-      PORT: String(ports[name]),
-      DATABASE_URL: infra.databaseUrl,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      MONGO_URL: infra.mongoUrl,
-      JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
-      PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
-      JWT_ISSUER: identity.issuer,
-      JWT_AUDIENCE: identity.audience,
-      // Own topics and groups: a development platform on the same broker stays apart.
-      KAFKA_NAMESPACE: 'e2e',
-      ...options.env,
-    };
-    const output: string[] = [];
-    apps.set(name, {
-      name,
-      url: `http://127.0.0.1:${ports[name]}`,
-      process: launch(name, env, output),
-      output,
-      env,
-    });
+    if (options.only && !options.only.includes(name)) continue;
+    apps.set(name, launchInstance(identity, name, ports[name], options.env));
   }
   await Promise.all([...apps.values()].map((app) => waitUntilReady(app)));
   return apps;
+}
+
+/**
+ * One more instance of an app (a replica beside those of `startApps`) on a port
+ * of its own, with the same settings as `startApps` gives it: the same `env`
+ * means the same database, topics and consumer groups. Waits until it is ready.
+ */
+export async function startInstance(
+  identity: TestIdentity,
+  name: AppName,
+  options: { port: number; env?: Record<string, string> },
+): Promise<RunningApp> {
+  const app = launchInstance(identity, name, options.port, options.env);
+  await waitUntilReady(app);
+  return app;
+}
+
+function launchInstance(
+  identity: TestIdentity,
+  name: AppName,
+  port: number,
+  extraEnv: Record<string, string> | undefined,
+): RunningApp {
+  const infra = testInfra();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '',
+    PORT: String(port),
+    DATABASE_URL: infra.databaseUrl,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    MONGO_URL: infra.mongoUrl,
+    JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
+    PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
+    JWT_ISSUER: identity.issuer,
+    JWT_AUDIENCE: identity.audience,
+    // Own topics and groups: a development platform on the same broker stays apart.
+    KAFKA_NAMESPACE: 'e2e',
+    ...extraEnv,
+  };
+  const output: string[] = [];
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    process: launch(name, env, output),
+    output,
+    env,
+  };
 }
 
 function launch(name: AppName, env: NodeJS.ProcessEnv, output: string[]): ChildProcess {
@@ -157,9 +183,12 @@ async function waitUntilReady(app: RunningApp, timeoutMs = 90_000): Promise<void
   throw new Error(`${app.name} not ready after ${timeoutMs} ms (${last}):\n${app.output.join('')}`);
 }
 
-export async function stopApps(apps: Map<AppName, RunningApp> | undefined): Promise<void> {
+/** Stops apps (SIGTERM, SIGKILL after 10 s): those of `startApps`, or any list of them. */
+export async function stopApps(
+  apps: Map<AppName, RunningApp> | readonly RunningApp[] | undefined,
+): Promise<void> {
   await Promise.all(
-    [...(apps?.values() ?? [])].map(
+    [...(apps instanceof Map ? apps.values() : (apps ?? []))].map(
       (app) =>
         new Promise<void>((resolve) => {
           if (app.process.exitCode !== null || app.process.signalCode !== null) return resolve();

@@ -43,6 +43,11 @@ type Before = Partial<CaseDocument> | null;
 export function caseChange(before: Before, event: EventEnvelope): CaseChange {
   const none: CaseChange = { set: {}, stats: [] };
   if (isEventOfType(event, 'street.issue.reported.v1')) {
+    // SWC opens the case from the report, after it: in log order its opening (and a
+    // triage) overwrite what the report says. A report projected after the opening
+    // (the street topic behind SWC's) must not undo them, so it adds only its time.
+    if (before?.openedAt !== undefined)
+      return { set: { reportedAt: event.data.reportedAt }, stats: [] };
     const { street, community, grid } = event.data.location;
     return {
       set: {

@@ -112,6 +112,110 @@ describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () =>
     expect(await collections.timeline.countDocuments({ caseId })).toBe(2);
   });
 
+  it("a report projected after SWC's opening and triage leaves SWC's category (one by one and in a batch)", async () => {
+    const triaged = (caseId: string): NewEvent => ({
+      id: randomUUID(),
+      type: 'swc.case.triaged.v1',
+      metadata: meta(caseId, 'swc'),
+      occurredAt: '2026-03-02T07:50:00.000Z',
+      data: {
+        caseId,
+        riskLevel: 'blue',
+        category: 'waste-management',
+        leadAgency: 'street',
+        coHandlers: [],
+        triagedBy: 'coord-1',
+        triagedAt: '2026-03-02T07:50:00.000Z',
+      },
+    });
+    const projection = new CaseTimelineProjection(collections, store);
+    for (const mode of ['apply', 'applyBatch'] as const) {
+      const caseId = randomUUID();
+      const report = reported(caseId);
+      const [r] = (await store.appendToStream(`street-issue-${caseId}`, [report])).events;
+      const swc = (
+        await store.appendToStream(`swc-case-${caseId}`, [
+          opened(caseId, report.id),
+          triaged(caseId),
+        ])
+      ).events.map(toEnvelope);
+      // SWC's topic projected first, the street's report after it (as a replay may).
+      const arrival = [...swc, toEnvelope(r!)];
+      if (mode === 'apply') for (const event of arrival) await projection.apply(event);
+      else await projection.applyBatch(arrival);
+      expect({ mode, case: await collections.cases.findOne({ _id: caseId }) }).toMatchObject({
+        mode,
+        case: {
+          category: 'waste-management',
+          severity: 'medium',
+          location,
+          reportedAt: '2026-03-02T07:45:00.000Z',
+        },
+      });
+    }
+  });
+
+  it("a batch holding every case of a shared stream (a subject's 721 steps) writes them in bulk, none event by event", async () => {
+    const subjectId = randomUUID();
+    const shared = `street-enforcement-${subjectId}-littering`;
+    const caseIds = [randomUUID(), randomUUID(), randomUUID()];
+    const batch = [];
+    for (const caseId of caseIds) {
+      const [report] = (await store.appendToStream(`street-issue-${caseId}`, [reported(caseId)]))
+        .events;
+      const [reminder] = (
+        await store.appendToStream(shared, [
+          {
+            id: randomUUID(),
+            type: 'street.enforcement.reminder-issued.v1',
+            metadata: meta(caseId, 'street'),
+            occurredAt: '2026-03-03T08:00:00.000Z',
+            data: {
+              stepId: randomUUID(),
+              subjectId,
+              category: 'littering',
+              caseId,
+              place: { ...location, description: 'market gate' },
+              explanation: 'Bins must be closed',
+              issuedBy: { id: 'worker-17', agency: 'street' },
+              issuedAt: '2026-03-03T08:00:00.000Z',
+            },
+          },
+        ])
+      ).events;
+      batch.push(toEnvelope(report!), toEnvelope(reminder!));
+    }
+    // Writes per collection and method: the per-event path inserts timeline
+    // entries one at a time and upserts cases; the batch path does neither.
+    const writes = new Map<string, number>();
+    const counted = Object.fromEntries(
+      Object.entries(collections).map(([name, collection]) => [
+        name,
+        new Proxy(collection as object, {
+          get(target, property, receiver) {
+            const value = Reflect.get(target, property, receiver) as unknown;
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              const key = `${name}.${String(property)}`;
+              writes.set(key, (writes.get(key) ?? 0) + 1);
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        }),
+      ]),
+    ) as unknown as ReadModelCollections;
+    const result = await new CaseTimelineProjection(counted, store).applyBatch(batch);
+    expect(result.applied).toBe(6);
+    expect(writes.get('timeline.insertOne')).toBeUndefined();
+    expect(writes.get('cases.updateOne')).toBeUndefined();
+    for (const [revision, caseId] of caseIds.entries()) {
+      expect(await collections.cases.findOne({ _id: caseId })).toMatchObject({
+        streams: { [shared]: revision, [`street-issue-${caseId}`]: 0 },
+      });
+      expect(await collections.timeline.countDocuments({ caseId })).toBe(2);
+    }
+  });
+
   it('fills a gap in a stream from the event store before applying the later event', async () => {
     const caseId = randomUUID();
     const stream = `street-issue-${caseId}`;

@@ -148,8 +148,9 @@ export class CaseTimelineProjection {
       this.collections.cases.findOne({ _id: id }),
     );
     const folds: CaseFold[] = [];
+    const inBatch = new Set(events.map((e) => e.id));
     for (const [i, caseId] of ids.entries()) {
-      const fold = await this.fold(caseId, befores[i] ?? null, groups.get(caseId) ?? []);
+      const fold = await this.fold(caseId, befores[i] ?? null, groups.get(caseId) ?? [], inBatch);
       if (fold.events.length > 0) folds.push(fold);
     }
     const applied = folds.flatMap((f) => f.events);
@@ -169,6 +170,7 @@ export class CaseTimelineProjection {
     caseId: string,
     before: CaseDocument | null,
     events: readonly EventEnvelope[],
+    inBatch: ReadonlySet<string>,
   ): Promise<CaseFold> {
     const fold: CaseFold = {
       caseId,
@@ -198,9 +200,12 @@ export class CaseTimelineProjection {
       if (event.revision > last + 1)
         for (const missing of await eventsBefore(this.store, event, last))
           // A stream may carry several cases (a subject's 721 steps): another
-          // case's event goes to its own case, one event at a time.
+          // case's event goes to its own case, one event at a time — unless this
+          // batch holds it, and its own case's fold applies it. (Applied here, it
+          // would make that case's batched write find the case changed, and all
+          // of the case's events would go one by one.)
           if (missing.metadata.caseId === caseId) one(missing);
-          else await this.apply(missing);
+          else if (!inBatch.has(missing.id)) await this.apply(missing);
       one(event);
     }
     return fold;
