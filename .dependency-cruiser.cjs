@@ -30,6 +30,14 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'console-uses-only-the-http-api',
+      comment:
+        'The web console (apps/console) is a browser app that talks to the gateway over HTTP: it imports none of the server code, the libraries or the tests.',
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { path: '^(libs/|test/|apps/(?!console/))' },
+    },
+    {
       name: 'libs-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },
@@ -68,7 +76,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
     },
   },
 };

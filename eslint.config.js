@@ -10,7 +10,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // The nearest tsconfig.json per file: the root one, or apps/console's for the console.
+        projectService: { allowDefaultProject: ['apps/console/vite.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -33,6 +37,30 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // The web console (a browser app, type-checked with apps/console/tsconfig.json,
+    // which the project service finds as the nearest one). It talks to the gateway
+    // over HTTP only: none of the server code is for it.
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@gridline/*', '**/libs/**'],
+              message: 'The console uses only the public HTTP API (docs/console.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/console/vite.config.ts'],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

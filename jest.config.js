@@ -37,6 +37,12 @@ export default {
       displayName: 'security',
       testMatch: ['<rootDir>/test/security/**/*.security.spec.ts'],
     },
+    {
+      // The web console in Debian's chromium (playwright-core), against the five apps.
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser.spec.ts'],
+    },
   ],
   // A global option in jest 30 (ignored inside projects); the tiers with servers need it.
   testTimeout: 120_000,

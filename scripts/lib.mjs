@@ -47,3 +47,37 @@ export function ensureDependencies() {
   run('npm', ['ci', '--no-audit', '--no-fund']);
   writeFileSync(marker, hash);
 }
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** A Chinese font (the console's default language): without one chromium draws boxes. */
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+
+/**
+ * Debian's chromium for the browser tests (test/support/browser.ts), and a small
+ * Chinese font for what it draws. Installed when missing and running as root (CI
+ * on a fresh machine): one `apt-get update`, then the packages, whose downloads
+ * apt keeps in /var/cache/apt/archives for later runs on the same machine.
+ * Otherwise says what to do; the tests then fail with the same advice. Prints the
+ * chromium version it will use.
+ */
+export function ensureChromium() {
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : ['chromium']),
+    ...(existsSync(CJK_FONT) ? [] : ['fonts-wqy-microhei']),
+  ];
+  if (missing.length > 0) {
+    if (process.getuid?.() !== 0) {
+      console.error(
+        `  missing: ${missing.join(', ')}; not root, so not installing: run \`apt-get install ${missing.join(' ')}\` as root.`,
+      );
+    } else {
+      console.log(`  installing ${missing.join(', ')} (apt-get)`);
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      run('apt-get', ['update'], { env });
+      run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
+    }
+  }
+  if (!existsSync(CHROMIUM)) return;
+  const version = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' });
+  console.log(`  ${(version.stdout || version.stderr || 'chromium: version unknown').trim()}`);
+}

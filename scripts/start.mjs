@@ -84,6 +84,10 @@ async function ready({ name, port, child }) {
 const allReady = (await Promise.all(children.map(ready))).every(Boolean);
 console.log(`
 ${allReady ? '✔ Gridline is running' : '✗ some apps are not ready (see their output above)'}
+  console          http://127.0.0.1:3000/  (web console: sign in with a token, e.g. a coordinator's:
+                   npm run --silent token -- --sub coord-1 --agency swc --roles coordinator
+                   an admin's, for the rebuild monitor: --sub ops-1 --agency swc --roles admin;
+                   npm run demo fills it with six months of cases)
   gateway          http://127.0.0.1:3000   (GET /api/cases/{caseId}/timeline)
   swc-service      http://127.0.0.1:3001
   drc-service      http://127.0.0.1:3002

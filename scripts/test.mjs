@@ -1,10 +1,11 @@
 // `npm test`: static checks, build, the local stack (unless the servers are
 // given through DATABASE_URL, KAFKA_BROKERS and MONGO_URL), then every jest tier
-// with the runner's summary. `--only unit|int|e2e` runs one tier, skipping the checks.
+// with the runner's summary. `--only unit|int|e2e|security|browser|fault` runs one
+// tier, skipping the checks.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDependencies, localStack, root, run } from './lib.mjs';
+import { ensureChromium, ensureDependencies, localStack, root, run } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
@@ -37,9 +38,13 @@ if (needsServers) {
     process.exit(2);
   }
 }
-if (!only || only === 'e2e' || only === 'security' || only === 'fault') {
+if (!only || ['e2e', 'security', 'browser', 'fault'].includes(only)) {
   console.log('▶ build');
   run('npm', ['run', '--silent', 'build']);
+}
+if (!only || only === 'browser') {
+  console.log('▶ chromium (browser tests)');
+  ensureChromium();
 }
 
 // unit and int run two workers at a time; e2e files one at a time, since each
@@ -47,6 +52,8 @@ if (!only || only === 'e2e' || only === 'security' || only === 'fault') {
 const runs = [
   { projects: ['unit', 'int'], workers: ['--maxWorkers=2'] },
   { projects: ['e2e', 'security'], workers: ['--runInBand'] },
+  // The web console in chromium against its own five apps (needs the build).
+  { projects: ['browser'], workers: ['--runInBand'] },
   // Fault tests kill processes and stop servers: alone, after everything else.
   { projects: ['fault'], workers: ['--runInBand'] },
 ]

@@ -36,6 +36,16 @@ describe('deploy/docker/Dockerfile', () => {
     expect(copies.some((l) => /dist\/apps\/\$\{APP\}/.test(l))).toBe(true);
   });
 
+  it('builds the web console with the apps and puts it into the gateway image only', () => {
+    const build = stages.find((s) => / AS build$/.test(s[0] ?? '')) ?? [];
+    expect(build).toContain('COPY apps apps'); // apps/console: the console's sources
+    const consoleStage = stages.find((s) => / AS console$/.test(s[0] ?? '')) ?? [];
+    expect(consoleStage.join('\n')).toMatch(
+      /if \[ "\$\{APP\}" = gateway \]; then cp -R dist\/console\/\. /,
+    );
+    expect(runtime).toContain('COPY --from=console --chown=root:root /console dist/console');
+  });
+
   it('runs as a non-root numeric user, with a node health check and no shell in CMD', () => {
     const user = runtime.filter((l) => /^USER /.test(l)).at(-1);
     expect(user).toMatch(/^USER [1-9]\d*(:[1-9]\d*)?$/);
@@ -98,7 +108,10 @@ describe('production dependencies', () => {
     };
     const missing = new Set<string>();
     for (const file of [
-      ...runtimeSources(path.join(ROOT, 'apps')),
+      // Not apps/console: Vite bundles it at build time (its packages are dev dependencies).
+      ...runtimeSources(path.join(ROOT, 'apps')).filter(
+        (file) => !file.startsWith(path.join(ROOT, 'apps', 'console') + path.sep),
+      ),
       ...runtimeSources(path.join(ROOT, 'libs')),
     ]) {
       const source = readFileSync(file, 'utf8');

@@ -25,6 +25,8 @@ const OTHER_PREFIXES = ['OTEL_'];
 export function apps(): ReadonlyMap<string, number> {
   const found = new Map<string, number>();
   for (const app of readdirSync(path.join(ROOT, 'apps')).sort()) {
+    // The web console is no process of its own: static files the gateway serves.
+    if (app === 'console') continue;
     const main = readFileSync(path.join(ROOT, 'apps', app, 'src', 'main.ts'), 'utf8');
     const port = /runService\(\s*'([^']+)',\s*(\d+)/.exec(main);
     if (!port || port[1] !== app)

@@ -142,6 +142,27 @@ describe('gateway read models', () => {
     await stopApps(apps);
   });
 
+  it('shows the evidence digests of an enforcement step on its timeline entry, and nothing more of the evidence', async () => {
+    const warning = await eventually(
+      async () => {
+        const r = await gateway.get<{ entries: { type: string; evidence?: unknown[] }[] }>(
+          `/api/cases/${caseId}/timeline`,
+        );
+        return r.body.entries.find((e) => e.type === 'street.enforcement.warning-issued.v1');
+      },
+      60_000,
+      'the warning on the timeline',
+    );
+    expect(warning.evidence).toEqual([
+      {
+        evidenceId: expect.any(String) as unknown,
+        kind: 'photo',
+        sha256: photo.sha256,
+        capturedAt: photo.capturedAt,
+      },
+    ]);
+  });
+
   it('lists cases with filters and cursor pagination; a case carries assignments with SLA state', async () => {
     const first = await ok(
       gateway.get<{ items: { caseId: string }[]; nextCursor: string }>(

@@ -5,3 +5,4 @@ export * from './http.js';
 export * from './read-model-contents.js';
 export * from './isolated.js';
 export * from './read-model-set.js';
+export * from './vendor-story.js';

@@ -35,6 +35,7 @@ import { StatsController } from './stats/stats.controller.js';
 import { StreamController } from './stream/stream.controller.js';
 import { TimelineFeed } from './stream/timeline-feed.js';
 import { RebuildsController } from './admin/rebuilds.controller.js';
+import { DeadLettersController } from './admin/dead-letters.controller.js';
 import { HistoryModule } from './history/history.module.js';
 import { HISTORY_STORE } from './history/history.tokens.js';
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
@@ -74,6 +75,7 @@ export class GatewayModule {
         StreamController,
         MetricsController,
         RebuildsController,
+        DeadLettersController,
         ContractsController,
       ],
       providers: [

@@ -127,6 +127,33 @@ export async function messagesIn(kafka: KafkaClient, topics: readonly string[]):
   }
 }
 
+/**
+ * Messages held in each topic (high minus low watermarks), one admin connection
+ * for all; a topic that does not exist holds 0 (a dead-letter topic is created
+ * with its source topic, but may be missing on a fresh broker).
+ */
+export async function messagesPerTopic(
+  kafka: KafkaClient,
+  topics: readonly string[],
+): Promise<{ topic: string; messages: number }[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const counts: { topic: string; messages: number }[] = [];
+    for (const topic of topics) {
+      let messages = 0;
+      if (existing.has(topic))
+        for (const p of await admin.fetchTopicOffsets(topic))
+          messages += Number(p.high) - Number(p.low);
+      counts.push({ topic, messages });
+    }
+    return counts;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Header values arrive as Buffers (or arrays of them); CloudEvents wants strings. */
 export function decodeHeaders(
   headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,

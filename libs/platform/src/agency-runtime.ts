@@ -135,6 +135,11 @@ export function serviceSettings(defaultPort: number) {
       parsers.positiveInt,
       30_000,
     ),
+    CONSOLE_DIR: setting(
+      'directory of the built web console the gateway serves at / (empty: dist/console of this build)',
+      parsers.string,
+      '',
+    ),
     PII_MASTER_KEY_FILE: setting(
       'file holding the base64 32-byte key that wraps the personal-data keys',
       parsers.string,

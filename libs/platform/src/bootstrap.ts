@@ -20,6 +20,12 @@ interface HttpResponse {
   on(event: 'finish' | 'close', listener: () => void): void;
 }
 
+/** What an app may add to the HTTP server before its routes (the gateway's console). */
+export interface RunServiceOptions {
+  /** Called once, before the routes are mounted: middleware registered here runs first. */
+  configure?(app: INestApplication, config: ServiceConfig, logger: JsonLogger): void;
+}
+
 /**
  * Starts one Gridline app: configuration from the environment, JSON logging,
  * error mapping, graceful shutdown. A start-up failure (bad configuration, a
@@ -29,6 +35,7 @@ export async function runService(
   name: string,
   defaultPort: number,
   createModule: (config: ServiceConfig, logger: JsonLogger) => DynamicModule,
+  options: RunServiceOptions = {},
 ): Promise<INestApplication> {
   let logger = new JsonLogger(name);
   try {
@@ -40,6 +47,7 @@ export async function runService(
       abortOnError: false,
     });
     app.use(traceRequests);
+    options.configure?.(app, config, logger);
     app.useGlobalFilters(new ErrorsToHttpFilter(logger));
     mountOpenApi(app, name);
     app.enableShutdownHooks();

@@ -2,7 +2,12 @@ import { REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contra
 import { parsePosition, toEnvelope, type EventStore } from '@gridline/eventsourcing';
 import type { UpdateFilter } from 'mongodb';
 import { caseChange, foldCase, type StatIncrement } from './case-document.js';
-import type { CaseDocument, ReadModelCollections, TimelineEntry } from './collections.js';
+import type {
+  CaseDocument,
+  EvidenceDigest,
+  ReadModelCollections,
+  TimelineEntry,
+} from './collections.js';
 import { alreadyThere, isDuplicateKey, upsert } from './mongo.js';
 import {
   applyStatIncrement,
@@ -40,7 +45,33 @@ export function timelineEntry(event: EventEnvelope): TimelineEntry {
     // Split for sorting (numbers: exact below 2^53).
     position: { commit: Number(position.commit), prepare: Number(position.prepare) },
     projectedAt: Date.now(),
+    ...evidenceOf(event),
   };
+}
+
+/**
+ * The evidence digests an event carries (`data.evidence`: one piece, or a list
+ * for a warning or penalty issued with its evidence). Only digests, kinds and
+ * times: descriptions and places stay in the store.
+ */
+function evidenceOf(event: EventEnvelope): { evidence?: EvidenceDigest[] } {
+  const found = (event.data as { evidence?: unknown } | null)?.evidence;
+  const pieces = (Array.isArray(found) ? found : found ? [found] : []) as Partial<
+    Record<keyof EvidenceDigest, unknown>
+  >[];
+  const evidence = pieces.flatMap((p) =>
+    typeof p.sha256 === 'string' && typeof p.evidenceId === 'string'
+      ? [
+          {
+            evidenceId: p.evidenceId,
+            kind: String(p.kind),
+            sha256: p.sha256,
+            capturedAt: String(p.capturedAt),
+          },
+        ]
+      : [],
+  );
+  return evidence.length > 0 ? { evidence } : {};
 }
 
 /**

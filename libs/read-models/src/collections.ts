@@ -27,6 +27,16 @@ export interface TimelineEntry {
   readonly position: { readonly commit: number; readonly prepare: number };
   /** When the projector wrote the entry (ms since epoch; the latency bench splits at it). */
   readonly projectedAt?: number;
+  /** Digests of the evidence the event records (full-process record), when it has any. */
+  readonly evidence?: readonly EvidenceDigest[];
+}
+
+/** One piece of evidence as the timeline shows it: what, when, and the file's SHA-256. */
+export interface EvidenceDigest {
+  readonly evidenceId: string;
+  readonly kind: string;
+  readonly sha256: string;
+  readonly capturedAt: string;
 }
 
 export type AssignmentStatus = 'pending' | 'accepted' | 'declined' | 'returned' | 'completed';

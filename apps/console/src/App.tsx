@@ -1,0 +1,153 @@
+// The shell: header (who is signed in, navigation, language, live state) and the
+// page for the current route. Without a token every route shows sign-in.
+import { isAdmin } from './api/session';
+import { useAuth } from './auth';
+import { LiveStatus } from './components/LiveStatus';
+import { useI18n } from './i18n';
+import { LiveProvider } from './live';
+import { Analytics } from './pages/Analytics';
+import { Board } from './pages/Board';
+import { CasePage } from './pages/CasePage';
+import { Operations } from './pages/Operations';
+import { SignIn } from './pages/SignIn';
+import { Link, match, Redirect, useFocusOnNavigate, useLocation } from './router';
+
+function LanguageSwitch() {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <button
+      type="button"
+      className="button secondary small"
+      data-testid="lang-switch"
+      lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}
+      aria-label={t('lang.switchLabel')}
+      onClick={() => setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')}
+    >
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+function NavLink({
+  to,
+  testId,
+  label,
+  current,
+}: {
+  to: string;
+  testId: string;
+  label: string;
+  current: boolean;
+}) {
+  return (
+    <Link
+      to={to}
+      data-testid={testId}
+      aria-current={current ? 'page' : undefined}
+      className="nav-link"
+    >
+      {label}
+    </Link>
+  );
+}
+
+function Routes() {
+  const { path } = useLocation();
+  const { t } = useI18n();
+  useFocusOnNavigate(path);
+  if (path === '/' || path === '') return <Redirect to="/board" />;
+  if (path === '/board') return <Board />;
+  if (path === '/analytics') return <Analytics />;
+  if (path === '/operations') return <Operations />;
+  const caseRoute = match('/cases/:caseId', path);
+  if (caseRoute?.caseId) return <CasePage key={caseRoute.caseId} caseId={caseRoute.caseId} />;
+  return (
+    <div className="page">
+      <h1 tabIndex={-1}>{t('common.notFound')}</h1>
+      <Link to="/board">{t('common.back')}</Link>
+    </div>
+  );
+}
+
+export function App() {
+  const { t } = useI18n();
+  const { token, identity, signOut } = useAuth();
+  const { path } = useLocation();
+
+  if (!token || !identity)
+    return (
+      <>
+        <header className="app-header">
+          <span className="brand">{t('app.title')}</span>
+          <div className="header-tools">
+            <LanguageSwitch />
+          </div>
+        </header>
+        <main id="main" className="main narrow">
+          <SignIn />
+        </main>
+      </>
+    );
+
+  const agency =
+    identity.agency === 'swc' || identity.agency === 'drc' || identity.agency === 'street'
+      ? t(`agency.${identity.agency}`)
+      : identity.agency;
+  return (
+    <LiveProvider token={token}>
+      <a href="#main" className="skip-link">
+        {t('app.skip')}
+      </a>
+      <header className="app-header">
+        <Link to="/board" className="brand">
+          {t('app.title')}
+        </Link>
+        <nav aria-label={t('nav.label')} className="nav">
+          <NavLink
+            to="/board"
+            testId="nav-board"
+            label={t('nav.board')}
+            current={path === '/board' || path.startsWith('/cases/')}
+          />
+          <NavLink
+            to="/analytics"
+            testId="nav-analytics"
+            label={t('nav.analytics')}
+            current={path === '/analytics'}
+          />
+          {isAdmin(identity) && (
+            <NavLink
+              to="/operations"
+              testId="nav-operations"
+              label={t('nav.operations')}
+              current={path === '/operations'}
+            />
+          )}
+        </nav>
+        <div className="header-tools">
+          <LiveStatus />
+          <span className="whoami" data-testid="whoami">
+            <span className="visually-hidden">{t('whoami.label')}: </span>
+            <strong>{identity.sub}</strong>
+            <span className="muted">
+              {' '}
+              · {agency} ({identity.agency}) · {identity.roles.join(', ')}
+            </span>
+          </span>
+          <LanguageSwitch />
+          <button
+            type="button"
+            className="button secondary small"
+            data-testid="signout"
+            onClick={() => signOut()}
+          >
+            {t('signout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <Routes />
+      </main>
+    </LiveProvider>
+  );
+}
