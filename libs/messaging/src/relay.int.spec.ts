@@ -7,7 +7,7 @@ import {
 } from '@gridline/eventsourcing';
 import { testInfra } from '@gridline/testing';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { createKafka, decodeHeaders, ensureTopics } from './kafka.js';
+import { createKafka, decodeHeaders, ensureTopics, KafkaNames } from './kafka.js';
 import { silentLogger } from './logger.js';
 import { EventRelay } from './relay.js';
 
@@ -22,7 +22,10 @@ let kafka: Kafka;
 let producer: Producer;
 let consumer: Consumer;
 const received: Received[] = [];
-const topic = agencyEventsTopic('street');
+// A namespace of its own: a development platform on the same broker must not
+// receive these test events on its real topic.
+const names = new KafkaNames('relay-int');
+const topic = names.topic(agencyEventsTopic('street'));
 
 function reportFor(caseId: string, n: number): NewEvent {
   const metadata: EventMetadata = {
@@ -86,7 +89,10 @@ describe('EventRelay against Kafka', () => {
     const events = [reportFor(caseId, 1), reportFor(caseId, 2), reportFor(caseId, 3)];
     await store.appendToStream(`street-issue-${caseId}`, events);
 
-    const relay = new EventRelay(store, checkpoints, producer, silentLogger, { agency: 'street' });
+    const relay = new EventRelay(store, checkpoints, producer, silentLogger, {
+      agency: 'street',
+      names,
+    });
     relay.start();
     const mine = await receivedFor(new Set([caseId]), 3);
     await relay.stop();
@@ -117,7 +123,10 @@ describe('EventRelay against Kafka', () => {
     const caseB = randomUUID();
     await store.appendToStream(`street-issue-${caseA}`, [reportFor(caseA, 1), reportFor(caseA, 2)]);
 
-    const first = new EventRelay(store, checkpoints, producer, silentLogger, { agency: 'street' });
+    const first = new EventRelay(store, checkpoints, producer, silentLogger, {
+      agency: 'street',
+      names,
+    });
     first.start();
     await receivedFor(new Set([caseA]), 2);
     await first.stop();
@@ -126,7 +135,10 @@ describe('EventRelay against Kafka', () => {
     await store.appendToStream(`street-issue-${caseB}`, [reportFor(caseB, 3)]);
     await store.appendToStream(`street-issue-${caseA}`, [reportFor(caseA, 4)]);
 
-    const second = new EventRelay(store, checkpoints, producer, silentLogger, { agency: 'street' });
+    const second = new EventRelay(store, checkpoints, producer, silentLogger, {
+      agency: 'street',
+      names,
+    });
     second.start();
     const mine = await receivedFor(new Set([caseA, caseB]), 4);
     await new Promise((r) => setTimeout(r, 1_000)); // room for an unwanted duplicate to arrive
@@ -145,6 +157,7 @@ describe('EventRelay against Kafka', () => {
     await store.appendToStream(`street-issue-${caseId}`, [reportFor(caseId, 2)]);
     const relay = new EventRelay(store, new InMemoryCheckpointStore(), producer, silentLogger, {
       agency: 'street',
+      names,
     });
     relay.start();
     const mine = await receivedFor(new Set([caseId]), 1);
