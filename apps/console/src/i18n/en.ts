@@ -135,7 +135,8 @@ export const en: Record<MessageKey, string> = {
   'case.enforcement': 'Enforcement progression (721)',
   'case.evidence': 'Evidence digests (SHA-256)',
   'case.evidenceNone': 'No evidence recorded.',
-  'case.evidenceAudited': 'Read from the case export (recorded in the audit log).',
+  'case.evidenceAudited':
+    'Digests of the files recorded with the enforcement steps (full-process record).',
   'case.publicity': 'Enforcement publicity',
   'case.appeal': 'Appeal',
   'case.liveEntry': 'New entry: {summary}',

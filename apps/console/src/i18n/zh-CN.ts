@@ -131,7 +131,7 @@ export const zhCN = {
   'case.enforcement': '执法进程（721）',
   'case.evidence': '证据摘要（SHA-256）',
   'case.evidenceNone': '暂无证据记录。',
-  'case.evidenceAudited': '读取自案件导出（已记入审计日志）。',
+  'case.evidenceAudited': '执法环节所记录证据文件的摘要（全过程记录）。',
   'case.publicity': '执法公示',
   'case.appeal': '复议 / 诉讼',
   'case.liveEntry': '新条目：{summary}',
