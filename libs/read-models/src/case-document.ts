@@ -31,6 +31,13 @@ export interface CaseChange {
   readonly inc?: Record<string, number>;
   readonly addAgencies?: readonly Agency[];
   readonly stats: readonly StatIncrement[];
+  /**
+   * The change holds only while the case is not opened: a report's category,
+   * severity and place, which SWC's opening and triage override. The writer must
+   * check it in the same write (`openedAt` absent), since another projector may
+   * open the case between the read and the write.
+   */
+  readonly unlessOpened?: true;
 }
 
 type Before = Partial<CaseDocument> | null;
@@ -57,6 +64,7 @@ export function caseChange(before: Before, event: EventEnvelope): CaseChange {
         reportedAt: event.data.reportedAt,
       },
       stats: [],
+      unlessOpened: true,
     };
   }
   if (!event.type.startsWith('swc.case.')) return none;

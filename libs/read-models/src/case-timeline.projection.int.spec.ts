@@ -155,6 +155,74 @@ describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () =>
     }
   });
 
+  it("a report whose projector read the case before another projector opened and triaged it keeps SWC's category (one by one and in a batch)", async () => {
+    const triage = (caseId: string): NewEvent => ({
+      id: randomUUID(),
+      type: 'swc.case.triaged.v1',
+      metadata: meta(caseId, 'swc'),
+      occurredAt: '2026-03-02T07:50:00.000Z',
+      data: {
+        caseId,
+        riskLevel: 'blue',
+        category: 'waste-management',
+        leadAgency: 'street',
+        coHandlers: [],
+        triagedBy: 'coord-1',
+        triagedAt: '2026-03-02T07:50:00.000Z',
+      },
+    });
+    for (const mode of ['apply', 'applyBatch'] as const) {
+      const caseId = randomUUID();
+      const report = reported(caseId);
+      const [r] = (await store.appendToStream(`street-issue-${caseId}`, [report])).events;
+      const swc = (
+        await store.appendToStream(`swc-case-${caseId}`, [
+          opened(caseId, report.id),
+          triage(caseId),
+        ])
+      ).events.map(toEnvelope);
+      // The case is known already (first seen through another of its events), not
+      // yet opened: a read that finds nothing would make A insert, which fails safely.
+      await collections.cases.insertOne({
+        _id: caseId,
+        caseId,
+        status: 'reported',
+        agencies: ['street'],
+        lastEventAt: '2026-03-02T07:40:00.000Z',
+        streams: {},
+      });
+      // Projector B (SWC's partitions) writes the opening and triage right after
+      // projector A (the street's) has read the case, before A writes the report.
+      const projectorB = new CaseTimelineProjection(collections, store);
+      let interleaved = false;
+      const cases = new Proxy(collections.cases, {
+        get(target, property, receiver) {
+          if (property !== 'findOne') return Reflect.get(target, property, receiver) as unknown;
+          return async (...args: Parameters<typeof target.findOne>) => {
+            const found = await target.findOne(...args);
+            if (!interleaved) {
+              interleaved = true;
+              await projectorB.applyBatch(swc);
+            }
+            return found;
+          };
+        },
+      });
+      const projectorA = new CaseTimelineProjection({ ...collections, cases }, store);
+      if (mode === 'apply') await projectorA.apply(toEnvelope(r!));
+      else await projectorA.applyBatch([toEnvelope(r!)]);
+      expect(interleaved).toBe(true);
+      expect({ mode, case: await collections.cases.findOne({ _id: caseId }) }).toMatchObject({
+        mode,
+        case: {
+          category: 'waste-management',
+          reportedAt: '2026-03-02T07:45:00.000Z',
+          streams: { [`street-issue-${caseId}`]: 0, [`swc-case-${caseId}`]: 1 },
+        },
+      });
+    }
+  });
+
   it("a batch holding every case of a shared stream (a subject's 721 steps) writes them in bulk, none event by event", async () => {
     const subjectId = randomUUID();
     const shared = `street-enforcement-${subjectId}-littering`;

@@ -1,7 +1,7 @@
 import { REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contracts';
 import { parsePosition, toEnvelope, type EventStore } from '@gridline/eventsourcing';
 import type { UpdateFilter } from 'mongodb';
-import { caseChange, foldCase, type StatIncrement } from './case-document.js';
+import { caseChange, foldCase, type CaseChange, type StatIncrement } from './case-document.js';
 import type {
   CaseDocument,
   EvidenceDigest,
@@ -111,6 +111,8 @@ interface CaseFold {
   readonly stats: StatIncrement[];
   /** The `$set` and `$inc` of its events, merged (agencies and time come from `after`). */
   readonly change: { set: Record<string, unknown>; inc: Record<string, number> };
+  /** Written only if the case is still not opened (CaseChange.unlessOpened). */
+  unlessOpened: boolean;
 }
 
 /** Case documents read at once while a batch is prepared. */
@@ -211,6 +213,7 @@ export class CaseTimelineProjection {
       firstRevisions: new Map(),
       stats: [],
       change: { set: {}, inc: {} },
+      unlessOpened: false,
     };
     const revisions = new Map(Object.entries(before?.streams ?? {}));
     const one = (event: EventEnvelope) => {
@@ -222,6 +225,7 @@ export class CaseTimelineProjection {
       if (!fold.firstRevisions.has(event.streamId))
         fold.firstRevisions.set(event.streamId, event.revision);
       Object.assign(fold.change.set, change.set);
+      if (change.unlessOpened) fold.unlessOpened = true;
       for (const [field, by] of Object.entries(change.inc ?? {}))
         fold.change.inc[field] = (fold.change.inc[field] ?? 0) + by;
     };
@@ -279,8 +283,11 @@ export class CaseTimelineProjection {
       );
       const { set, inc } = fold.change;
       const after = fold.after as CaseDocument;
+      // Opened by another projector since it was read: the report's fields no longer
+      // hold, and the case's events go one by one (below), each on a fresh read.
+      const stillUnopened = fold.unlessOpened ? [{ openedAt: { $exists: false } }] : [];
       const result = await this.collections.cases.updateOne(
-        { _id: fold.caseId, $and: guards },
+        { _id: fold.caseId, $and: [...guards, ...stillUnopened] },
         {
           $set: { ...set, ...streams },
           // Another writer's changes to these stay: the latest time, every agency.
@@ -327,7 +334,21 @@ export class CaseTimelineProjection {
     const change = caseChange(before, event);
     for (const stat of change.stats) await applyStatIncrement(this.collections, stat);
     await this.enforcement.apply(event);
+    const written = await this.writeCase(event, change);
+    if (written || !change.unlessOpened) return;
+    // Left out by its guard: applied already, or opened by another projector since
+    // the read. Once more on a fresh read (a report then adds only its time).
+    const now = await this.collections.cases.findOne({ _id: caseId });
+    await this.writeCase(event, caseChange(now, event));
+  }
 
+  /**
+   * One event's change to its case, unless its revision was applied already (or,
+   * for a change that holds only until the case is opened, the case is opened).
+   * False when a guard left the case out.
+   */
+  private async writeCase(event: EventEnvelope, change: CaseChange): Promise<boolean> {
+    const caseId = event.metadata.caseId;
     const streamKey = `streams.${event.streamId}`;
     const update: UpdateFilter<CaseDocument> = {
       $set: { [streamKey]: event.revision, ...change.set },
@@ -339,14 +360,16 @@ export class CaseTimelineProjection {
       $setOnInsert: { caseId, ...(change.set['status'] ? {} : { status: 'reported' as const }) },
     };
     // A guard that excludes the case: this revision was applied already.
-    await upsert(
+    const result = await upsert(
       this.collections.cases,
       {
         _id: caseId,
         $or: [{ [streamKey]: { $exists: false } }, { [streamKey]: { $lt: event.revision } }],
+        ...(change.unlessOpened ? { openedAt: { $exists: false } } : {}),
       },
       update,
     );
+    return result !== undefined;
   }
 }
 
