@@ -91,10 +91,15 @@ export async function startApps(
 export async function startInstance(
   identity: TestIdentity,
   name: AppName,
-  options: { port: number; env?: Record<string, string> },
+  options: {
+    port: number;
+    env?: Record<string, string>;
+    /** `live`: wait only until it serves, for an app meant to start without a dependency. */
+    waitFor?: 'ready' | 'live';
+  },
 ): Promise<RunningApp> {
   const app = launchInstance(identity, name, options.port, options.env);
-  await waitUntilReady(app);
+  await waitUntilReady(app, 90_000, options.waitFor ?? 'ready');
   return app;
 }
 
@@ -165,14 +170,18 @@ export async function startApp(app: RunningApp): Promise<void> {
   await waitUntilReady(app);
 }
 
-async function waitUntilReady(app: RunningApp, timeoutMs = 90_000): Promise<void> {
+async function waitUntilReady(
+  app: RunningApp,
+  timeoutMs = 90_000,
+  probe: 'ready' | 'live' = 'ready',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     if (app.process.exitCode !== null)
       throw new Error(`${app.name} exited (${app.process.exitCode}):\n${app.output.join('')}`);
     try {
-      const response = await fetch(`${app.url}/health/ready`);
+      const response = await fetch(`${app.url}/health/${probe}`);
       if (response.ok) return;
       last = await response.text();
     } catch (error) {
