@@ -263,6 +263,47 @@ describe('the console in a browser', () => {
     await screenshot(page, 'case');
   });
 
+  it('is usable from the keyboard: arrows, Home and End move along the timeline, Enter opens an entry', async () => {
+    const { page } = coordinator;
+    await page.goto(`/cases/${caseId}`);
+    const entries = page.getByTestId('timeline-entry');
+    await visible(entries.first(), 'the timeline entries');
+    const count = await entries.count();
+    /** The data-index of the focused element (the page's document, typed here by hand). */
+    const focusedIndex = () =>
+      page.evaluate(
+        () =>
+          (
+            globalThis as unknown as {
+              document: { activeElement: { getAttribute(name: string): string | null } | null };
+            }
+          ).document.activeElement?.getAttribute('data-index') ?? null,
+      );
+    // Tab from the top of the page until an entry has the focus: no mouse.
+    await page.locator('body').focus();
+    let reached: string | null = null;
+    for (let presses = 0; presses < 60 && reached === null; presses++) {
+      await page.keyboard.press('Tab');
+      reached = await focusedIndex();
+    }
+    expect(reached).not.toBeNull();
+    await page.keyboard.press('Home');
+    expect(await focusedIndex()).toBe('0');
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedIndex()).toBe('1');
+    await page.keyboard.press('End');
+    expect(await focusedIndex()).toBe(String(count - 1));
+    await page.keyboard.press('ArrowLeft');
+    expect(await focusedIndex()).toBe(String(count - 2));
+    await page.keyboard.press('Enter');
+    const chosen = page.locator(`[data-testid="timeline-entry"][data-index="${count - 2}"]`);
+    expect(await chosen.getAttribute('aria-pressed')).toBe('true');
+    await visible(
+      page.locator('.entry-details').getByText(`#${count - 1}`, { exact: true }),
+      'the details of the entry chosen with Enter',
+    );
+  });
+
   it('travels back in time: fewer entries, the later ones absent, what changed since; then back to now', async () => {
     const { page } = coordinator;
     await page.goto(`/cases/${caseId}`);
