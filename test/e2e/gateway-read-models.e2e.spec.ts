@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
-  client,
+  type client,
   createTestIdentity,
   eventually,
+  signedInClients,
   startApps,
   stopApps,
   type AppName,
@@ -51,22 +52,7 @@ describe('gateway read models', () => {
   beforeAll(async () => {
     apps = await startApps(identity, { basePort: 13600 });
     const at = (name: AppName) => apps?.get(name)?.url ?? '';
-    const as = async (
-      name: AppName,
-      sub: string,
-      agency: 'swc' | 'drc' | 'street',
-      roles: string[],
-      credentialId?: string,
-    ) =>
-      client(
-        at(name),
-        await identity.token({
-          sub,
-          agency,
-          roles: roles as never,
-          ...(credentialId ? { credentialId } : {}),
-        }),
-      );
+    const as = signedInClients(identity, apps);
     worker = await as('street-service', 'worker-17', 'street', ['grid-worker']);
     officer = await as('street-service', 'officer-5', 'street', ['officer'], 'ZF-110105-0042');
     coordinator = await as('swc-service', 'coord-1', 'swc', ['coordinator']);

@@ -3,7 +3,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signDevToken, type DevTokenClaims } from '@gridline/platform';
+import { signDevToken, type DevTokenClaims, type Role } from '@gridline/platform';
+import { client } from './http.js';
 import { testInfra } from './infra.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -232,4 +233,25 @@ export async function eventually<T>(
   throw new Error(
     `${what} not reached in ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
   );
+}
+
+/**
+ * `as(app, sub, agency, roles, credentialId?)`: a JSON client of one of the
+ * running apps, signed in as that principal with a token of the test identity.
+ */
+export function signedInClients(
+  identity: TestIdentity,
+  apps: ReadonlyMap<AppName, RunningApp> | undefined,
+) {
+  return async (
+    name: AppName,
+    sub: string,
+    agency: DevTokenClaims['agency'],
+    roles: readonly Role[],
+    credentialId?: string,
+  ) =>
+    client(
+      apps?.get(name)?.url ?? '',
+      await identity.token({ sub, agency, roles, ...(credentialId ? { credentialId } : {}) }),
+    );
 }

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { eventually, type AppName, type RunningApp, type TestIdentity } from './apps.js';
-import { client } from './http.js';
+import {
+  eventually,
+  signedInClients,
+  type AppName,
+  type RunningApp,
+  type TestIdentity,
+} from './apps.js';
 
 /** Where the vendor stands: the street, community and grid of docs/domain.md. */
 export const VENDOR_STORY_PLACE = {
@@ -60,23 +65,7 @@ export async function vendorStory(
     capturedAt: '2026-03-09T07:40:00.000Z',
     place,
   };
-  const at = (name: AppName) => apps.get(name)?.url ?? '';
-  const as = async (
-    name: AppName,
-    sub: string,
-    agency: 'swc' | 'drc' | 'street',
-    roles: string[],
-    credentialId?: string,
-  ) =>
-    client(
-      at(name),
-      await identity.token({
-        sub,
-        agency,
-        roles: roles as never,
-        ...(credentialId ? { credentialId } : {}),
-      }),
-    );
+  const as = signedInClients(identity, apps);
   const worker = await as('street-service', 'worker-17', 'street', ['grid-worker']);
   const officer = await as('street-service', 'officer-5', 'street', ['officer'], 'ZF-110105-0042');
   const streetAdmin = await as('street-service', 'admin-1', 'street', ['admin']);

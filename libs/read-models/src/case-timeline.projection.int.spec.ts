@@ -66,6 +66,25 @@ function opened(caseId: string, cause: string): NewEvent {
   };
 }
 
+/** SWC's triage moves the case to another category than the report's. */
+function triaged(caseId: string): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'swc.case.triaged.v1',
+    metadata: meta(caseId, 'swc'),
+    occurredAt: '2026-03-02T07:50:00.000Z',
+    data: {
+      caseId,
+      riskLevel: 'blue',
+      category: 'waste-management',
+      leadAgency: 'street',
+      coHandlers: [],
+      triagedBy: 'coord-1',
+      triagedAt: '2026-03-02T07:50:00.000Z',
+    },
+  };
+}
+
 beforeAll(async () => {
   mongo = await openMongo(testInfra().mongoUrl);
   // A collection suffix per run keeps runs apart on a shared test database.
@@ -113,21 +132,6 @@ describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () =>
   });
 
   it("a report projected after SWC's opening and triage leaves SWC's category (one by one and in a batch)", async () => {
-    const triaged = (caseId: string): NewEvent => ({
-      id: randomUUID(),
-      type: 'swc.case.triaged.v1',
-      metadata: meta(caseId, 'swc'),
-      occurredAt: '2026-03-02T07:50:00.000Z',
-      data: {
-        caseId,
-        riskLevel: 'blue',
-        category: 'waste-management',
-        leadAgency: 'street',
-        coHandlers: [],
-        triagedBy: 'coord-1',
-        triagedAt: '2026-03-02T07:50:00.000Z',
-      },
-    });
     const projection = new CaseTimelineProjection(collections, store);
     for (const mode of ['apply', 'applyBatch'] as const) {
       const caseId = randomUUID();
@@ -156,21 +160,6 @@ describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () =>
   });
 
   it("a report whose projector read the case before another projector opened and triaged it keeps SWC's category (one by one and in a batch)", async () => {
-    const triage = (caseId: string): NewEvent => ({
-      id: randomUUID(),
-      type: 'swc.case.triaged.v1',
-      metadata: meta(caseId, 'swc'),
-      occurredAt: '2026-03-02T07:50:00.000Z',
-      data: {
-        caseId,
-        riskLevel: 'blue',
-        category: 'waste-management',
-        leadAgency: 'street',
-        coHandlers: [],
-        triagedBy: 'coord-1',
-        triagedAt: '2026-03-02T07:50:00.000Z',
-      },
-    });
     for (const mode of ['apply', 'applyBatch'] as const) {
       const caseId = randomUUID();
       const report = reported(caseId);
@@ -178,7 +167,7 @@ describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () =>
       const swc = (
         await store.appendToStream(`swc-case-${caseId}`, [
           opened(caseId, report.id),
-          triage(caseId),
+          triaged(caseId),
         ])
       ).events.map(toEnvelope);
       // The case is known already (first seen through another of its events), not
