@@ -39,14 +39,8 @@ import {
 } from '@gridline/store-postgres';
 import { readFileSync } from 'node:fs';
 import type { Kafka, Producer } from 'kafkajs';
-import {
-  AuthGuard,
-  authSettings,
-  SERVICE_AGENCY,
-  TOKEN_VERIFIER,
-  TokenVerifier,
-  type Principal,
-} from './auth.js';
+import { AuthGuard, SERVICE_AGENCY, TOKEN_VERIFIER } from './auth.js';
+import { authSettings, TokenVerifier, type Principal } from './token-verifier.js';
 import { eventStoreRule, infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
 import { HttpMetricsInterceptor, Metrics, MetricsController } from './metrics.js';

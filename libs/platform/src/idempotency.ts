@@ -17,7 +17,8 @@ import {
   type PostgresIdempotencyStore,
 } from '@gridline/store-postgres';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { SERVICE_AGENCY, type Principal } from './auth.js';
+import { SERVICE_AGENCY } from './auth.js';
+import type { Principal } from './token-verifier.js';
 import { errorToHttp } from './http.js';
 
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');

@@ -8,7 +8,7 @@ import {
 } from '@gridline/messaging';
 import type { PostgresIdempotencyStore } from '@gridline/store-postgres';
 import type { Kafka, Producer } from 'kafkajs';
-import type { Principal, TokenVerifier } from './auth.js';
+import type { Principal, TokenVerifier } from './token-verifier.js';
 import { runOnce } from './idempotency.js';
 import type { JsonLogger } from './logger.js';
 

@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './logger.js';
+export * from './token-verifier.js';
 export * from './auth.js';
 export * from './http.js';
 export * from './health.js';

@@ -8,7 +8,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import type { Principal } from './auth.js';
+import type { Principal } from './token-verifier.js';
 
 export const WRITE_RATE_LIMIT = Symbol('WRITE_RATE_LIMIT');
 

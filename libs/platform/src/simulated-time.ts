@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Clock } from '@gridline/eventsourcing';
 import { Observable } from 'rxjs';
-import type { Principal } from './auth.js';
+import type { Principal } from './token-verifier.js';
 
 /**
  * Simulated time, for demos and history imports only (GRIDLINE_SIMULATED_CLOCK,
