@@ -40,7 +40,13 @@ import {
 import { readFileSync } from 'node:fs';
 import type { Kafka, Producer } from 'kafkajs';
 import { AuthGuard, SERVICE_AGENCY, TOKEN_VERIFIER } from './auth.js';
-import { authSettings, TokenVerifier, type Principal } from './token-verifier.js';
+import {
+  authRules,
+  authSettings,
+  TokenVerifier,
+  trustedIssuers,
+  type Principal,
+} from './token-verifier.js';
 import { eventStoreRule, infrastructureSettings, loadConfig, parsers, setting } from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
 import { HttpMetricsInterceptor, Metrics, MetricsController } from './metrics.js';
@@ -147,19 +153,14 @@ export function loadServiceConfig(
   defaultPort: number,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ) {
-  return loadConfig(serviceSettings(defaultPort), env, [eventStoreRule]);
+  return loadConfig(serviceSettings(defaultPort), env, [eventStoreRule, ...authRules]);
 }
 
 export function authProviders(config: ServiceConfig, agency: Agency | null): Provider[] {
   return [
     {
       provide: TOKEN_VERIFIER,
-      useValue: new TokenVerifier({
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-        ...(config.JWT_PUBLIC_KEY_FILE ? { publicKeyFile: config.JWT_PUBLIC_KEY_FILE } : {}),
-        ...(config.JWT_JWKS_URL ? { jwksUrl: config.JWT_JWKS_URL } : {}),
-      }),
+      useValue: new TokenVerifier(...trustedIssuers(config)),
     },
     { provide: SERVICE_AGENCY, useValue: agency },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,7 +1,12 @@
 import { ConfigError } from './config.js';
 import { loadServiceConfig } from './agency-runtime.js';
 
-const required = { PII_MASTER_KEY_FILE: '/run/secrets/pii-master-key' };
+const required = {
+  PII_MASTER_KEY_FILE: '/run/secrets/pii-master-key',
+  JWT_ISSUER: 'https://id.example/realms/gridline',
+  JWT_AUDIENCE: 'gridline',
+  JWT_PUBLIC_KEY_FILE: '/run/secrets/jwt.pem',
+};
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {

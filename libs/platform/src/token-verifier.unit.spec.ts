@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { signDevToken, TokenVerifier } from './token-verifier.js';
+import { ConfigError, loadConfig } from './config.js';
+import { authRules, authSettings, signDevToken, TokenVerifier } from './token-verifier.js';
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -59,10 +60,74 @@ describe('TokenVerifier', () => {
       claim: 'aud',
     });
     const otherIssuer = await signDevToken(pem(ec.privateKey), claims, { ...options, issuer: 'x' });
-    await expect(verifier().verify(otherIssuer)).rejects.toMatchObject({ claim: 'iss' });
+    await expect(verifier().verify(otherIssuer)).rejects.toThrow('untrusted issuer');
   });
 
-  it('refuses tokens with an unknown agency or role', async () => {
+  it('refuses a token without an expiry', async () => {
+    const endless = await new SignJWT({ agency: 'street', roles: ['grid-worker'] })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('w')
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .sign(ec.privateKey);
+    await expect(verifier().verify(endless)).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'exp',
+    });
+  });
+
+  it("reads the principal, agency and roles where the provider puts them, ignoring roles it doesn't know", async () => {
+    const keycloakLike = await new SignJWT({
+      preferred_username: 'street-officer',
+      org: { agency: 'street' },
+      realm_access: { roles: ['officer', 'offline_access', 'default-roles-gridline'] },
+      scope: 'openid gridline',
+    })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('6f1c0d2e-uuid')
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setExpirationTime('5m')
+      .sign(ec.privateKey);
+    const claims = {
+      principal: 'preferred_username',
+      agency: 'org.agency',
+      roles: 'realm_access.roles',
+    };
+    expect(
+      await new TokenVerifier({ ...options, publicKeyPem: pem(ec.publicKey), claims }).verify(
+        keycloakLike,
+      ),
+    ).toEqual({
+      id: 'street-officer',
+      agency: 'street',
+      roles: ['officer'],
+      scopes: ['openid', 'gridline'],
+    });
+  });
+
+  it('checks each token against the issuer it names, and only trusted issuers', async () => {
+    const dev = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const both = new TokenVerifier(
+      { ...options, publicKeyPem: pem(ec.publicKey) },
+      { issuer: 'gridline-dev', audience: 'gridline', publicKeyPem: pem(dev.publicKey) },
+    );
+    const claims = { sub: 'c', agency: 'swc' as const, roles: ['coordinator' as const] };
+    const fromDev = await signDevToken(pem(dev.privateKey), claims, {
+      issuer: 'gridline-dev',
+      audience: 'gridline',
+    });
+    expect(await both.verify(fromDev)).toMatchObject({ id: 'c' });
+    // The dev key cannot sign for the provider's issuer…
+    const forgedProvider = await signDevToken(pem(dev.privateKey), claims, options);
+    await expect(both.verify(forgedProvider)).rejects.toMatchObject({
+      code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    });
+    // …and without the dev issuer configured its tokens are refused.
+    await expect(verifier().verify(fromDev)).rejects.toThrow('untrusted issuer');
+  });
+
+  it('refuses tokens with an unknown agency or none of its roles', async () => {
     const bad = await new SignJWT({ agency: 'police', roles: ['grid-worker'] })
       .setProtectedHeader({ alg: 'ES256' })
       .setSubject('w')
@@ -78,7 +143,56 @@ describe('TokenVerifier', () => {
       .setAudience(options.audience)
       .setExpirationTime('1h')
       .sign(ec.privateKey);
-    await expect(verifier().verify(badRole)).rejects.toThrow('token roles are missing or unknown');
+    // A token of no known role is a principal who may do nothing (deny by default).
+    expect(await verifier().verify(badRole)).toMatchObject({ roles: [] });
+    const noRoles = await new SignJWT({ agency: 'street' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('w')
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setExpirationTime('1h')
+      .sign(ec.privateKey);
+    await expect(verifier().verify(noRoles)).rejects.toThrow('token carries no roles');
+  });
+
+  it('needs an issuer, an audience and a key; JWKS over http and dev tokens only in the local profile', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(authSettings, env, authRules);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({})).toEqual([
+      expect.stringMatching(/^JWT_ISSUER is required/),
+      expect.stringMatching(/^JWT_AUDIENCE is required/),
+      expect.stringMatching(/^JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE is required/),
+    ]);
+    const provider = { JWT_ISSUER: 'https://id.example/realms/g', JWT_AUDIENCE: 'gridline' };
+    expect(
+      problems({
+        ...provider,
+        JWT_JWKS_URL: 'https://id.example/realms/g/protocol/openid-connect/certs',
+      }),
+    ).toEqual([]);
+    expect(problems({ ...provider, JWT_JWKS_URL: 'http://127.0.0.1:18080/certs' })).toEqual([
+      expect.stringMatching(/must be https outside the local profile/),
+    ]);
+    expect(
+      problems({
+        ...provider,
+        JWT_JWKS_URL: 'http://127.0.0.1:18080/certs',
+        GRIDLINE_PROFILE: 'local',
+      }),
+    ).toEqual([]);
+    expect(
+      problems({
+        ...provider,
+        JWT_PUBLIC_KEY_FILE: '/k.pem',
+        DEV_TOKEN_PUBLIC_KEY_FILE: '/dev.pem',
+      }),
+    ).toEqual([expect.stringMatching(/only in the local profile/)]);
   });
 
   it('will not start without a key', () => {
