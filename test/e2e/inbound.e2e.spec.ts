@@ -43,8 +43,15 @@ describe('inbound CloudEvents from department systems', () => {
     await stopApps(apps);
   });
 
-  const token = (agency: 'street' | 'drc', roles: ('service' | 'grid-worker')[]) =>
-    identity.token({ sub: `system-${agency}`, agency, roles });
+  /** A department system's token, granted its agency's inbound commands as scopes unless told otherwise. */
+  const token = (
+    agency: 'street' | 'drc',
+    roles: ('service' | 'grid-worker')[],
+    scopes: string[] = [
+      `gridline.${agency}.report-issue.v1`,
+      `gridline.${agency}.issue-warning.v1`,
+    ],
+  ) => identity.token({ sub: `system-${agency}`, agency, roles, scopes });
   const report = (description: string) => ({
     category: 'noise',
     severity: 'low',
@@ -174,7 +181,7 @@ describe('inbound CloudEvents from department systems', () => {
             ce_id: id,
             ce_source: '/district-petition-office',
             ce_type: 'gridline.swc.open-case.v1',
-            authorization: `Bearer ${await identity.token({ sub: 'petitions', agency: 'swc', roles: ['service'] })}`,
+            authorization: `Bearer ${await identity.token({ sub: 'petitions', agency: 'swc', roles: ['service'], scopes: ['gridline.swc.open-case.v1'] })}`,
           },
         },
       ],
@@ -233,6 +240,21 @@ describe('inbound CloudEvents from department systems', () => {
             'gridline.street.report-issue.v1',
             report('x'),
             { authorization: `Bearer ${await token('street', ['grid-worker'])}` },
+            id,
+          ),
+      },
+      {
+        id: randomUUID(),
+        kind: 'forbidden',
+        // A street system granted other commands than this one.
+        send: async (id) =>
+          binary(
+            'street',
+            'gridline.street.report-issue.v1',
+            report('x'),
+            {
+              authorization: `Bearer ${await token('street', ['service'], ['gridline.street.other.v1'])}`,
+            },
             id,
           ),
       },

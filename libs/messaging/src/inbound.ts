@@ -51,8 +51,8 @@ export interface InboundOptions<P> {
   readonly agency: Agency;
   /** Verifies the bearer token of the `authorization` header; throws if it is not valid. */
   readonly authenticate: (token: string) => Promise<P>;
-  /** Why this principal may not send commands here, or undefined if it may. */
-  readonly refuse: (principal: P) => string | undefined;
+  /** Why this principal may not send this type of command here, or undefined if it may. */
+  readonly refuse: (principal: P, type: string) => string | undefined;
   readonly commands: ReadonlyMap<string, InboundCommand<P>>;
   /**
    * Runs `work` once per key (source and id of the CloudEvent): a redelivered
@@ -134,14 +134,14 @@ export class InboundCommandConsumer<P> {
     try {
       event = decodeInbound(headers, value);
       principal = await this.authenticate(headers['authorization']);
-      const refusal = this.options.refuse(principal);
-      if (refusal) throw new InboundRefusal('forbidden', refusal);
       const known = this.options.commands.get(event.type);
       if (!known)
         throw new InboundRefusal(
           'unknown-type',
           `${event.type} is not accepted here; accepted: ${[...this.options.commands.keys()].join(', ')}`,
         );
+      const refusal = this.options.refuse(principal, event.type);
+      if (refusal) throw new InboundRefusal('forbidden', refusal);
       command = known;
       const validate = this.validators.get(event.type);
       if (validate && !validate(event.data))

@@ -22,7 +22,8 @@ export type InboundCommands = ReadonlyMap<string, InboundCommand<Principal>>;
 
 /**
  * The inbound consumer of one agency service: tokens checked like HTTP bearer
- * tokens, only the agency's own service accounts (role `service`) accepted, and
+ * tokens, only the agency's own service accounts (role `service`) granted the
+ * command's type as a scope (client credentials of that system) accepted, and
  * each CloudEvent (source, id) executed once — through the same idempotency
  * claims as HTTP commands, so a crash mid-command neither loses nor doubles it.
  */
@@ -44,11 +45,14 @@ export function inboundConsumer(args: {
     names: args.names,
     commands: args.commands,
     authenticate: (token) => args.verifier.verify(token),
-    refuse: (principal) => {
+    refuse: (principal, type) => {
       if (principal.agency !== agency)
         return `a service account of ${principal.agency} cannot send commands to ${agency}`;
       if (!principal.roles.includes('service'))
         return 'inbound commands need a service account (role service)';
+      // Each department system is granted the commands it may send as OAuth scopes.
+      if (!principal.scopes?.includes(type))
+        return `this department system is not granted ${type} (its token's scope)`;
       return undefined;
     },
     once: async (key, work) => {
