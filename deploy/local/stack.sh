@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Local dev/test stack for Gridline: PostgreSQL 15, Kafka (KRaft) and FerretDB
-# (MongoDB wire protocol), installed and started without Docker or systemd.
+# Local dev/test stack for Gridline: PostgreSQL 15, Keycloak (OpenID Connect, on
+# that PostgreSQL), Kafka (KRaft) and FerretDB (MongoDB wire protocol), installed
+# and started without Docker or systemd.
 #
-#   deploy/local/stack.sh up|status|down|reset|env [postgres|kafka|mongo ...]
+#   deploy/local/stack.sh up|status|down|reset|env [postgres|keycloak|kafka|mongo ...]
 #
 # up      install/build what is missing, start what is stopped, wait until each answers
 # status  one line per server; exit code 0 only if all named servers run
 # down    stop (graceful, then SIGKILL after a timeout)
 # reset   down + delete the servers' data
-# env     print the connection variables (eval "$(deploy/local/stack.sh env)")
+# env     print the connection variables (eval "$(deploy/local/stack.sh env)");
+#         Keycloak's admin password is only named by its file, never printed
 #
 # GRIDLINE_DATA  data, logs, pid files (default <repo>/.data/local, per clone)
 # GRIDLINE_CACHE downloads and builds  (default $HOME/.cache/gridline, shared)
@@ -21,15 +23,18 @@ LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
 source "$LIB_DIR/common.sh"
 # shellcheck source=lib/postgres.sh
 source "$LIB_DIR/postgres.sh"
+# shellcheck source=lib/keycloak.sh
+source "$LIB_DIR/keycloak.sh"
 # shellcheck source=lib/kafka.sh
 source "$LIB_DIR/kafka.sh"
 # shellcheck source=lib/mongo.sh
 source "$LIB_DIR/mongo.sh"
 
-ALL_SERVICES=(postgres kafka mongo)
+# In start order (down goes backwards): Keycloak keeps its data in PostgreSQL.
+ALL_SERVICES=(postgres keycloak kafka mongo)
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -39,6 +44,10 @@ DATABASE_URL=postgres://$PG_APP_USER:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/gridlin
 TEST_DATABASE_URL=postgres://$PG_APP_USER:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/gridline_test
 KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT/gridline
+KEYCLOAK_URL=$KEYCLOAK_URL
+KEYCLOAK_REALM=$KEYCLOAK_REALM
+KEYCLOAK_ADMIN_USER=$KEYCLOAK_ADMIN_USER
+KEYCLOAK_ADMIN_PASSWORD_FILE=$KEYCLOAK_ADMIN_PASSWORD_FILE
 EOF
 }
 
@@ -50,7 +59,7 @@ main() {
   local s
   for s in "${services[@]}"; do
     case "$s" in
-      postgres | kafka | mongo) ;;
+      postgres | keycloak | kafka | mongo) ;;
       *) die "unknown server '$s' (expected: ${ALL_SERVICES[*]})" ;;
     esac
   done
