@@ -14,6 +14,7 @@ import {
 } from '@gridline/platform';
 import { swcSettings } from '../../apps/swc-service/src/swc.module.js';
 import { streetSettings } from '../../apps/street-service/src/shared/street-policy.js';
+import { consoleSettings } from '../../apps/gateway/src/console/console-files.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -40,6 +41,7 @@ export function apps(): ReadonlyMap<string, number> {
 function ownSettings(app: string): Record<string, Setting<unknown>> {
   if (app === 'swc-service') return swcSettings;
   if (app === 'street-service') return streetSettings;
+  if (app === 'gateway') return consoleSettings;
   return {};
 }
 

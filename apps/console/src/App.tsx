@@ -1,5 +1,6 @@
 // The shell: header (who is signed in, navigation, language, live state) and the
 // page for the current route. Without a token every route shows sign-in.
+import { CALLBACK_PATH } from './api/oidc';
 import { isAdmin } from './api/session';
 import { useAuth } from './auth';
 import { LiveStatus } from './components/LiveStatus';
@@ -71,9 +72,17 @@ function Routes() {
 
 export function App() {
   const { t } = useI18n();
-  const { token, identity, signOut } = useAuth();
+  const { status, token, identity, signOut } = useAuth();
   const { path } = useLocation();
 
+  if (status === 'starting' || path === CALLBACK_PATH)
+    return (
+      <main id="main" className="main narrow">
+        <p className="muted" role="status" data-testid="signin-progress">
+          {t('signin.progress')}
+        </p>
+      </main>
+    );
   if (!token || !identity)
     return (
       <>
@@ -94,7 +103,7 @@ export function App() {
       ? t(`agency.${identity.agency}`)
       : identity.agency;
   return (
-    <LiveProvider token={token}>
+    <LiveProvider principal={identity.sub}>
       <a href="#main" className="skip-link">
         {t('app.skip')}
       </a>

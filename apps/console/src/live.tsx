@@ -10,6 +10,7 @@ import {
   useState,
 } from 'react';
 import type { ReactNode } from 'react';
+import { accessToken } from './api/oidc';
 import { openLiveStream, type LiveState } from './api/sse';
 import type { TimelineEntry } from './api/types';
 
@@ -22,18 +23,19 @@ interface Live {
 
 const LiveContext = createContext<Live | null>(null);
 
-export function LiveProvider({ token, children }: { token: string; children: ReactNode }) {
+/** `principal`: a new stream when someone else signs in; a refreshed token is read at each reconnection. */
+export function LiveProvider({ principal, children }: { principal: string; children: ReactNode }) {
   const [state, setState] = useState<LiveState>('connecting');
   const listeners = useRef(new Set<Listener>());
 
   useEffect(() => {
     const close = openLiveStream({
-      token,
+      token: accessToken,
       onState: setState,
       onEntry: (entry) => listeners.current.forEach((listener) => listener(entry)),
     });
     return close;
-  }, [token]);
+  }, [principal]);
 
   const subscribe = useCallback((listener: Listener) => {
     listeners.current.add(listener);

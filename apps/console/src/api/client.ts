@@ -1,7 +1,7 @@
 // The HTTP client: every call sends the bearer token and turns a refusal into
 // an ApiError carrying the gateway's own message. A 401 from any call signs the
 // user out (onUnauthorized), with that message as the reason.
-import { readToken } from './session';
+import { accessToken } from './oidc';
 
 export class ApiError extends Error {
   constructor(
@@ -68,7 +68,7 @@ export function withQuery(path: string, query: Record<string, string | undefined
 
 /** One request to the gateway; the raw Response when it succeeded. */
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
-  const token = options.token ?? readToken();
+  const token = options.token ?? accessToken();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;

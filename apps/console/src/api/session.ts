@@ -1,33 +1,16 @@
-// The signed-in token: kept in sessionStorage only (gone when the tab closes).
-// The payload is decoded to show who is signed in and to hide what a role cannot
-// use; it is never verified here — the gateway verifies every request.
+// Who the access token names. The payload is decoded to show who is signed in
+// and to hide what a role cannot use; it is never verified here — the gateway
+// verifies every request. The token itself is kept by api/oidc, in memory.
 import type { Role } from './types';
 
-const KEY = 'gridline.token';
-
 export interface Identity {
+  /** The principal as Gridline records it (the provider's username), else the subject. */
   readonly sub: string;
   /** An agency code (swc, drc, street) as the token says; shown as it is. */
   readonly agency: string;
   readonly roles: readonly Role[];
   /** Expiry, ms since epoch, when the token says. */
   readonly expiresAt?: number;
-}
-
-export function readToken(): string | null {
-  try {
-    return sessionStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function storeToken(token: string): void {
-  sessionStorage.setItem(KEY, token);
-}
-
-export function clearToken(): void {
-  sessionStorage.removeItem(KEY);
 }
 
 function base64UrlDecode(part: string): string {
@@ -47,7 +30,12 @@ export function decodeIdentity(token: string): Identity | undefined {
       ? (payload.roles.filter((r) => typeof r === 'string') as Role[])
       : [];
     return {
-      sub: typeof payload.sub === 'string' ? payload.sub : '?',
+      sub:
+        typeof payload.preferred_username === 'string'
+          ? payload.preferred_username
+          : typeof payload.sub === 'string'
+            ? payload.sub
+            : '?',
       agency: typeof payload.agency === 'string' ? payload.agency : '?',
       roles,
       ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),

@@ -8,7 +8,8 @@ import type { TimelineEntry } from './types';
 export type LiveState = 'connecting' | 'live' | 'offline';
 
 export interface LiveStreamOptions {
-  readonly token: string;
+  /** The current access token at each (re)connection: it is refreshed meanwhile. */
+  readonly token: () => string | null;
   readonly onEntry: (entry: TimelineEntry) => void;
   readonly onState: (state: LiveState) => void;
   readonly url?: string;
@@ -89,7 +90,7 @@ export function openLiveStream(options: LiveStreamOptions): () => void {
     options.onState('connecting');
     const headers: Record<string, string> = {
       accept: 'text/event-stream',
-      authorization: `Bearer ${options.token}`,
+      authorization: `Bearer ${options.token() ?? ''}`,
     };
     if (lastEventId) headers['last-event-id'] = lastEventId;
     const response = await fetch(options.url ?? '/api/stream', {

@@ -19,14 +19,10 @@ export const en: Record<MessageKey, string> = {
 
   'signin.title': 'Sign in',
   'signin.intro':
-    'Paste an access token (JWT) issued for the gateway. It is kept in this tab’s session only.',
-  'signin.token': 'Access token',
-  'signin.hint':
-    'Development token: npm run token -- --sub coord-1 --agency swc --roles coordinator',
-  'signin.submit': 'Sign in',
-  'signin.checking': 'Checking…',
-  'signin.notJwt': 'This is not a JWT (three base64url parts separated by dots).',
-  'signin.empty': 'Paste a token first.',
+    'Sign in with your agency account. Your password is entered at the agencies’ identity provider, never in this console.',
+  'signin.submit': 'Sign in with your agency account',
+  'signin.hint': 'No account? Your agency’s administrator creates accounts and grants roles.',
+  'signin.progress': 'Signing in…',
   'signin.signedOut': 'Signed out: {reason}',
 
   'common.loading': 'Loading…',

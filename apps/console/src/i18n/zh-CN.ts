@@ -16,13 +16,10 @@ export const zhCN = {
   'live.label': '实时推送状态',
 
   'signin.title': '登录',
-  'signin.intro': '粘贴网关签发的访问令牌（JWT）。令牌只保存在本标签页的会话中。',
-  'signin.token': '访问令牌',
-  'signin.hint': '开发令牌：npm run token -- --sub coord-1 --agency swc --roles coordinator',
-  'signin.submit': '登录',
-  'signin.checking': '正在验证…',
-  'signin.notJwt': '这不是 JWT（应为三段以点分隔的 base64url 文本）。',
-  'signin.empty': '请粘贴令牌。',
+  'signin.intro': '请使用本机构账号登录。密码在统一身份认证页面输入，不经过本控制台。',
+  'signin.submit': '使用机构账号登录',
+  'signin.hint': '没有账号？请联系本机构管理员开通账号并分配角色。',
+  'signin.progress': '正在登录…',
   'signin.signedOut': '已退出登录：{reason}',
 
   'common.loading': '加载中…',

@@ -3,7 +3,13 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type { JsonLogger, ServiceConfig } from '@gridline/platform';
+import {
+  loadConfig,
+  parsers,
+  setting,
+  type JsonLogger,
+  type ServiceConfig,
+} from '@gridline/platform';
 
 /**
  * The web console (apps/console, built by `npm run build` into dist/console),
@@ -24,22 +30,52 @@ export const BUILT_CONSOLE_DIR = path.resolve(
   'console',
 );
 
-/** Strict: only the console's own scripts, styles and API calls; no inline code, no framing. */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** How the console signs in: the identity provider and the console's public client there. */
+export interface ConsoleSignIn {
+  readonly issuer: string;
+  readonly clientId: string;
+}
+
+export const consoleSettings = {
+  CONSOLE_OIDC_CLIENT_ID: setting(
+    "the console's public OpenID Connect client at the identity provider",
+    parsers.string,
+    'gridline-console',
+  ),
+  CONSOLE_OIDC_ISSUER: setting(
+    'issuer the console signs in with (default: JWT_ISSUER, the one the services trust)',
+    parsers.string,
+    '',
+  ),
+};
+
+/**
+ * Strict: only the console's own scripts, styles and API calls, plus the
+ * identity provider's token endpoint (code exchange and refresh); no inline
+ * code, no framing.
+ */
+export function consoleCsp(signIn: ConsoleSignIn): string {
+  let provider = '';
+  try {
+    provider = ` ${new URL(signIn.issuer).origin}`;
+  } catch {
+    // An issuer that is not a URL (a test key's name): nothing to reach.
+  }
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${provider}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': CONSOLE_CSP,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -47,6 +83,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
+
+/** What the console fetches first: where to sign in (public: it is what the login page shows anyway). */
+export const CONSOLE_CONFIG_PATH = '/console-config.json';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -97,13 +136,23 @@ type Next = (error?: unknown) => void;
  * gateway's routes; anything it does not serve goes on to them. Never throws: a
  * missing build answers 503 with what to do.
  */
-export function consoleMiddleware(dir: string) {
+export function consoleMiddleware(dir: string, signIn: ConsoleSignIn) {
   const root = path.resolve(dir);
+  const headers = { ...SECURITY_HEADERS, 'content-security-policy': consoleCsp(signIn) };
+  const config = JSON.stringify({ issuer: signIn.issuer, clientId: signIn.clientId });
   return (request: IncomingMessage, response: ServerResponse, next: Next): void => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     const pathname = pathOf(request.url);
     if (pathname === undefined) return next();
     if (isServerPath(pathname)) return next();
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    if (pathname === CONSOLE_CONFIG_PATH) {
+      response.statusCode = 200;
+      response.setHeader('content-type', 'application/json; charset=utf-8');
+      response.setHeader('cache-control', 'no-store');
+      response.end(request.method === 'HEAD' ? undefined : config);
+      return;
+    }
     serve(root, pathname, request, response).catch(next);
   };
 }
@@ -136,7 +185,6 @@ async function send(
   // A weak validator, so `no-cache` revalidates index.html with a 304 when unchanged.
   const etag = `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
   response.statusCode = 200;
-  setSecurityHeaders(response);
   response.setHeader(
     'content-type',
     CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
@@ -171,14 +219,9 @@ function plain(
   text: string,
 ): void {
   response.statusCode = status;
-  setSecurityHeaders(response);
   response.setHeader('content-type', 'text/plain; charset=utf-8');
   response.setHeader('cache-control', 'no-store');
   response.end(request.method === 'HEAD' ? undefined : text);
-}
-
-function setSecurityHeaders(response: ServerResponse): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 }
 
 function cacheFor(root: string, file: string): string {
@@ -224,5 +267,11 @@ export function mountConsole(
   const dir = path.resolve(config.CONSOLE_DIR || BUILT_CONSOLE_DIR);
   if (existsSync(path.join(dir, 'index.html'))) logger.info('console served at /', { dir });
   else logger.warn('console not built: / answers 503 until `npm run build`', { dir });
-  app.use(consoleMiddleware(dir));
+  const own = loadConfig(consoleSettings);
+  const signIn = {
+    issuer: own.CONSOLE_OIDC_ISSUER || config.JWT_ISSUER,
+    clientId: own.CONSOLE_OIDC_CLIENT_ID,
+  };
+  logger.info('console signs in at the identity provider', signIn);
+  app.use(consoleMiddleware(dir, signIn));
 }
