@@ -89,9 +89,11 @@ export function isEventOfType<T extends GridlineEventType>(
 
 /**
  * Events that belong to no coordinated case (reference data such as discretion
- * standards). They still carry a stable subject for Kafka ordering, but the case
- * read models leave them out.
+ * standards and the enforcement credential registry). They still carry a stable
+ * subject for Kafka ordering, but the case read models leave them out.
  */
 export const REFERENCE_DATA_EVENT_TYPES: ReadonlySet<string> = new Set<GridlineEventType>([
   'street.discretion.standard-published.v1',
+  'street.credential.granted.v1',
+  'street.credential.withdrawn.v1',
 ]);

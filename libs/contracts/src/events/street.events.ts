@@ -345,6 +345,41 @@ export interface DiscretionStandardPublished {
   };
 }
 
+// ─── Enforcement credentials (the registry, one stream per officer) ───────────
+
+/**
+ * The street office's admin granted an officer an enforcement credential: only
+ * while it is valid (validFrom ≤ t < validTo, not withdrawn) may the officer
+ * warn, penalise and record evidence. The number is what `credentialId` of an
+ * officer's acts records.
+ */
+export interface CredentialGranted {
+  readonly type: 'street.credential.granted.v1';
+  readonly data: {
+    /** The principal id the officer signs in with. */
+    readonly officerId: string;
+    readonly credentialNumber: string;
+    readonly issuingBody: string;
+    readonly validFrom: string;
+    /** The first instant the credential is no longer valid. */
+    readonly validTo: string;
+    readonly grantedBy: string;
+    readonly grantedAt: string;
+  };
+}
+
+/** The admin withdrew a credential before its end: from `withdrawnAt` on it no longer counts. */
+export interface CredentialWithdrawn {
+  readonly type: 'street.credential.withdrawn.v1';
+  readonly data: {
+    readonly officerId: string;
+    readonly credentialNumber: string;
+    readonly reason: string;
+    readonly withdrawnBy: string;
+    readonly withdrawnAt: string;
+  };
+}
+
 // ─── Penalty decisions ───────────────────────────────────────────────────────
 
 export interface PenaltyProposed {
@@ -511,6 +546,8 @@ export type StreetEvent =
   | WarningIssued
   | EnforcementEvidenceRecorded
   | DiscretionStandardPublished
+  | CredentialGranted
+  | CredentialWithdrawn
   | PenaltyProposed
   | DecisionDraftRevised
   | LegalReviewRequested
@@ -712,6 +749,42 @@ export const streetEventSchemas = {
       legalBasis: textSchema,
       publishedBy: idSchema,
       publishedAt: isoTimeSchema,
+    },
+  ),
+  'street.credential.granted.v1': eventSchema(
+    'street.credential.granted.v1',
+    'CredentialGranted',
+    'The street office admin granted an officer an enforcement credential (number, issuing body, validity); only while it is valid may the officer warn, penalise and record evidence.',
+    [
+      'officerId',
+      'credentialNumber',
+      'issuingBody',
+      'validFrom',
+      'validTo',
+      'grantedBy',
+      'grantedAt',
+    ],
+    {
+      officerId: idSchema,
+      credentialNumber: idSchema,
+      issuingBody: { type: 'string', minLength: 1, maxLength: 200 },
+      validFrom: isoTimeSchema,
+      validTo: isoTimeSchema,
+      grantedBy: idSchema,
+      grantedAt: isoTimeSchema,
+    },
+  ),
+  'street.credential.withdrawn.v1': eventSchema(
+    'street.credential.withdrawn.v1',
+    'CredentialWithdrawn',
+    'The street office admin withdrew an officer’s enforcement credential, with the reason; from then on it no longer qualifies the officer.',
+    ['officerId', 'credentialNumber', 'reason', 'withdrawnBy', 'withdrawnAt'],
+    {
+      officerId: idSchema,
+      credentialNumber: idSchema,
+      reason: textSchema,
+      withdrawnBy: idSchema,
+      withdrawnAt: isoTimeSchema,
     },
   ),
   'street.decision.penalty-proposed.v1': eventSchema(

@@ -32,6 +32,11 @@ export const streetSummaries: SummaryTable<StreetEvent> = {
     `Evidence (${data.evidence.kind}) recorded for an enforcement step on ${data.category}, by officer ${data.evidence.recordedBy.officerId}`,
   'street.discretion.standard-published.v1': (data) =>
     `Discretion standard for ${data.category} published as version ${data.version}`,
+  // Registry events are reference data (no case timeline); the summaries serve exports and tools.
+  'street.credential.granted.v1': (data) =>
+    `Enforcement credential ${data.credentialNumber} granted to officer ${data.officerId} by ${data.grantedBy}, valid ${data.validFrom} to ${data.validTo}`,
+  'street.credential.withdrawn.v1': (data) =>
+    `Enforcement credential ${data.credentialNumber} of officer ${data.officerId} withdrawn by ${data.withdrawnBy}: ${data.reason}`,
   'street.decision.penalty-proposed.v1': (data) =>
     `Penalty proposed for ${subject(data.subjectId)} (${data.category}): ${penalty(data.penalty)}, within standard v${data.checkedAgainst.version}${data.major ? ', major: legal review needed' : ''}`,
   'street.decision.draft-revised.v1': (data) =>
