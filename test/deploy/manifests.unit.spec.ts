@@ -133,7 +133,7 @@ describe('deploy/k8s', () => {
         .filter(
           (h) =>
             h.spec?.scaleTargetRef.apiVersion !== 'apps/v1' ||
-            !deployments.some((d) => d.metadata?.name === h.spec.scaleTargetRef.name),
+            !deployments.some((d) => d.metadata?.name === h.spec?.scaleTargetRef.name),
         )
         .map((h) => `HorizontalPodAutoscaler/${h.metadata?.name}`),
     ];
