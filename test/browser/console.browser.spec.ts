@@ -9,6 +9,8 @@ import {
   VENDOR_STORY_ORDER,
   VENDOR_STORY_PLACE,
   vendorStory,
+  createTestRealm,
+  type TestRealm,
   type AppName,
   type RunningApp,
   type VendorStory,
@@ -18,9 +20,11 @@ import {
   launchChromium,
   newConsolePage,
   screenshot,
+  loginAtProvider,
   signIn,
   until,
   visible,
+  type Account,
   type PageProblems,
 } from '../support/browser.js';
 
@@ -45,7 +49,9 @@ describe('the console in a browser', () => {
   let decision = '';
   let base = '';
   let coordinatorToken = '';
-  let adminToken = '';
+  let realm: TestRealm | undefined;
+  let coordinatorAccount: Account;
+  let adminAccount: Account;
   let coordinator: { context: BrowserContext; page: Page; problems: PageProblems };
   const contexts: BrowserContext[] = [];
   const allProblems: PageProblems[] = [];
@@ -68,7 +74,9 @@ describe('the console in a browser', () => {
   beforeAll(async () => {
     // First, so a machine without chromium fails at once with what to install.
     browser = await launchChromium();
-    apps = await startApps(identity, { basePort: 16000 });
+    // People sign in at a Keycloak realm of this test; the story is seeded with the test's own tokens.
+    realm = await createTestRealm({ consoleOrigins: ['http://127.0.0.1:16000'] });
+    apps = await startApps(identity, { basePort: 16000, env: realm.appEnv(identity) });
     base = apps.get('gateway')?.url ?? '';
     const index = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
     if (index.status !== 200)
@@ -90,15 +98,21 @@ describe('the console in a browser', () => {
       agency: 'swc',
       roles: ['coordinator'],
     });
-    adminToken = await identity.token({ sub: 'ops-1', agency: 'swc', roles: ['admin'] });
+    coordinatorAccount = await realm.user({
+      username: 'coord-1',
+      agency: 'swc',
+      roles: ['coordinator'],
+    });
+    adminAccount = await realm.user({ username: 'ops-1', agency: 'swc', roles: ['admin'] });
     coordinator = await open();
-    await signIn(coordinator.page, coordinatorToken);
+    await signIn(coordinator.page, coordinatorAccount);
   }, 240_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await stopApps(apps);
+    await realm?.delete();
   });
 
   const row = (page: Page, id: string) =>
@@ -131,33 +145,21 @@ describe('the console in a browser', () => {
     return page.getByTestId('live-status').first().getAttribute('data-state');
   }
 
-  it('signs in with a token and shows who is signed in; a refused token shows the error', async () => {
+  it("signs in at the identity provider's login page and shows who is signed in; a wrong password is refused there", async () => {
     const { page } = await open();
     await page.goto('/');
-    await visible(page.getByTestId('signin-token'), 'the sign-in form at /');
+    await visible(page.getByTestId('signin-submit'), 'the sign-in page at /');
     await screenshot(page, 'signin');
-    await page.getByTestId('signin-token').fill('not-a-token');
     await page.getByTestId('signin-submit').click();
-    await visible(page.getByTestId('signin-error'), 'the error for a refused token');
-    expect((await page.getByTestId('signin-error').innerText()).trim()).not.toBe('');
-    expect(await page.getByTestId('whoami').count()).toBe(0);
-    // Well-formed but signed by a key the gateway does not trust: the gateway's 401 shows.
-    const stranger = await createTestIdentity().token({
-      sub: 'coord-1',
-      agency: 'swc',
-      roles: ['coordinator'],
-    });
-    await page.getByTestId('signin-token').fill(stranger);
-    await page.getByTestId('signin-submit').click();
-    await until("the gateway's refusal in the sign-in error", async () =>
-      /invalid bearer token/i.test(await page.getByTestId('signin-error').innerText())
-        ? true
-        : undefined,
+    await loginAtProvider(page, { username: 'coord-1', password: 'not-the-password-1A' });
+    // Keycloak shows its refusal on its own page; the console was never given a token.
+    await visible(
+      page.locator('#input-error, .kc-feedback-text, [id^=input-error]'),
+      "the provider's refusal",
     );
-    expect(await page.getByTestId('whoami').count()).toBe(0);
+    expect(new URL(page.url()).origin).not.toBe(base);
 
-    await page.getByTestId('signin-token').fill(coordinatorToken);
-    await page.getByTestId('signin-submit').click();
+    await loginAtProvider(page, coordinatorAccount);
     await visible(page.getByTestId('whoami'), 'who is signed in');
     const whoami = await page.getByTestId('whoami').innerText();
     expect(whoami).toContain('coord-1');
@@ -167,7 +169,7 @@ describe('the console in a browser', () => {
       new URL(page.url()).pathname === '/board' ? true : undefined,
     );
     await page.getByTestId('signout').click();
-    await visible(page.getByTestId('signin-token'), 'the sign-in form after signing out');
+    await visible(page.getByTestId('signin-submit'), 'the sign-in page after signing out');
   });
 
   it('lists the case on the board with its risk colour, live; filters narrow it', async () => {
@@ -433,11 +435,12 @@ describe('the console in a browser', () => {
 
   it('shows admins the rebuild monitor with the read-model version and the dead letters; others see no operations', async () => {
     const { page } = await open();
-    await signIn(page, adminToken);
+    await signIn(page, adminAccount);
     await visible(page.getByTestId('nav-operations'), 'the operations link for an admin');
     await page.getByTestId('nav-operations').click();
     await visible(page.getByTestId('rebuild-monitor'), 'the rebuild monitor');
     await page.getByTestId('readmodel-version').waitFor({ state: 'attached', timeout: 15_000 });
+    const adminToken = await identity.token({ sub: 'ops-1', agency: 'swc', roles: ['admin'] });
     const { body } = await gatewayApi(adminToken).get<{
       topics: { topic: string; messages: number }[];
     }>('/api/admin/dead-letters');

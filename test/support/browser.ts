@@ -118,11 +118,28 @@ export async function screenshot(page: Page, name: string): Promise<string | und
   return file;
 }
 
-/** Signs in on the console's sign-in page with a bearer token and waits for the session. */
-export async function signIn(page: Page, token: string): Promise<void> {
+/** A person's account at the identity provider. */
+export interface Account {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * Signs in as a person would: the console's sign-in button, then the identity
+ * provider's login page (Keycloak), then back in the console, signed in.
+ */
+export async function signIn(page: Page, account: Account): Promise<void> {
   await page.goto('/');
-  await visible(page.getByTestId('signin-token'), 'the sign-in form');
-  await page.getByTestId('signin-token').fill(token);
+  await visible(page.getByTestId('signin-submit'), 'the sign-in page');
   await page.getByTestId('signin-submit').click();
+  await loginAtProvider(page, account);
   await visible(page.getByTestId('whoami'), 'who is signed in, after sign-in');
+}
+
+/** Fills in the provider's login page (Keycloak's form fields). */
+export async function loginAtProvider(page: Page, account: Account): Promise<void> {
+  await visible(page.locator('#username'), "the identity provider's login page", 30_000);
+  await page.locator('#username').fill(account.username);
+  await page.locator('#password').fill(account.password);
+  await page.locator('#kc-login').click();
 }

@@ -45,8 +45,12 @@ const here = () => window.location.pathname + window.location.search;
 /** The callback is handled once per page load (React may run an effect twice in development). */
 let started: Promise<void> | undefined;
 
-/** Refresh this long before the access token expires. */
+/** Refresh this long before the access token expires (a quarter of its life for short ones). */
 const REFRESH_MARGIN_MS = 30_000;
+const refreshDelay = (expiresAt: number) => {
+  const left = expiresAt - Date.now();
+  return Math.max(1_000, left - Math.min(REFRESH_MARGIN_MS, left / 4));
+};
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [tokens, setTokens] = useState<Tokens | null>(null);
@@ -85,12 +89,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // ended, account disabled) signs out with the provider's reason.
   useEffect(() => {
     if (!tokens) return;
-    const delay = Math.max(1_000, tokens.expiresAt - Date.now() - REFRESH_MARGIN_MS);
     const timer = setTimeout(() => {
       refresh()
         .then(setTokens)
         .catch((error: unknown) => signedOut((error as Error).message));
-    }, delay);
+    }, refreshDelay(tokens.expiresAt));
     return () => clearTimeout(timer);
   }, [tokens, signedOut]);
 
