@@ -11,6 +11,14 @@ module.exports = {
       to: { path: '^(libs/(?!contracts/)|apps/|test/)' },
     },
     {
+      name: 'keycloak-admin-imports-nothing-of-ours',
+      comment:
+        'The Keycloak admin client is used by plain scripts from dist/ and by tests: it stands alone (node built-ins and global fetch).',
+      severity: 'error',
+      from: { path: '^libs/keycloak-admin/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: '^libs/keycloak-admin/', dependencyTypesNot: ['core'] },
+    },
+    {
       name: 'core-is-pure',
       comment:
         'The event-sourcing core imports only the contracts: no framework, driver or client (node built-ins are fine).',

@@ -31,6 +31,9 @@ if (needsServers) {
     env.DATABASE_URL = stack.TEST_DATABASE_URL;
     env.KAFKA_BROKERS = stack.KAFKA_BROKERS;
     env.MONGO_URL = stack.MONGO_URL.replace(/\/gridline$/, '/gridline_test');
+    // Keycloak: the tests make realms of their own through the admin API.
+    for (const name of ['KEYCLOAK_URL', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD_FILE'])
+      env[name] ??= stack[name];
     // The fault tests may stop and start these servers (and only these).
     env.GRIDLINE_LOCAL_STACK = '1';
   } else if (given.length < 3) {

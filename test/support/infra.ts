@@ -1,14 +1,28 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Where the integration and end-to-end tests find their servers: the
- * environment first (DATABASE_URL, KAFKA_BROKERS, MONGO_URL), which `npm test`
- * sets after bringing up the local stack (deploy/local). Without them a test
- * fails at once and says how to get the servers, rather than hanging.
+ * environment first (DATABASE_URL, KAFKA_BROKERS, MONGO_URL, and for the
+ * identity provider KEYCLOAK_URL, KEYCLOAK_ADMIN_USER, KEYCLOAK_ADMIN_PASSWORD_FILE),
+ * which `npm test` sets after bringing up the local stack (deploy/local). Without
+ * them a test fails at once and says how to get the servers, rather than hanging.
  */
 export interface TestInfra {
   readonly databaseUrl: string;
   readonly kafkaBrokers: readonly string[];
   readonly mongoUrl: string;
+  /** Keycloak, when its variables are set (only the tests that need it ask for it). */
+  readonly keycloak?: KeycloakInfra;
 }
+
+/** Keycloak's address and bootstrap admin (master realm), password read from its file. */
+export interface KeycloakInfra {
+  readonly url: string;
+  readonly adminUser: string;
+  readonly adminPassword: string;
+}
+
+const KEYCLOAK_VARIABLES = ['KEYCLOAK_URL', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD_FILE'];
 
 function need(name: string): string {
   const value = process.env[name];
@@ -21,9 +35,33 @@ function need(name: string): string {
 }
 
 export function testInfra(): TestInfra {
+  const withKeycloak = KEYCLOAK_VARIABLES.every((name) => process.env[name]);
   return {
     databaseUrl: need('DATABASE_URL'),
     kafkaBrokers: need('KAFKA_BROKERS').split(','),
     mongoUrl: need('MONGO_URL'),
+    ...(withKeycloak ? { keycloak: keycloakInfra() } : {}),
   };
+}
+
+/** Keycloak of the local stack (`stack.sh env` prints the variables); fails clearly without it. */
+export function keycloakInfra(): KeycloakInfra {
+  const missing = KEYCLOAK_VARIABLES.filter((name) => !process.env[name]);
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.join(', ')} not set: these tests need Keycloak. Run them with \`npm test\` ` +
+        '(it starts the local stack, Keycloak included), or run `npm run infra:up` and export ' +
+        'what `bash deploy/local/stack.sh env` prints.',
+    );
+  const file = process.env['KEYCLOAK_ADMIN_PASSWORD_FILE']!;
+  let adminPassword: string;
+  try {
+    adminPassword = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new Error(
+      `KEYCLOAK_ADMIN_PASSWORD_FILE=${file} cannot be read (${(error as Error).message}); ` +
+        '`bash deploy/local/stack.sh up keycloak` writes it.',
+    );
+  }
+  return { url: need('KEYCLOAK_URL'), adminUser: need('KEYCLOAK_ADMIN_USER'), adminPassword };
 }

@@ -2,6 +2,11 @@ import { AssignmentInboxModule } from '@gridline/assignment-inbox';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgencyRuntimeModule, type JsonLogger, type ServiceConfig } from '@gridline/platform';
+import { CredentialActionHandler } from './credentials/credential.commands.js';
+import {
+  GetOfficerCredentialsHandler,
+  ListCredentialsHandler,
+} from './credentials/credential.queries.js';
 import { DecisionActionHandler } from './decisions/decision.commands.js';
 import { DecisionsController } from './decisions/decisions.controller.js';
 import { GetDecisionHandler } from './decisions/get-decision.query.js';
@@ -61,6 +66,9 @@ export class StreetModule {
         ProposePenaltyHandler,
         DecisionActionHandler,
         GetDecisionHandler,
+        CredentialActionHandler,
+        GetOfficerCredentialsHandler,
+        ListCredentialsHandler,
         FindServiceRequestsHandler,
       ],
     };

@@ -10,14 +10,9 @@ import {
   standardVersion,
 } from '../discretion/discretion.decider.js';
 import { penaltyTermsBodySchema, textBodySchema } from '../shared/body-schemas.js';
+import { actorWithCredentials } from '../credentials/officer-credentials.js';
 import { evidenceBodySchema, type EvidenceBody } from '../shared/evidence.js';
-import {
-  actorOf,
-  loadExisting,
-  loadState,
-  runCommand,
-  type CommandResult,
-} from '../shared/run-command.js';
+import { loadExisting, loadState, runCommand, type CommandResult } from '../shared/run-command.js';
 import { ENFORCEMENT_POLICY, type EnforcementPolicy } from '../shared/street-policy.js';
 import { publicSubjectLabel } from '../subjects/subject-label.js';
 import {
@@ -167,7 +162,7 @@ export class DecisionActionHandler implements ICommandHandler<
     principal: Principal,
     now: Date,
   ): Promise<DecisionCommand> {
-    const actor = actorOf(principal);
+    const actor = await actorWithCredentials(this.store, principal);
     switch (action.kind) {
       case 'revise': {
         const discretion = await this.discretion(decision.category);

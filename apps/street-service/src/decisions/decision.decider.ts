@@ -265,7 +265,11 @@ export const decisionDecider: Decider<DecisionCommand, DecisionEvent, DecisionSt
       case 'ProposePenalty': {
         if (state.status !== 'none')
           throw new DomainError('decision-exists', `decision ${command.decisionId} already exists`);
-        const officer = requireEnforcementCredential(command.actor, 'propose a penalty');
+        const officer = requireEnforcementCredential(
+          command.actor,
+          'propose a penalty',
+          command.proposedAt,
+        );
         if (command.evidence.length === 0)
           throw new DomainError(
             'evidence-required',
@@ -305,7 +309,11 @@ export const decisionDecider: Decider<DecisionCommand, DecisionEvent, DecisionSt
       }
       case 'ReviseDraft': {
         const decision = existing(state);
-        const officer = requireEnforcementCredential(command.actor, 'revise a penalty draft');
+        const officer = requireEnforcementCredential(
+          command.actor,
+          'revise a penalty draft',
+          command.revisedAt,
+        );
         notFinal(decision);
         if (decision.status !== 'drafted' && decision.status !== 'returned')
           throw new DomainError(
@@ -340,7 +348,7 @@ export const decisionDecider: Decider<DecisionCommand, DecisionEvent, DecisionSt
       }
       case 'RequestLegalReview': {
         const decision = existing(state);
-        requireEnforcementCredential(command.actor, 'request legal review');
+        requireEnforcementCredential(command.actor, 'request legal review', command.requestedAt);
         notFinal(decision);
         if (decision.status === 'returned')
           throw new DomainError(
@@ -404,7 +412,11 @@ export const decisionDecider: Decider<DecisionCommand, DecisionEvent, DecisionSt
       }
       case 'IssueDecision': {
         const decision = existing(state);
-        const officer = requireEnforcementCredential(command.actor, 'issue a decision');
+        const officer = requireEnforcementCredential(
+          command.actor,
+          'issue a decision',
+          command.issuedAt,
+        );
         notFinal(decision);
         if (decision.major && decision.approvedDraft !== decision.draft)
           throw new DomainError(
@@ -434,7 +446,7 @@ export const decisionDecider: Decider<DecisionCommand, DecisionEvent, DecisionSt
       }
       case 'PublishDecision': {
         const decision = existing(state);
-        requireEnforcementCredential(command.actor, 'publish a decision');
+        requireEnforcementCredential(command.actor, 'publish a decision', command.publishedAt);
         if (decision.status === 'revoked')
           throw new DomainError('decision-revoked', `decision ${decision.decisionId} was revoked`);
         if (decision.status !== 'issued' || !decision.issuedAt)
@@ -564,7 +576,11 @@ export const decisionDecider: Decider<DecisionCommand, DecisionEvent, DecisionSt
       }
       case 'RecordDecisionEvidence': {
         const decision = existing(state);
-        const officer = requireEnforcementCredential(command.actor, 'record evidence');
+        const officer = requireEnforcementCredential(
+          command.actor,
+          'record evidence',
+          command.recordedAt,
+        );
         if (decision.evidenceIds.includes(command.evidence.evidenceId)) return [];
         return [
           {

@@ -18,17 +18,23 @@ import {
   caseId,
   category,
   code,
+  credentialRefusals,
   evidence,
   gridWorker,
   officer,
   officerRef,
+  officerWithHistory,
   recorded,
+  refusal,
   reviewer,
   subjectId,
   uncredentialedOfficer,
 } from '../shared/fixtures.spec.js';
+import type { StaffActor } from '../shared/staff.js';
 import {
   decisionDecider,
+  type DecisionCommand,
+  type DecisionEvent,
   type DecideAppeal,
   type FileAppeal,
   type IssueDecision,
@@ -398,7 +404,7 @@ describe('Penalty decision', () => {
         .given([proposedMajor, reviewRequested()])
         .when({
           type: 'ApproveDecision',
-          actor: { id: 'officer-8', roles: ['officer'], credentialId: 'ZF-8' },
+          actor: { id: 'officer-8', roles: ['officer'], credentials: officer.credentials ?? [] },
           approvedAt: at('2026-03-17T09:00:00.000Z'),
         })
         .thenThrows(DomainError, code('role-required'));
@@ -660,6 +666,103 @@ describe('Penalty decision', () => {
           recordedAt: at('2026-03-16T10:00:00.000Z'),
         })
         .thenThrows(DomainError, code('enforcement-credential-required'));
+    });
+  });
+
+  describe('the acting officer’s enforcement credential, judged at the act’s time', () => {
+    const decisionEvidence: DecisionEvidenceRecorded = {
+      type: 'street.decision.evidence-recorded.v1',
+      data: { decisionId, caseId, evidence: recorded(4, '2026-03-16T10:00:00.000Z') },
+    };
+    const acts: readonly {
+      readonly action: string;
+      readonly given: readonly DecisionEvent[];
+      readonly when: (actor: StaffActor) => DecisionCommand;
+      readonly then: readonly DecisionEvent[];
+    }[] = [
+      {
+        action: 'propose a penalty',
+        given: [],
+        when: (actor) => ({ ...propose, actor }),
+        then: [proposed],
+      },
+      {
+        action: 'revise a penalty draft',
+        given: [proposedMajor, reviewRequested(), returned],
+        when: (actor) => ({ ...revise, actor }),
+        then: [revised],
+      },
+      {
+        action: 'request legal review',
+        given: [proposedMajor],
+        when: (actor) => ({
+          type: 'RequestLegalReview',
+          actor,
+          requestedAt: at('2026-03-16T09:00:00.000Z'),
+        }),
+        then: [reviewRequested()],
+      },
+      {
+        action: 'issue a decision',
+        given: [proposed],
+        when: (actor) => ({ ...issue, actor }),
+        then: [issued()],
+      },
+      {
+        action: 'publish a decision',
+        given: [proposed, issued()],
+        when: (actor) => ({ ...publish, actor }),
+        then: [published],
+      },
+      {
+        action: 'record evidence',
+        given: [proposed],
+        when: (actor) => ({
+          type: 'RecordDecisionEvidence',
+          evidence: evidence(4),
+          actor,
+          recordedAt: at('2026-03-16T10:00:00.000Z'),
+        }),
+        then: [decisionEvidence],
+      },
+    ];
+
+    describe.each(acts)('to $action', ({ action, given, when, then }) => {
+      it.each(credentialRefusals)('an officer holding $name is refused', (c) => {
+        spec
+          .given(given)
+          .when(when(c.actor))
+          .thenThrows(DomainError, refusal(c.code, { ...c.details, action }));
+      });
+
+      it('an officer holding a valid credential (beside ended ones) acts under it', () => {
+        spec.given(given).when(when(officerWithHistory)).then(then);
+      });
+    });
+
+    it('a credential withdrawn after the act’s time still counted then', () => {
+      const later = {
+        ...officer,
+        credentials: (officer.credentials ?? []).map((c) => ({
+          ...c,
+          withdrawn: {
+            reason: 'transferred',
+            by: 'street-admin-1',
+            at: '2026-03-20T08:00:00.000Z',
+          },
+        })),
+      };
+      spec
+        .given([])
+        .when({ ...propose, actor: later })
+        .then([proposed]);
+      spec
+        .given([proposed])
+        .when({ ...issue, actor: later })
+        .thenThrows(
+          DomainError,
+          refusal('enforcement-credential-withdrawn', { withdrawnAt: '2026-03-20T08:00:00.000Z' }),
+        );
     });
   });
 });

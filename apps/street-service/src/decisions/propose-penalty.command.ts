@@ -20,13 +20,8 @@ import {
   textBodySchema,
 } from '../shared/body-schemas.js';
 import { evidenceListSchema, type EvidenceBody } from '../shared/evidence.js';
-import {
-  actorOf,
-  loadExisting,
-  loadState,
-  runCommand,
-  type CommandResult,
-} from '../shared/run-command.js';
+import { actorWithCredentials } from '../credentials/officer-credentials.js';
+import { loadExisting, loadState, runCommand, type CommandResult } from '../shared/run-command.js';
 import { ENFORCEMENT_POLICY, type EnforcementPolicy } from '../shared/street-policy.js';
 import { subjectDecider, subjectStreamId } from '../subjects/subject.decider.js';
 import { decisionDecider, decisionStreamId } from './decision.decider.js';
@@ -101,9 +96,10 @@ export class ProposePenaltyHandler implements ICommandHandler<
       subjectStreamId(body.subjectId),
       `subject ${body.subjectId}`,
     );
-    const [enforcement, discretion] = await Promise.all([
+    const [enforcement, discretion, actor] = await Promise.all([
       loadState(this.store, enforcementDecider, enforcementStreamId(body.subjectId, body.category)),
       loadState(this.store, discretionDecider, discretionStreamId(body.category)),
+      actorWithCredentials(this.store, principal),
     ]);
     const decisionId = this.ids.newId();
     const now = this.clock.now();
@@ -124,7 +120,7 @@ export class ProposePenaltyHandler implements ICommandHandler<
         legalBasis: body.legalBasis,
         ...(body.serious ? { serious: body.serious } : {}),
         evidence: body.evidence.map((e) => ({ evidenceId: this.ids.newId(), ...e })),
-        actor: actorOf(principal),
+        actor,
         proposedAt: now,
         priorSteps: enforcement.steps.map(({ stepId, kind, issuedAt }) => ({
           stepId,

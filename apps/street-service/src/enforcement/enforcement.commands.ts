@@ -11,7 +11,8 @@ import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
 import { CLOCK, EVENT_STORE, IDS, NotFoundError, type Principal } from '@gridline/platform';
 import { seriousBodySchema, textBodySchema } from '../shared/body-schemas.js';
 import { evidenceBodySchema, evidenceListSchema, type EvidenceBody } from '../shared/evidence.js';
-import { actorOf, loadExisting, runCommand, type CommandResult } from '../shared/run-command.js';
+import { actorWithCredentials } from '../credentials/officer-credentials.js';
+import { loadExisting, runCommand, type CommandResult } from '../shared/run-command.js';
 import { ENFORCEMENT_POLICY, type EnforcementPolicy } from '../shared/street-policy.js';
 import { subjectDecider, subjectStreamId } from '../subjects/subject.decider.js';
 import {
@@ -100,7 +101,8 @@ export class EnforcementCommandHandler implements ICommandHandler<
     traceparent,
   }: EnforcementStepCommand): Promise<EnforcementStepResult> {
     const now = this.clock.now();
-    const actor = actorOf(principal);
+    // An officer's credentials, for the decider to judge at `now` (a reminder records one if valid).
+    const actor = await actorWithCredentials(this.store, principal);
     const trace = traceparent ? { traceparent } : {};
     if (action.kind === 'evidence') {
       const streamId = enforcementStreamId(action.subjectId, action.category);

@@ -101,14 +101,18 @@ export const enforcementDecider: Decider<EnforcementCommand, EnforcementEvent, E
               caseId: command.caseId,
               place: command.place,
               explanation: command.explanation,
-              issuedBy: staffRef(command.actor),
+              issuedBy: staffRef(command.actor, command.issuedAt),
               issuedAt: command.issuedAt.toISOString(),
             },
           },
         ];
       }
       case 'IssueWarning': {
-        const officer = requireEnforcementCredential(command.actor, 'issue a warning');
+        const officer = requireEnforcementCredential(
+          command.actor,
+          'issue a warning',
+          command.issuedAt,
+        );
         stepIsNew(state, command.stepId);
         if (command.evidence.length === 0)
           throw new DomainError(
@@ -149,7 +153,11 @@ export const enforcementDecider: Decider<EnforcementCommand, EnforcementEvent, E
         ];
       }
       case 'RecordStepEvidence': {
-        const officer = requireEnforcementCredential(command.actor, 'record evidence');
+        const officer = requireEnforcementCredential(
+          command.actor,
+          'record evidence',
+          command.recordedAt,
+        );
         const step = state.steps.find((s) => s.stepId === command.stepId);
         if (!step || !state.subjectId || !state.category)
           throw new DomainError('step-unknown', `no enforcement step ${command.stepId}`);

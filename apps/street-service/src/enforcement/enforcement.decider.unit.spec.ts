@@ -9,11 +9,16 @@ import {
   caseId,
   category,
   code,
+  credentialRefusals,
   evidence,
+  expiredCredential,
   gridWorker,
   officer,
+  officerHolding,
   officerRef,
+  officerWithHistory,
   recorded,
+  refusal,
   schoolGate,
   subjectId,
   uncredentialedOfficer,
@@ -99,6 +104,21 @@ describe('Enforcement progression (721) of one subject and category', () => {
     it('a step id is used once', () => {
       spec.given([reminded()]).when(remind).thenThrows(DomainError, code('step-exists'));
     });
+
+    it('an officer reminds under the credential valid then, and without one as well', () => {
+      const byOfficer = (issuedBy: ReminderIssued['data']['issuedBy']): ReminderIssued => ({
+        ...reminded(),
+        data: { ...reminded().data, issuedBy },
+      });
+      spec
+        .given([])
+        .when({ ...remind, actor: officer })
+        .then([byOfficer({ staffId: 'officer-5', credentialId: 'ZF-110105-0042' })]);
+      spec
+        .given([])
+        .when({ ...remind, actor: officerHolding(expiredCredential) })
+        .then([byOfficer({ staffId: 'officer-5' })]);
+    });
   });
 
   describe('warning (management)', () => {
@@ -118,6 +138,22 @@ describe('Enforcement progression (721) of one subject and category', () => {
         .given([reminded()])
         .when({ ...warn, actor: uncredentialedOfficer })
         .thenThrows(DomainError, code('enforcement-credential-required'));
+    });
+
+    describe.each(credentialRefusals)('an officer holding $name', ({ actor, code, details }) => {
+      it(`may not warn: ${code}`, () => {
+        spec
+          .given([reminded()])
+          .when({ ...warn, actor })
+          .thenThrows(DomainError, refusal(code, { ...details, action: 'issue a warning' }));
+      });
+    });
+
+    it('an officer with ended credentials and a valid one warns under the valid one', () => {
+      spec
+        .given([reminded()])
+        .when({ ...warn, actor: officerWithHistory })
+        .then([warned]);
     });
 
     it('a warning without evidence is refused', () => {
@@ -175,6 +211,22 @@ describe('Enforcement progression (721) of one subject and category', () => {
 
     it('an officer adds evidence (digest, kind, place, time, credential) to a step', () => {
       spec.given([reminded()]).when(addEvidence).then([evidenceRecorded]);
+    });
+
+    describe.each(credentialRefusals)('an officer holding $name', ({ actor, code, details }) => {
+      it(`may not record evidence: ${code}`, () => {
+        spec
+          .given([reminded()])
+          .when({ ...addEvidence, actor })
+          .thenThrows(DomainError, refusal(code, { ...details, action: 'record evidence' }));
+      });
+    });
+
+    it('a credential valid at the time of recording counts, whenever it was granted', () => {
+      spec
+        .given([reminded()])
+        .when({ ...addEvidence, actor: officerWithHistory })
+        .then([evidenceRecorded]);
     });
 
     it('recording the same evidence again records nothing', () => {

@@ -23,10 +23,10 @@ export interface CommandOrigin {
   readonly traceparent?: string;
 }
 
+/** The actor without credentials; commands that need one use `actorWithCredentials` (credentials/). */
 export const actorOf = (principal: Principal): StaffActor => ({
   id: principal.id,
   roles: principal.roles,
-  ...(principal.credentialId ? { credentialId: principal.credentialId } : {}),
 });
 
 /** A folded state that is not a decider's "nothing yet" (`status: 'none'`). */

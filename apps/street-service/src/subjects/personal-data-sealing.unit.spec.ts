@@ -6,6 +6,7 @@ import {
 } from '@gridline/eventsourcing';
 import type { SubjectRegistered } from '@gridline/contracts';
 import type { Principal } from '@gridline/platform';
+import { CredentialActionHandler } from '../credentials/credential.commands.js';
 import { DecisionActionHandler } from '../decisions/decision.commands.js';
 import { ProposePenaltyHandler } from '../decisions/propose-penalty.command.js';
 import { PublishStandardHandler } from '../discretion/publish-standard.command.js';
@@ -27,12 +28,7 @@ const policy: EnforcementPolicy = {
   appealTimeLimitDays: 60,
 };
 const worker: Principal = { id: 'worker-17', agency: 'street', roles: ['grid-worker'] };
-const officer: Principal = {
-  id: 'officer-5',
-  agency: 'street',
-  roles: ['officer'],
-  credentialId: 'ZF-110105-0042',
-};
+const officer: Principal = { id: 'officer-5', agency: 'street', roles: ['officer'] };
 const admin: Principal = { id: 'admin-1', agency: 'street', roles: ['admin'] };
 const caseId = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 
@@ -122,6 +118,19 @@ describe('personal data in street commands', () => {
       body: {
         ranges: [{ circumstance: 'aggravated', minYuan: 100, maxYuan: 500 }],
         legalBasis: 'City appearance regulations, art. 17',
+      },
+      principal: admin,
+    });
+    await new CredentialActionHandler(store, clock, ids).execute({
+      action: {
+        kind: 'grant',
+        body: {
+          officerId: officer.id,
+          credentialNumber: 'ZF-110105-0042',
+          issuingBody: 'Xicheng District Urban Management Bureau',
+          validFrom: '2026-01-01T00:00:00.000Z',
+          validTo: '2029-01-01T00:00:00.000Z',
+        },
       },
       principal: admin,
     });
