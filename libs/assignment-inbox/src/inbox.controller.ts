@@ -1,26 +1,18 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { InboxAgency } from '@gridline/contracts';
 import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
 import {
   CLOCK,
+  CommandRoute,
   CurrentPrincipal,
   EVENT_STORE,
   IDS,
-  RequireOwnAgency,
-  RequireRoles,
-  SchemaValidationPipe,
+  ReadRoute,
+  UUID,
   type Principal,
+  type Role,
 } from '@gridline/platform';
 import type { InboxCommand } from './inbox.decider.js';
 import { ExecuteInboxCommand, INBOX_AGENCY, loadInboxEntry } from './inbox.handler.js';
@@ -42,17 +34,15 @@ const schemas = {
 
 type Without<C> = C extends unknown ? Omit<C, 'by' | 'at'> : never;
 
+/** Who works the inbox: the agency's coordinators, officers and admins. */
+const HANDLERS: readonly Role[] = ['coordinator', 'officer', 'admin'];
+
 /**
  * The agency's inbox of SWC assignments: accept or decline, report progress,
  * complete or hand back. Coordinators, officers and admins of the agency act.
  */
 @ApiTags('assignments')
-@ApiBearerAuth()
-@ApiParam({ name: 'assignmentId', format: 'uuid' })
 @ApiResponse({ status: 404, description: 'no such assignment in this inbox' })
-@ApiResponse({ status: 422, description: 'not possible in the assignment’s state' })
-@RequireOwnAgency()
-@RequireRoles('coordinator', 'officer', 'admin')
 @Controller('api/assignments')
 export class InboxController {
   constructor(
@@ -63,7 +53,13 @@ export class InboxController {
     @Inject(INBOX_AGENCY) private readonly agency: InboxAgency,
   ) {}
 
-  @Get(':assignmentId')
+  @ReadRoute({
+    path: ':assignmentId',
+    summary: 'The assignment as this inbox holds it',
+    params: { assignmentId: UUID },
+    roles: HANDLERS,
+    ownAgency: true,
+  })
   get(@Param('assignmentId', new ParseUUIDPipe()) assignmentId: string) {
     return loadInboxEntry(this.store, this.agency, assignmentId);
   }
@@ -88,56 +84,96 @@ export class InboxController {
     );
   }
 
-  @Post(':assignmentId/accept')
-  @HttpCode(200)
-  @ApiBody({ schema: schemas.accept })
+  @CommandRoute({
+    method: 'POST',
+    path: ':assignmentId/accept',
+    status: 200,
+    summary: 'Accepts the assignment',
+    params: { assignmentId: UUID },
+    body: schemas.accept,
+    roles: HANDLERS,
+    ownAgency: true,
+    answers: { 422: 'not possible in the assignment’s state' },
+  })
   accept(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
-    @Body(new SchemaValidationPipe(schemas.accept)) _body: object,
+    @Body() _body: object,
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(id, principal, { type: 'AcceptAssignment' });
   }
 
-  @Post(':assignmentId/decline')
-  @HttpCode(200)
-  @ApiBody({ schema: schemas.decline })
+  @CommandRoute({
+    method: 'POST',
+    path: ':assignmentId/decline',
+    status: 200,
+    summary: 'Declines the assignment, with the reason',
+    params: { assignmentId: UUID },
+    body: schemas.decline,
+    roles: HANDLERS,
+    ownAgency: true,
+    answers: { 422: 'not possible in the assignment’s state' },
+  })
   decline(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
-    @Body(new SchemaValidationPipe(schemas.decline)) body: { reason: string },
+    @Body() body: { reason: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(id, principal, { type: 'DeclineAssignment', reason: body.reason });
   }
 
-  @Post(':assignmentId/return')
-  @HttpCode(200)
-  @ApiBody({ schema: schemas.return })
+  @CommandRoute({
+    method: 'POST',
+    path: ':assignmentId/return',
+    status: 200,
+    summary: 'Hands the assignment back to the SWC, with the reason',
+    params: { assignmentId: UUID },
+    body: schemas.return,
+    roles: HANDLERS,
+    ownAgency: true,
+    answers: { 422: 'not possible in the assignment’s state' },
+  })
   handBack(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
-    @Body(new SchemaValidationPipe(schemas.return)) body: { reason: string },
+    @Body() body: { reason: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(id, principal, { type: 'ReturnAssignment', reason: body.reason });
   }
 
-  @Post(':assignmentId/progress')
-  @HttpCode(201)
-  @ApiBody({ schema: schemas.progress })
+  @CommandRoute({
+    method: 'POST',
+    path: ':assignmentId/progress',
+    status: 201,
+    summary: 'Reports progress, with a note',
+    params: { assignmentId: UUID },
+    body: schemas.progress,
+    roles: HANDLERS,
+    ownAgency: true,
+    answers: { 422: 'not possible in the assignment’s state' },
+  })
   progress(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
-    @Body(new SchemaValidationPipe(schemas.progress)) body: { note: string },
+    @Body() body: { note: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(id, principal, { type: 'ReportProgress', note: body.note });
   }
 
-  @Post(':assignmentId/complete')
-  @HttpCode(200)
-  @ApiBody({ schema: schemas.complete })
+  @CommandRoute({
+    method: 'POST',
+    path: ':assignmentId/complete',
+    status: 200,
+    summary: 'Completes the assignment, with its outcome',
+    params: { assignmentId: UUID },
+    body: schemas.complete,
+    roles: HANDLERS,
+    ownAgency: true,
+    answers: { 422: 'not possible in the assignment’s state' },
+  })
   complete(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
-    @Body(new SchemaValidationPipe(schemas.complete)) body: { outcome: string },
+    @Body() body: { outcome: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(id, principal, { type: 'CompleteAssignment', outcome: body.outcome });

@@ -8,24 +8,25 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Agency } from '@gridline/contracts';
 import { errors } from 'jose';
+import { declaredAccess, refusalOf } from './access.js';
 import type { Principal, Role, TokenVerifier } from './token-verifier.js';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
-const PUBLIC = 'gridline:public';
-const ROLES_REQUIRED = 'gridline:roles';
-const OWN_AGENCY = 'gridline:own-agency';
+const LEGACY = 'gridline:legacy-access';
 
-/** Reachable without a token (health, metrics, public feeds). */
-export const Public = () => SetMetadata(PUBLIC, true);
-/** The caller needs at least one of these roles. */
-export const RequireRoles = (...roles: Role[]) => SetMetadata(ROLES_REQUIRED, roles);
-/** The caller must belong to this service's own agency (commands). */
-export const RequireOwnAgency = () => SetMetadata(OWN_AGENCY, true);
+/**
+ * @deprecated Not an access declaration: declare the route with @CommandRoute or
+ * @ReadRoute (access.ts). A route marked only with this is refused.
+ */
+export const RequireRoles = (...roles: Role[]) => SetMetadata(LEGACY, roles);
+/** @deprecated As RequireRoles: use `ownAgency: true` in the route's declaration. */
+export const RequireOwnAgency = () => SetMetadata(LEGACY, true);
 
 interface RequestWithPrincipal {
+  method?: string;
+  url?: string;
   headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
 }
@@ -38,37 +39,50 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
 
 export const SERVICE_AGENCY = Symbol('SERVICE_AGENCY');
 
-/** Global guard: authenticates every route not marked @Public, then checks roles and agency. */
+/**
+ * Global guard, deny by default: a route is reachable only as its declaration
+ * (access.ts: @CommandRoute, @ReadRoute, @PublicRoute) says. A route without one
+ * is refused (403) whoever calls; a public route needs no token; any other needs
+ * a valid bearer token holding one of the route's roles (and, when it says so,
+ * of this service's agency).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(SERVICE_AGENCY) private readonly serviceAgency: Agency | null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
+    const access = declaredAccess(context.getHandler());
+    if (!access) {
+      const legacy =
+        Reflect.getMetadata(LEGACY, context.getHandler()) !== undefined ||
+        Reflect.getMetadata(LEGACY, context.getClass()) !== undefined;
+      throw new ForbiddenException(
+        `${request.method ?? ''} ${request.url?.split('?')[0] ?? ''} declares no access: refused (deny by default)${legacy ? '; @RequireRoles no longer declares access, use @CommandRoute or @ReadRoute' : ''}`.trim(),
+      );
+    }
+    if (access.kind === 'public') return true;
+    // The route's own guard authenticates and applies the same declaration.
+    if (access.authenticatedBy) return true;
+    request.principal = await this.authenticate(request);
+    const refusal = refusalOf(access, request.principal, this.serviceAgency);
+    if (refusal) throw new ForbiddenException(refusal);
+    return true;
+  }
+
+  private async authenticate(request: RequestWithPrincipal): Promise<Principal> {
     const header = request.headers['authorization'];
     const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
     if (!match?.[1]) throw new UnauthorizedException('a bearer token is required');
-    let principal: Principal;
     try {
-      principal = await this.verifier.verify(match[1]);
+      return await this.verifier.verify(match[1]);
     } catch (error) {
       if (error instanceof UnauthorizedException) throw error;
       const reason = error instanceof errors.JOSEError ? error.code : 'ERR_INVALID_TOKEN';
       throw new UnauthorizedException(`invalid bearer token (${reason})`);
     }
-    request.principal = principal;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_REQUIRED, targets);
-    if (roles && !roles.some((role) => principal.roles.includes(role)))
-      throw new ForbiddenException(`needs one of the roles: ${roles.join(', ')}`);
-    const ownAgency = this.reflector.getAllAndOverride<boolean>(OWN_AGENCY, targets);
-    if (ownAgency && this.serviceAgency && principal.agency !== this.serviceAgency)
-      throw new ForbiddenException(`only ${this.serviceAgency} principals may do this`);
-    return true;
   }
 }

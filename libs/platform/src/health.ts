@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Injectable, Res } from '@nestjs/common';
-import { Public } from './auth.js';
+import { Controller, Inject, Injectable, Res } from '@nestjs/common';
+import { PublicRoute } from './access.js';
 
 export type HealthCheck = () => Promise<void>;
 export interface CheckResult {
@@ -40,18 +40,20 @@ interface StatusResponse {
   status(code: number): { json(body: unknown): void };
 }
 
-@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HealthRegistry) private readonly registry: HealthRegistry) {}
 
-  @Get('live')
-  @HttpCode(200)
+  @PublicRoute({ path: 'live', summary: 'Liveness: the process serves HTTP' })
   live() {
     return { status: 'up' };
   }
 
-  @Get('ready')
+  @PublicRoute({
+    path: 'ready',
+    summary: 'Readiness: every dependency answers',
+    answers: { 503: 'a dependency does not answer (`checks` names it)' },
+  })
   async ready(@Res() response: StatusResponse) {
     const checks = await this.registry.run();
     const ok = Object.values(checks).every((c) => c.ok);

@@ -2,7 +2,6 @@ import { context } from '@opentelemetry/api';
 import { inSpan, SpanKind } from '@gridline/messaging';
 import {
   Controller,
-  Get,
   Inject,
   Injectable,
   Res,
@@ -15,7 +14,7 @@ import { consumerLag, type EventConsumer } from '@gridline/messaging';
 import type { Kafka } from 'kafkajs';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { tap, type Observable } from 'rxjs';
-import { Public } from './auth.js';
+import { PublicRoute } from './access.js';
 import { errorToHttp } from './http.js';
 
 /**
@@ -152,12 +151,11 @@ export class HttpMetricsInterceptor implements NestInterceptor {
   }
 }
 
-@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(Metrics) private readonly metrics: Metrics) {}
 
-  @Get()
+  @PublicRoute({ summary: 'Prometheus metrics of this app' })
   async scrape(@Res() response: { type(t: string): { send(body: string): void } }): Promise<void> {
     response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }

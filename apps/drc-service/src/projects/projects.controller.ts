@@ -1,18 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireOwnAgency, RequireRoles, SchemaValidationPipe } from '@gridline/platform';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandRoute, ReadRoute, STAFF, UUID } from '@gridline/platform';
 import { CurrentCaller, type Caller } from '../shared/caller.js';
-import { ApiCommand } from '../shared/openapi.js';
 import type { CommandRecorded } from '../shared/record-command.js';
 import { GetProjectQuery, type ProjectView } from './get-project.query.js';
 import {
@@ -36,7 +26,6 @@ import {
   type ProposeProjectBody,
 } from './propose-project.command.js';
 
-const ProjectIdParam = () => ApiParam({ name: 'projectId', format: 'uuid' });
 const illegalTransition = '`illegal-transition` (the project is not in a state that allows it)';
 
 /**
@@ -50,10 +39,9 @@ const illegalTransition = '`illegal-transition` (the project is not in a state t
  * - fund a tranche: `coordinator`, `admin`, or a `service` account (the finance
  *   system recording a disbursement);
  * - complete: `coordinator` or `officer`.
- * Any DRC principal may read a project.
+ * Any DRC staff member may read a project (not service accounts).
  */
 @ApiTags('projects')
-@ApiBearerAuth()
 @Controller('api/projects')
 export class ProjectsController {
   constructor(
@@ -62,106 +50,121 @@ export class ProjectsController {
   ) {}
 
   /** Proposes a project for a case, with its budget in whole yuan and its place. */
-  @Post()
-  @HttpCode(201)
-  @ApiCommand({
+  @CommandRoute({
+    method: 'POST',
+    status: 201,
+    summary: 'Proposed: `{ projectId, caseId, eventId, revision }`.',
     body: proposeProjectBodySchema,
-    created: 'Proposed: `{ projectId, caseId, eventId, revision }`.',
+    roles: ['coordinator', 'officer'],
+    ownAgency: true,
   })
-  @RequireOwnAgency()
-  @RequireRoles('coordinator', 'officer')
   propose(
-    @Body(new SchemaValidationPipe(proposeProjectBodySchema)) body: ProposeProjectBody,
+    @Body() body: ProposeProjectBody,
     @CurrentCaller() caller: Caller,
   ): Promise<ProjectProposedResult> {
     return this.commands.execute(new ProposeProjectCommand(body, caller));
   }
 
   /** Approves a proposed project, at the proposed budget or a lower one. */
-  @Post(':projectId/approve')
-  @HttpCode(201)
-  @ProjectIdParam()
-  @ApiCommand({
+  @CommandRoute({
+    method: 'POST',
+    path: ':projectId/approve',
+    status: 201,
+    summary: 'Approved: `{ eventId, revision }`.',
+    params: { projectId: UUID },
     body: approveProjectBodySchema,
-    created: 'Approved: `{ eventId, revision }`.',
-    refused: `\`proposer-cannot-decide\`, \`invalid-budget\` (above the proposal) or ${illegalTransition}.`,
-    notFound: 'No such project.',
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+    answers: {
+      404: 'No such project.',
+      422: `\`proposer-cannot-decide\`, \`invalid-budget\` (above the proposal) or ${illegalTransition}.`,
+    },
   })
-  @RequireOwnAgency()
-  @RequireRoles('coordinator', 'admin')
   approve(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
-    @Body(new SchemaValidationPipe(approveProjectBodySchema)) body: ApproveProjectBody,
+    @Body() body: ApproveProjectBody,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandRecorded> {
     return this.commands.execute(new ApproveProjectCommand(projectId, body, caller));
   }
 
   /** Rejects a proposed project, with the reason. */
-  @Post(':projectId/reject')
-  @HttpCode(201)
-  @ProjectIdParam()
-  @ApiCommand({
+  @CommandRoute({
+    method: 'POST',
+    path: ':projectId/reject',
+    status: 201,
+    summary: 'Rejected: `{ eventId, revision }`.',
+    params: { projectId: UUID },
     body: rejectProjectBodySchema,
-    created: 'Rejected: `{ eventId, revision }`.',
-    refused: `\`proposer-cannot-decide\`, \`reason-required\` or ${illegalTransition}.`,
-    notFound: 'No such project.',
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+    answers: {
+      404: 'No such project.',
+      422: `\`proposer-cannot-decide\`, \`reason-required\` or ${illegalTransition}.`,
+    },
   })
-  @RequireOwnAgency()
-  @RequireRoles('coordinator', 'admin')
   reject(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
-    @Body(new SchemaValidationPipe(rejectProjectBodySchema)) body: RejectProjectBody,
+    @Body() body: RejectProjectBody,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandRecorded> {
     return this.commands.execute(new RejectProjectCommand(projectId, body, caller));
   }
 
   /** Releases one tranche of funds to an approved project. */
-  @Post(':projectId/fundings')
-  @HttpCode(201)
-  @ProjectIdParam()
-  @ApiCommand({
+  @CommandRoute({
+    method: 'POST',
+    path: ':projectId/fundings',
+    status: 201,
+    summary: 'Funded: `{ eventId, revision }`.',
+    params: { projectId: UUID },
     body: fundProjectBodySchema,
-    created: 'Funded: `{ eventId, revision }`.',
-    refused: `\`over-budget\` (details give what remains) or ${illegalTransition}.`,
-    notFound: 'No such project.',
+    roles: ['coordinator', 'admin', 'service'],
+    ownAgency: true,
+    answers: {
+      404: 'No such project.',
+      422: `\`over-budget\` (details give what remains) or ${illegalTransition}.`,
+    },
   })
-  @RequireOwnAgency()
-  @RequireRoles('coordinator', 'admin', 'service')
   fund(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
-    @Body(new SchemaValidationPipe(fundProjectBodySchema)) body: FundProjectBody,
+    @Body() body: FundProjectBody,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandRecorded> {
     return this.commands.execute(new FundProjectCommand(projectId, body, caller));
   }
 
   /** Completes a project that received funds, with its outcome. */
-  @Post(':projectId/complete')
-  @HttpCode(201)
-  @ProjectIdParam()
-  @ApiCommand({
+  @CommandRoute({
+    method: 'POST',
+    path: ':projectId/complete',
+    status: 201,
+    summary: 'Completed: `{ eventId, revision }`.',
+    params: { projectId: UUID },
     body: completeProjectBodySchema,
-    created: 'Completed: `{ eventId, revision }`.',
-    refused: `\`not-funded\`, \`outcome-required\` or ${illegalTransition}.`,
-    notFound: 'No such project.',
+    roles: ['coordinator', 'officer'],
+    ownAgency: true,
+    answers: {
+      404: 'No such project.',
+      422: `\`not-funded\`, \`outcome-required\` or ${illegalTransition}.`,
+    },
   })
-  @RequireOwnAgency()
-  @RequireRoles('coordinator', 'officer')
   complete(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
-    @Body(new SchemaValidationPipe(completeProjectBodySchema)) body: CompleteProjectBody,
+    @Body() body: CompleteProjectBody,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandRecorded> {
     return this.commands.execute(new CompleteProjectCommand(projectId, body, caller));
   }
 
-  @Get(':projectId')
-  @ProjectIdParam()
-  @ApiResponse({ status: 200, description: 'The project as it stands, with its revision.' })
-  @ApiResponse({ status: 404, description: 'No such project.' })
-  @RequireOwnAgency()
+  @ReadRoute({
+    path: ':projectId',
+    summary: 'The project as it stands, with its revision.',
+    params: { projectId: UUID },
+    roles: STAFF,
+    ownAgency: true,
+    answers: { 404: 'No such project.' },
+  })
   get(@Param('projectId', new ParseUUIDPipe()) projectId: string): Promise<ProjectView> {
     return this.queries.execute(new GetProjectQuery(projectId));
   }

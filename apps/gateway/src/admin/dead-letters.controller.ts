@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import {
   AGENCIES,
   agencyEventsTopic,
@@ -9,7 +9,7 @@ import {
 } from '@gridline/contracts';
 import type { Kafka } from 'kafkajs';
 import { createKafka, KafkaNames, messagesPerTopic } from '@gridline/messaging';
-import { CONFIG, JsonLogger, RequireRoles, type ServiceConfig } from '@gridline/platform';
+import { CONFIG, JsonLogger, ReadRoute, type ServiceConfig } from '@gridline/platform';
 
 export interface DeadLetterCounts {
   readonly topics: { readonly topic: string; readonly messages: number }[];
@@ -22,7 +22,6 @@ export interface DeadLetterCounts {
  * Inspecting and replaying them stays with `npm run dlq` (docs/operations.md).
  */
 @ApiTags('admin')
-@ApiBearerAuth()
 @Controller('api/admin/dead-letters')
 export class DeadLettersController {
   private readonly kafka: Kafka;
@@ -44,10 +43,11 @@ export class DeadLettersController {
     ].map((topic) => deadLetterTopic(names.topic(topic)));
   }
 
-  @Get()
-  @RequireRoles('admin')
-  @ApiResponse({ status: 200, description: '{ topics: [{ topic, messages }] }' })
-  @ApiResponse({ status: 503, description: 'Kafka did not answer' })
+  @ReadRoute({
+    summary: 'Dead letters waiting per dead-letter topic',
+    roles: ['admin'],
+    answers: { 200: '{ topics: [{ topic, messages }] }', 503: 'Kafka did not answer' },
+  })
   async counts(): Promise<DeadLetterCounts> {
     try {
       return { topics: await messagesPerTopic(this.kafka, this.topics) };

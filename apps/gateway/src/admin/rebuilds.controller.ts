@@ -1,6 +1,6 @@
-import { ConflictException, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireRoles, type Principal } from '@gridline/platform';
+import { ConflictException, Controller, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandRoute, CurrentPrincipal, ReadRoute, type Principal } from '@gridline/platform';
 import {
   LiveReadModels,
   RebuildInProgressError,
@@ -13,8 +13,10 @@ import {
  * from the event store into a new collection set while the live one serves,
  * switches readers over when caught up, and drops the old set.
  */
+/** A rebuild request takes no fields: sent without a body (console, CLI) or as `{}`. */
+const rebuildRequestSchema = { type: 'object', additionalProperties: false, properties: {} };
+
 @ApiTags('admin')
-@ApiBearerAuth()
 @Controller('api/admin/rebuilds')
 export class RebuildsController {
   constructor(
@@ -22,11 +24,17 @@ export class RebuildsController {
     @Inject(LiveReadModels) private readonly live: LiveReadModels,
   ) {}
 
-  @Post()
-  @HttpCode(202)
-  @RequireRoles('admin')
-  @ApiResponse({ status: 202, description: 'requested; a projector picks it up within a second' })
-  @ApiResponse({ status: 409, description: 'a rebuild is already requested or running' })
+  @CommandRoute({
+    method: 'POST',
+    status: 202,
+    summary: 'Requests a blue/green rebuild of the read models',
+    body: rebuildRequestSchema,
+    roles: ['admin'],
+    answers: {
+      202: 'requested; a projector picks it up within a second',
+      409: 'a rebuild is already requested or running',
+    },
+  })
   async request(@CurrentPrincipal() principal: Principal): Promise<RebuildStatus> {
     try {
       return await this.requests.request(principal.id);
@@ -36,9 +44,10 @@ export class RebuildsController {
     }
   }
 
-  /** Progress: state, events processed of the total, events/s, ETA, and the live set. */
-  @Get()
-  @RequireRoles('admin', 'analyst')
+  @ReadRoute({
+    summary: 'Rebuild progress: state, events processed of the total, events/s, ETA, the live set',
+    roles: ['admin', 'analyst'],
+  })
   async status(): Promise<{ live: string; rebuild: RebuildStatus | null }> {
     await this.live.refresh();
     return { live: this.live.currentSuffix, rebuild: (await this.requests.status()) ?? null };

@@ -1,14 +1,13 @@
 import {
   Controller,
   ForbiddenException,
-  Get,
   Inject,
   Param,
   ParseUUIDPipe,
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
   CaseQueries,
   PointInTimeViews,
@@ -16,7 +15,14 @@ import {
   type PageOf,
   type TimelineView,
 } from '@gridline/read-models';
-import { CurrentPrincipal, NotFoundError, type Principal } from '@gridline/platform';
+import {
+  CurrentPrincipal,
+  NotFoundError,
+  ReadRoute,
+  STAFF,
+  UUID,
+  type Principal,
+} from '@gridline/platform';
 import { pointInTime, read, visibilityOf, type HeaderSink } from '../read-api.js';
 
 /**
@@ -25,7 +31,6 @@ import { pointInTime, read, visibilityOf, type HeaderSink } from '../read-api.js
  * part in.
  */
 @ApiTags('cases')
-@ApiBearerAuth()
 @Controller('api/cases')
 export class CasesController {
   constructor(
@@ -33,27 +38,32 @@ export class CasesController {
     @Inject(PointInTimeViews) private readonly past: PointInTimeViews,
   ) {}
 
-  @Get()
-  @ApiOperation({
+  @ReadRoute({
     summary: 'Cases, newest activity first, with cursor pagination',
     description:
       'Every parameter is optional and must be a single plain value; anything else is 400. ' +
       '`overdue=true`: an open assignment is past its due time. Response `{items, nextCursor}`. ' +
       '`asOf=<ISO-8601>`: the list as it stood then (SLA states at that time), projected from ' +
       'the event store on first use and kept for later requests (docs/history.md).',
+    query: {
+      asOf: 'a past time, ISO-8601 with a zone',
+      status: { enum: ['reported', 'open', 'closed'] },
+      street: {},
+      grid: {},
+      riskLevel: { enum: ['blue', 'yellow', 'orange', 'red'] },
+      mode: { enum: ['routine', 'emergency'] },
+      agency: { enum: ['swc', 'drc', 'street'] },
+      category: {},
+      overdue: { enum: ['true', 'false'] },
+      limit: '1 to 100 (default 20)',
+      cursor: 'nextCursor of the previous page',
+    },
+    roles: STAFF,
+    answers: {
+      200: '{ items: Case[], nextCursor: string | null }: every case for coordinators, analysts and admins; the cases their agency takes part in for other staff',
+      400: 'a query parameter is invalid; `problems` names each',
+    },
   })
-  @ApiQuery({ name: 'asOf', required: false, description: 'a past time, ISO-8601 with a zone' })
-  @ApiQuery({ name: 'status', required: false, enum: ['reported', 'open', 'closed'] })
-  @ApiQuery({ name: 'street', required: false })
-  @ApiQuery({ name: 'grid', required: false })
-  @ApiQuery({ name: 'riskLevel', required: false, enum: ['blue', 'yellow', 'orange', 'red'] })
-  @ApiQuery({ name: 'mode', required: false, enum: ['routine', 'emergency'] })
-  @ApiQuery({ name: 'agency', required: false, enum: ['swc', 'drc', 'street'] })
-  @ApiQuery({ name: 'category', required: false })
-  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 100 (default 20)' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiOkResponse({ description: '{ items: Case[], nextCursor: string | null }' })
   async listCases(
     @Query() query: unknown,
     @CurrentPrincipal() principal: Principal,
@@ -66,8 +76,13 @@ export class CasesController {
     );
   }
 
-  @Get(':caseId')
-  @ApiOperation({ summary: 'One case with its assignments and their SLA state now' })
+  @ReadRoute({
+    path: ':caseId',
+    summary: 'One case with its assignments and their SLA state now',
+    params: { caseId: UUID },
+    roles: STAFF,
+    answers: { 403: 'your agency takes no part in this case', 404: 'no such case' },
+  })
   async getCase(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @CurrentPrincipal() principal: Principal,
@@ -78,10 +93,13 @@ export class CasesController {
     return view;
   }
 
-  @Get(':caseId/timeline')
-  @ApiOperation({
+  @ReadRoute({
+    path: ':caseId/timeline',
     summary: 'The consolidated timeline, in global log order, with causation links',
     description: '`causedBy`: the entry whose event caused this one; `causes`: entries it caused.',
+    params: { caseId: UUID },
+    roles: STAFF,
+    answers: { 403: 'your agency takes no part in this case', 404: 'no such case' },
   })
   async getTimeline(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,

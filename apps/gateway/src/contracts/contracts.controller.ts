@@ -1,13 +1,12 @@
 import {
   BadRequestException,
   Controller,
-  Get,
   Header,
   Inject,
   NotFoundException,
   Param,
 } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
   buildAsyncApiDocument,
   parseWireName,
@@ -15,7 +14,7 @@ import {
   publishedSchemaIndex,
   type PublishedSchemaEntry,
 } from '@gridline/contracts';
-import { CONFIG, Public, type ServiceConfig } from '@gridline/platform';
+import { CONFIG, PublicRoute, type ServiceConfig } from '@gridline/platform';
 
 /**
  * The event contracts for other systems: the JSON Schema of each event's `data`
@@ -35,19 +34,19 @@ export class ContractsController {
     });
   }
 
-  @Get('schemas')
-  @Public()
-  @ApiOperation({ summary: 'Every event type with the address of its JSON Schema' })
+  @PublicRoute({ path: 'schemas', summary: 'Every event type with the address of its JSON Schema' })
   index(): { schemas: PublishedSchemaEntry[] } {
     return { schemas: publishedSchemaIndex(this.config.SCHEMA_BASE_URL) };
   }
 
-  @Get('schemas/:type')
-  @Public()
+  @PublicRoute({
+    path: 'schemas/:type',
+    summary: "The JSON Schema (draft-07) of one event type's data",
+    params: { type: { example: 'street.issue.reported.v1' } },
+    answers: { 400: 'not a wire name', 404: 'no such event type' },
+  })
   @Header('Content-Type', 'application/schema+json')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: "The JSON Schema (draft-07) of one event type's data" })
-  @ApiParam({ name: 'type', example: 'street.issue.reported.v1' })
   schema(@Param('type') type: string): Record<string, unknown> {
     if (!parseWireName(type))
       throw new BadRequestException({
@@ -65,10 +64,11 @@ export class ContractsController {
     return schema;
   }
 
-  @Get('asyncapi.json')
-  @Public()
+  @PublicRoute({
+    path: 'asyncapi.json',
+    summary: 'The AsyncAPI 3.0 document of the Kafka event traffic',
+  })
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'The AsyncAPI 3.0 document of the Kafka event traffic' })
   asyncapi(): Record<string, unknown> {
     return this.asyncApi;
   }

@@ -2,13 +2,12 @@ import {
   BadRequestException,
   Controller,
   ForbiddenException,
-  Get,
   Inject,
   Param,
   ParseUUIDPipe,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
 import {
   diffCaseViews,
@@ -16,7 +15,14 @@ import {
   type CaseHistoryView,
   type FieldChange,
 } from '@gridline/history';
-import { CurrentPrincipal, NotFoundError, type Principal } from '@gridline/platform';
+import {
+  CurrentPrincipal,
+  NotFoundError,
+  ReadRoute,
+  STAFF,
+  UUID,
+  type Principal,
+} from '@gridline/platform';
 import { summarize } from '@gridline/read-models';
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
 import { HISTORY_STORE } from './history.tokens.js';
@@ -61,25 +67,29 @@ const occurredBy = (events: readonly RecordedEvent[], at: Date) =>
  * cases their agency takes part in (decided from the case's events).
  */
 @ApiTags('history')
-@ApiBearerAuth()
 @Controller('api/cases')
 export class CaseHistoryController {
   constructor(@Inject(HISTORY_STORE) private readonly postgres: PostgresStoreHandle) {}
 
-  @Get(':caseId/as-of')
-  @ApiParam({ name: 'caseId', format: 'uuid' })
-  @ApiQuery({
-    name: 'at',
-    description: 'ISO-8601 time with a zone',
-    example: '2026-03-10T12:00:00Z',
+  @ReadRoute({
+    path: ':caseId/as-of',
+    summary: 'The case as it stood at a time, folded from the event store',
+    params: { caseId: UUID },
+    query: {
+      at: {
+        description: 'ISO-8601 time with a zone',
+        example: '2026-03-10T12:00:00Z',
+        required: true,
+      },
+    },
+    roles: STAFF,
+    answers: {
+      200: '`{ caseId, at, case }`: the case as it stood at `at`.',
+      400: '`at` missing or not an ISO-8601 time.',
+      403: 'your agency takes no part in this case',
+      404: 'No such case, or it did not exist yet at `at`.',
+    },
   })
-  @ApiResponse({
-    status: 200,
-    description: '`{ caseId, at, case }`: the case as it stood at `at`.',
-  })
-  @ApiResponse({ status: 400, description: '`at` missing or not an ISO-8601 time.' })
-  @ApiResponse({ status: 403, description: 'Your agency takes no part in this case.' })
-  @ApiResponse({ status: 404, description: 'No such case, or it did not exist yet at `at`.' })
   async asOf(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Query('at') atText: string | undefined,
@@ -92,22 +102,24 @@ export class CaseHistoryController {
     return { caseId, at: at.toISOString(), case: view };
   }
 
-  @Get(':caseId/diff')
-  @ApiParam({ name: 'caseId', format: 'uuid' })
-  @ApiQuery({ name: 'from', description: 'ISO-8601 time with a zone' })
-  @ApiQuery({ name: 'to', description: 'ISO-8601 time with a zone, not before `from`' })
-  @ApiResponse({
-    status: 200,
-    description:
-      '`{ caseId, from, to, existedAtFrom, changes: [{ path, from?, to? }], events: [{ id, type, agency, occurredAt, actor, summary, … }] }`: ' +
-      'field changes between the two folds and the events that occurred after `from` up to `to`.',
+  @ReadRoute({
+    path: ':caseId/diff',
+    summary: 'What changed in a case between two times',
+    params: { caseId: UUID },
+    query: {
+      from: { description: 'ISO-8601 time with a zone', required: true },
+      to: { description: 'ISO-8601 time with a zone, not before `from`', required: true },
+    },
+    roles: STAFF,
+    answers: {
+      200:
+        '`{ caseId, from, to, existedAtFrom, changes: [{ path, from?, to? }], events: [{ id, type, agency, occurredAt, actor, summary, … }] }`: ' +
+        'field changes between the two folds and the events that occurred after `from` up to `to`.',
+      400: '`from`/`to` missing, malformed, or `from` after `to`.',
+      403: 'your agency takes no part in this case',
+      404: 'No such case, or it did not exist yet at `to`.',
+    },
   })
-  @ApiResponse({
-    status: 400,
-    description: '`from`/`to` missing, malformed, or `from` after `to`.',
-  })
-  @ApiResponse({ status: 403, description: 'Your agency takes no part in this case.' })
-  @ApiResponse({ status: 404, description: 'No such case, or it did not exist yet at `to`.' })
   async diff(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Query('from') fromText: string | undefined,

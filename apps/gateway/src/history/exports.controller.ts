@@ -1,8 +1,8 @@
-import { BadRequestException, Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Inject, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { isAgency } from '@gridline/contracts';
 import { exportEvents, toExportLine, type ExportSelection } from '@gridline/history';
-import { CurrentPrincipal, JsonLogger, RequireRoles, type Principal } from '@gridline/platform';
+import { CurrentPrincipal, JsonLogger, ReadRoute, type Principal } from '@gridline/platform';
 import {
   erasedKeyIds,
   PostgresExportAudit,
@@ -30,7 +30,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * export is recorded in the audit log (who, when, what, how many events).
  */
 @ApiTags('history')
-@ApiBearerAuth()
 @Controller('api/exports')
 export class ExportsController {
   constructor(
@@ -39,28 +38,21 @@ export class ExportsController {
     @Inject(JsonLogger) private readonly logger: JsonLogger,
   ) {}
 
-  @Get()
-  @RequireRoles('analyst', 'coordinator', 'admin')
+  @ReadRoute({
+    summary: 'History as NDJSON CloudEvents, audited',
+    query: {
+      caseId: 'One case, every agency',
+      agency: { enum: ['swc', 'drc', 'street'] },
+      from: 'ISO-8601; events that occurred at or after',
+      to: 'ISO-8601; events that occurred at or before',
+    },
+    roles: ['analyst', 'coordinator', 'admin'],
+    answers: {
+      200: 'NDJSON: one CloudEvents 1.0 structured-mode JSON object per line (extensions streamid, streamrevision, position, correlationid, causationid, actorid, actoragency, actorkind, traceparent, previoushash, hash, erasedkeys).',
+      400: 'No selection, or a malformed one (nothing is recorded in the audit log).',
+    },
+  })
   @ApiProduces('application/x-ndjson')
-  @ApiQuery({ name: 'caseId', required: false, description: 'One case, every agency' })
-  @ApiQuery({ name: 'agency', required: false, enum: ['swc', 'drc', 'street'] })
-  @ApiQuery({
-    name: 'from',
-    required: false,
-    description: 'ISO-8601; events that occurred at or after',
-  })
-  @ApiQuery({
-    name: 'to',
-    required: false,
-    description: 'ISO-8601; events that occurred at or before',
-  })
-  @ApiResponse({
-    status: 200,
-    description:
-      'NDJSON: one CloudEvents 1.0 structured-mode JSON object per line (extensions streamid, streamrevision, position, correlationid, causationid, actorid, actoragency, actorkind, traceparent, previoushash, hash, erasedkeys).',
-  })
-  @ApiResponse({ status: 400, description: 'No selection, or a malformed one.' })
-  @ApiResponse({ status: 403, description: 'Only analysts, coordinators and admins export.' })
   async export(
     @Query('caseId') caseId: string | undefined,
     @Query('agency') agency: string | undefined,

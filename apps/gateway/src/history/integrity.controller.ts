@@ -1,24 +1,23 @@
 import {
   BadRequestException,
   Controller,
-  Get,
-  HttpCode,
   Inject,
   Param,
-  Post,
   Req,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import { agencyOfStream } from '@gridline/contracts';
 import type { IntegrityReport } from '@gridline/eventsourcing';
 import { linesOf, verifyExport, type ExportVerification } from '@gridline/history';
-import { JsonLogger, NotFoundError, RequireRoles } from '@gridline/platform';
+import { CommandRoute, JsonLogger, NotFoundError, ReadRoute, type Role } from '@gridline/platform';
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
 import { HISTORY_STORE } from './history.tokens.js';
 
 const STREAM_ID = /^[a-z]+-[A-Za-z0-9._:-]{1,200}$/;
+/** Who verifies one stream or an export file. */
+const VERIFIERS: readonly Role[] = ['admin', 'legal-reviewer', 'coordinator', 'analyst'];
 
 /**
  * Tamper evidence: checks the hash chains of the event store (one stream, or all
@@ -27,7 +26,6 @@ const STREAM_ID = /^[a-z]+-[A-Za-z0-9._:-]{1,200}$/;
  * broken link. Verifying the whole store reads every event, so it is for admins.
  */
 @ApiTags('integrity')
-@ApiBearerAuth()
 @Controller('api/integrity')
 export class IntegrityController {
   constructor(
@@ -35,26 +33,30 @@ export class IntegrityController {
     @Inject(JsonLogger) private readonly logger: JsonLogger,
   ) {}
 
-  @Get()
-  @RequireRoles('admin')
-  @ApiResponse({
-    status: 200,
-    description:
-      '`{ intact, streams, events, firstBroken?, broken, brokenStreams }` for the whole store.',
+  @ReadRoute({
+    summary: 'Verifies the hash chains of the whole store (one consistent snapshot)',
+    roles: ['admin'],
+    answers: {
+      200: '`{ intact, streams, events, firstBroken?, broken, brokenStreams }` for the whole store.',
+    },
   })
-  @ApiResponse({ status: 403, description: 'Only admins verify the whole store.' })
   async store(): Promise<IntegrityReport> {
     const report = await this.postgres.store.verifyIntegrity();
     this.logFinding('store', report);
     return report;
   }
 
-  @Get('streams/:streamId')
-  @RequireRoles('admin', 'legal-reviewer', 'coordinator', 'analyst')
-  @ApiParam({ name: 'streamId', example: 'street-enforcement-5f0c…' })
-  @ApiResponse({ status: 200, description: 'The report for one stream.' })
-  @ApiResponse({ status: 400, description: 'Not a stream id of an agency.' })
-  @ApiResponse({ status: 404, description: 'No such stream.' })
+  @ReadRoute({
+    path: 'streams/:streamId',
+    summary: 'Verifies the hash chain of one stream',
+    params: { streamId: { example: 'street-enforcement-5f0c…' } },
+    roles: VERIFIERS,
+    answers: {
+      200: 'The report for one stream.',
+      400: 'Not a stream id of an agency.',
+      404: 'No such stream.',
+    },
+  })
   async stream(@Param('streamId') streamId: string): Promise<IntegrityReport> {
     if (!STREAM_ID.test(streamId) || !agencyOfStream(streamId))
       throw new BadRequestException(
@@ -66,16 +68,18 @@ export class IntegrityController {
     return report;
   }
 
-  @Post('exports')
-  @HttpCode(200)
-  @RequireRoles('admin', 'legal-reviewer', 'coordinator', 'analyst')
-  @ApiConsumes('application/x-ndjson')
-  @ApiResponse({
+  @CommandRoute({
+    method: 'POST',
+    path: 'exports',
     status: 200,
-    description:
-      'The report for an export file (the body, as `gridline export` or `GET /api/exports` wrote it), with `lines`, `firstBrokenLine` and `malformed`.',
+    summary: 'Verifies an export file posted as NDJSON (changes nothing)',
+    roles: VERIFIERS,
+    answers: {
+      200: 'The report for an export file (the body, as `gridline export` or `GET /api/exports` wrote it), with `lines`, `firstBrokenLine` and `malformed`.',
+      415: 'The body is not application/x-ndjson.',
+    },
   })
-  @ApiResponse({ status: 415, description: 'The body is not application/x-ndjson.' })
+  @ApiConsumes('application/x-ndjson')
   async exportFile(@Req() request: Readable & { headers: Record<string, string | undefined> }) {
     const type = request.headers['content-type'] ?? '';
     if (!type.startsWith('application/x-ndjson'))

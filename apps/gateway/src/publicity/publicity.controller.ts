@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { PublicityQueries, type PageOf, type PublicityView } from '@gridline/read-models';
-import { Public } from '@gridline/platform';
+import { PublicRoute } from '@gridline/platform';
 import { read } from '../read-api.js';
 
 /** Enforcement publicity: public, masked, never a subject id or other personal data. */
@@ -10,12 +10,14 @@ import { read } from '../read-api.js';
 export class PublicityController {
   constructor(@Inject(PublicityQueries) private readonly publicity: PublicityQueries) {}
 
-  @Get()
-  @Public()
-  @ApiOperation({ summary: 'Published penalty decisions, newest first (no token needed)' })
-  @ApiQuery({ name: 'includeRetracted', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 100 (default 20)' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @PublicRoute({
+    summary: 'Published penalty decisions, newest first (no token needed)',
+    query: {
+      includeRetracted: { enum: ['true', 'false'] },
+      limit: '1 to 100 (default 20)',
+      cursor: {},
+    },
+  })
   list(@Query() query: unknown): Promise<PageOf<PublicityView>> {
     return read(() => this.publicity.list(query));
   }

@@ -1,24 +1,23 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ReadRoute, STAFF } from '@gridline/platform';
 import { PointInTimeViews, StatisticsQueries } from '@gridline/read-models';
 import { pointInTime, read, type HeaderSink } from '../read-api.js';
 
-const monthQuery = (name: 'from' | 'to') =>
-  ApiQuery({ name, required: false, description: 'calendar month YYYY-MM (UTC), inclusive' });
-const asOfQuery = () =>
-  ApiQuery({
-    name: 'asOf',
-    required: false,
-    description: 'the statistics as they stood at this past time (ISO-8601 with a zone)',
-  });
+const month = 'calendar month YYYY-MM (UTC), inclusive';
+/** The query every statistic takes: a month range, and a past time to see them as of. */
+const period = {
+  from: month,
+  to: month,
+  asOf: 'the statistics as they stood at this past time (ISO-8601 with a zone)',
+} as const;
 
 /**
  * Statistics the projector keeps up to date (docs/architecture.md, "Read
  * models"): rows per month (and street or agency) plus totals. Aggregate
- * figures only, for any signed-in principal.
+ * figures only, for the staff of every agency.
  */
 @ApiTags('statistics')
-@ApiBearerAuth()
 @Controller('api/stats')
 export class StatsController {
   constructor(
@@ -32,40 +31,39 @@ export class StatsController {
     return { rest, stats: set ? new StatisticsQueries(set.collections) : this.stats };
   }
 
-  @Get('721')
-  @ApiOperation({
+  @ReadRoute({
+    path: '721',
     summary:
       '721 mix (service/management/enforcement) and repeat-violation rate per street and month',
+    query: { street: {}, ...period },
+    roles: STAFF,
+    answers: { 400: 'a query parameter is invalid; `problems` names each' },
   })
-  @ApiQuery({ name: 'street', required: false })
-  @monthQuery('from')
-  @monthQuery('to')
-  @asOfQuery()
   async ratio721(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
     const { rest, stats } = await this.at(query, response);
     return read(() => stats.ratio721(rest));
   }
 
-  @Get('response-times')
-  @ApiOperation({
+  @ReadRoute({
+    path: 'response-times',
     summary:
       'Time to first response and to closure per street and month (sum, count, max, average)',
+    query: { street: {}, ...period },
+    roles: STAFF,
+    answers: { 400: 'a query parameter is invalid; `problems` names each' },
   })
-  @ApiQuery({ name: 'street', required: false })
-  @monthQuery('from')
-  @monthQuery('to')
-  @asOfQuery()
   async responseTimes(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
     const { rest, stats } = await this.at(query, response);
     return read(() => stats.responseTimes(rest));
   }
 
-  @Get('sla')
-  @ApiOperation({ summary: 'SLA compliance of assignments per agency and month' })
-  @ApiQuery({ name: 'agency', required: false, enum: ['street', 'drc'] })
-  @monthQuery('from')
-  @monthQuery('to')
-  @asOfQuery()
+  @ReadRoute({
+    path: 'sla',
+    summary: 'SLA compliance of assignments per agency and month',
+    query: { agency: { enum: ['street', 'drc'] }, ...period },
+    roles: STAFF,
+    answers: { 400: 'a query parameter is invalid; `problems` names each' },
+  })
   async sla(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
     const { rest, stats } = await this.at(query, response);
     return read(() => stats.sla(rest));

@@ -1,14 +1,5 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Headers,
-  Inject,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   CaseQueries,
   mayKnow,
@@ -17,7 +8,7 @@ import {
   type TimelineView,
   type Visibility,
 } from '@gridline/read-models';
-import { CurrentPrincipal, type Principal } from '@gridline/platform';
+import { CurrentPrincipal, ReadRoute, STAFF, type Principal } from '@gridline/platform';
 import { visibilityOf } from '../read-api.js';
 import { TimelineFeed } from './timeline-feed.js';
 
@@ -46,7 +37,6 @@ interface SseResponse {
  * everything after that position from the timeline, then the live entries.
  */
 @ApiTags('cases')
-@ApiBearerAuth()
 @Controller('api/stream')
 export class StreamController {
   constructor(
@@ -54,13 +44,14 @@ export class StreamController {
     @Inject(TimelineFeed) private readonly feed: TimelineFeed,
   ) {}
 
-  @Get()
-  @ApiOperation({
+  @ReadRoute({
     summary: 'Live timeline entries as server-sent events, resumable with Last-Event-ID',
     description:
       'Entries are pushed as the projector writes them. Without Last-Event-ID the feed starts at the current end; ' +
       'with it, the entries after that position come first. A comment line every 15 s keeps the connection alive. ' +
       'Shows the cases the caller may see (as GET /api/cases).',
+    roles: STAFF,
+    answers: { 400: 'a query parameter (none is known) or a malformed Last-Event-ID' },
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'a position `commit/prepare`' })

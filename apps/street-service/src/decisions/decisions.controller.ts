@@ -1,25 +1,15 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
+  CommandRoute,
+  ReadRoute,
+  STAFF,
   CurrentPrincipal,
-  RequireOwnAgency,
-  RequireRoles,
-  SchemaValidationPipe,
   type Principal,
 } from '@gridline/platform';
 import type { EvidenceBody } from '../shared/evidence.js';
-import { ApiCommand, ApiUuidParam } from '../shared/openapi.js';
+import { commandAnswers, uuidParam } from '../shared/openapi.js';
 import type { CommandResult } from '../shared/run-command.js';
 import {
   appealBodySchema,
@@ -41,7 +31,6 @@ import {
 import type { Decision } from './decision.decider.js';
 import { GetDecisionQuery } from './get-decision.query.js';
 
-const decisionId = () => ApiUuidParam('decisionId', 'the penalty decision');
 const uuid = () => new ParseUUIDPipe();
 
 /**
@@ -50,7 +39,6 @@ const uuid = () => new ParseUUIDPipe();
  * checks credentials and roles again, whatever the route lets through.
  */
 @ApiTags('decisions')
-@ApiBearerAuth()
 @Controller('api/decisions/:decisionId')
 export class DecisionsController {
   constructor(
@@ -65,27 +53,36 @@ export class DecisionsController {
   }
 
   /** A new draft (after a return, or before review), checked against the discretion range again. */
-  @Post('revisions')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('draft revised', reviseDraftBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'revisions',
+    status: 201,
+    summary: 'draft revised',
+    params: { decisionId: uuidParam('the penalty decision') },
+    body: reviseDraftBodySchema,
+    roles: ['officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   revise(
     @Param('decisionId', uuid()) id: string,
-    @Body(new SchemaValidationPipe(reviseDraftBodySchema)) body: ReviseDraftBody,
+    @Body() body: ReviseDraftBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
     return this.act(id, { kind: 'revise', body }, principal, traceparent);
   }
 
-  @Post('review-requests')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('legal review requested for the current draft')
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'review-requests',
+    status: 201,
+    summary: 'legal review requested for the current draft',
+    params: { decisionId: uuidParam('the penalty decision') },
+    roles: ['officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   requestReview(
     @Param('decisionId', uuid()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -95,30 +92,40 @@ export class DecisionsController {
   }
 
   /** A legal reviewer who did not draft the decision approves its current draft. */
-  @Post('approve')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('current draft approved', approveBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('legal-reviewer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'approve',
+    status: 201,
+    summary: 'current draft approved',
+    params: { decisionId: uuidParam('the penalty decision') },
+    body: approveBodySchema,
+    roles: ['legal-reviewer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   approve(
     @Param('decisionId', uuid()) id: string,
-    @Body(new SchemaValidationPipe(approveBodySchema)) body: ApproveBody,
+    @Body() body: ApproveBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
     return this.act(id, { kind: 'approve', body }, principal, traceparent);
   }
 
-  @Post('return')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('current draft returned with reasons', returnBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('legal-reviewer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'return',
+    status: 201,
+    summary: 'current draft returned with reasons',
+    params: { decisionId: uuidParam('the penalty decision') },
+    body: returnBodySchema,
+    roles: ['legal-reviewer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   returnDraft(
     @Param('decisionId', uuid()) id: string,
-    @Body(new SchemaValidationPipe(returnBodySchema)) body: ReturnBody,
+    @Body() body: ReturnBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
@@ -126,12 +133,16 @@ export class DecisionsController {
   }
 
   /** Issues the decision; a major one only with an approval of its current draft. */
-  @Post('issue')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('decision issued')
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'issue',
+    status: 201,
+    summary: 'decision issued',
+    params: { decisionId: uuidParam('the penalty decision') },
+    roles: ['officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   issue(
     @Param('decisionId', uuid()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -141,12 +152,16 @@ export class DecisionsController {
   }
 
   /** Enforcement publicity, with the subject masked. */
-  @Post('publish')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('decision published')
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'publish',
+    status: 201,
+    summary: 'decision published',
+    params: { decisionId: uuidParam('the penalty decision') },
+    roles: ['officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   publish(
     @Param('decisionId', uuid()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -155,15 +170,20 @@ export class DecisionsController {
     return this.act(id, { kind: 'publish' }, principal, traceparent);
   }
 
-  @Post('retract')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('publicity retracted', retractBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('officer', 'admin')
+  @CommandRoute({
+    method: 'POST',
+    path: 'retract',
+    status: 201,
+    summary: 'publicity retracted',
+    params: { decisionId: uuidParam('the penalty decision') },
+    body: retractBodySchema,
+    roles: ['officer', 'admin'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   retract(
     @Param('decisionId', uuid()) id: string,
-    @Body(new SchemaValidationPipe(retractBodySchema)) body: RetractBody,
+    @Body() body: RetractBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
@@ -171,15 +191,20 @@ export class DecisionsController {
   }
 
   /** An officer records the appeal of the subject or their representative (time limit applies). */
-  @Post('appeals')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('appeal filed', appealBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'appeals',
+    status: 201,
+    summary: 'appeal filed',
+    params: { decisionId: uuidParam('the penalty decision') },
+    body: appealBodySchema,
+    roles: ['officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   appeal(
     @Param('decisionId', uuid()) id: string,
-    @Body(new SchemaValidationPipe(appealBodySchema)) body: AppealBody,
+    @Body() body: AppealBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
@@ -187,41 +212,53 @@ export class DecisionsController {
   }
 
   /** Upheld, changed (within the discretion range) or revoked (publicity retracted with it). */
-  @Post('appeal-outcome')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('appeal outcome recorded', appealOutcomeBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('legal-reviewer', 'officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'appeal-outcome',
+    status: 201,
+    summary: 'appeal outcome recorded',
+    params: { decisionId: uuidParam('the penalty decision') },
+    body: appealOutcomeBodySchema,
+    roles: ['legal-reviewer', 'officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   appealOutcome(
     @Param('decisionId', uuid()) id: string,
-    @Body(new SchemaValidationPipe(appealOutcomeBodySchema)) body: AppealOutcomeBody,
+    @Body() body: AppealOutcomeBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
     return this.act(id, { kind: 'appeal-outcome', body }, principal, traceparent);
   }
 
-  @Post('evidence')
-  @HttpCode(201)
-  @decisionId()
-  @ApiCommand('evidence recorded', decisionEvidenceBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'evidence',
+    status: 201,
+    summary: 'evidence recorded',
+    params: { decisionId: uuidParam('the penalty decision') },
+    body: decisionEvidenceBodySchema,
+    roles: ['officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   recordEvidence(
     @Param('decisionId', uuid()) id: string,
-    @Body(new SchemaValidationPipe(decisionEvidenceBodySchema)) body: EvidenceBody,
+    @Body() body: EvidenceBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
     return this.act(id, { kind: 'evidence', body }, principal, traceparent);
   }
 
-  @Get()
-  @decisionId()
-  @ApiResponse({ status: 200, description: 'the decision folded from its stream' })
-  @ApiResponse({ status: 404, description: 'no such decision' })
-  @RequireOwnAgency()
+  @ReadRoute({
+    summary: 'the decision folded from its stream',
+    params: { decisionId: uuidParam('the penalty decision') },
+    roles: STAFF,
+    ownAgency: true,
+    answers: { 404: 'no such decision' },
+  })
   get(@Param('decisionId', uuid()) id: string): Promise<Decision> {
     return this.queries.execute(new GetDecisionQuery(id));
   }

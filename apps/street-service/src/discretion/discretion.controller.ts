@@ -1,15 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
+  CommandRoute,
+  ReadRoute,
+  STAFF,
   CurrentPrincipal,
-  RequireOwnAgency,
-  RequireRoles,
-  SchemaValidationPipe,
   type Principal,
 } from '@gridline/platform';
 import { CategoryPipe } from '../shared/category.pipe.js';
-import { ApiCommand } from '../shared/openapi.js';
+import { commandAnswers, categoryParam } from '../shared/openapi.js';
 import type { CommandResult } from '../shared/run-command.js';
 import { GetStandardQuery, type StandardView } from './get-standard.query.js';
 import {
@@ -20,7 +20,6 @@ import {
 
 /** Discretion standards: the allowed fine range per violation category and circumstance. */
 @ApiTags('discretion-standards')
-@ApiBearerAuth()
 @Controller('api/discretion-standards')
 export class DiscretionController {
   constructor(
@@ -29,15 +28,20 @@ export class DiscretionController {
   ) {}
 
   /** Publishes the next version of a category's standard; later penalties are checked against it. */
-  @Post(':category')
-  @HttpCode(201)
-  @ApiParam({ name: 'category', description: 'violation category, e.g. street-vending' })
-  @ApiCommand('standard published', publishStandardBodySchema, 'the new version')
-  @RequireOwnAgency()
-  @RequireRoles('admin')
+  @CommandRoute({
+    method: 'POST',
+    path: ':category',
+    status: 201,
+    summary: 'standard published',
+    params: { category: categoryParam },
+    body: publishStandardBodySchema,
+    roles: ['admin'],
+    ownAgency: true,
+    answers: { ...commandAnswers, 201: 'the new version' },
+  })
   publish(
     @Param('category', CategoryPipe) category: string,
-    @Body(new SchemaValidationPipe(publishStandardBodySchema)) body: PublishStandardBody,
+    @Body() body: PublishStandardBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
@@ -46,11 +50,14 @@ export class DiscretionController {
     );
   }
 
-  @Get(':category')
-  @ApiParam({ name: 'category', description: 'violation category, e.g. street-vending' })
-  @ApiResponse({ status: 200, description: 'the current version and every earlier one' })
-  @ApiResponse({ status: 404, description: 'no standard published for the category' })
-  @RequireOwnAgency()
+  @ReadRoute({
+    path: ':category',
+    summary: 'the current version and every earlier one',
+    params: { category: categoryParam },
+    roles: STAFF,
+    ownAgency: true,
+    answers: { 404: 'no standard published for the category' },
+  })
   get(@Param('category', CategoryPipe) category: string): Promise<StandardView> {
     return this.queries.execute(new GetStandardQuery(category));
   }

@@ -1,21 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
+  CommandRoute,
+  ReadRoute,
+  STAFF,
   CurrentPrincipal,
-  RequireOwnAgency,
-  RequireRoles,
-  SchemaValidationPipe,
   type Principal,
 } from '@gridline/platform';
 import {
@@ -25,7 +15,7 @@ import {
   type ProposePenaltyBody,
 } from '../decisions/propose-penalty.command.js';
 import type { EvidenceBody } from '../shared/evidence.js';
-import { ApiCommand, ApiUuidParam } from '../shared/openapi.js';
+import { commandAnswers, uuidParam, categoryParam } from '../shared/openapi.js';
 import { CategoryPipe } from '../shared/category.pipe.js';
 import {
   EnforcementStepCommand,
@@ -40,7 +30,6 @@ import { GetEnforcementQuery, type EnforcementView } from './get-enforcement.que
 
 /** The 721 progression of a subject: reminder (service), warning (management), penalty. */
 @ApiTags('enforcement')
-@ApiBearerAuth()
 @Controller('api/enforcement')
 export class EnforcementController {
   constructor(
@@ -49,13 +38,18 @@ export class EnforcementController {
   ) {}
 
   /** First contact: grid workers (auxiliary staff) and officers remind, explaining the rule. */
-  @Post('reminders')
-  @HttpCode(201)
-  @ApiCommand('reminder issued', reminderBodySchema, 'the step id')
-  @RequireOwnAgency()
-  @RequireRoles('grid-worker', 'officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'reminders',
+    status: 201,
+    summary: 'reminder issued',
+    body: reminderBodySchema,
+    roles: ['grid-worker', 'officer'],
+    ownAgency: true,
+    answers: { ...commandAnswers, 201: 'the step id' },
+  })
   remind(
-    @Body(new SchemaValidationPipe(reminderBodySchema)) body: ReminderBody,
+    @Body() body: ReminderBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<EnforcementStepResult> {
@@ -65,13 +59,18 @@ export class EnforcementController {
   }
 
   /** Only an officer with an enforcement credential warns, with evidence, after a reminder. */
-  @Post('warnings')
-  @HttpCode(201)
-  @ApiCommand('warning issued', warningBodySchema, 'the step id')
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'warnings',
+    status: 201,
+    summary: 'warning issued',
+    body: warningBodySchema,
+    roles: ['officer'],
+    ownAgency: true,
+    answers: { ...commandAnswers, 201: 'the step id' },
+  })
   warn(
-    @Body(new SchemaValidationPipe(warningBodySchema)) body: WarningBody,
+    @Body() body: WarningBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<EnforcementStepResult> {
@@ -84,13 +83,18 @@ export class EnforcementController {
    * Proposes a penalty after a reminder and a warning (or for a serious violation),
    * within the discretion range: drafts a decision, major ones go to legal review.
    */
-  @Post('penalties')
-  @HttpCode(201)
-  @ApiCommand('penalty proposed', proposePenaltyBodySchema, 'the decision id, major or not')
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: 'penalties',
+    status: 201,
+    summary: 'penalty proposed',
+    body: proposePenaltyBodySchema,
+    roles: ['officer'],
+    ownAgency: true,
+    answers: { ...commandAnswers, 201: 'the decision id, major or not' },
+  })
   proposePenalty(
-    @Body(new SchemaValidationPipe(proposePenaltyBodySchema)) body: ProposePenaltyBody,
+    @Body() body: ProposePenaltyBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<PenaltyProposedResult> {
@@ -98,19 +102,26 @@ export class EnforcementController {
   }
 
   /** Adds evidence to a reminder or warning step (full-process record). */
-  @Post(':subjectId/:category/steps/:stepId/evidence')
-  @HttpCode(201)
-  @ApiUuidParam('subjectId', 'the enforcement subject')
-  @ApiParam({ name: 'category', description: 'violation category, e.g. street-vending' })
-  @ApiUuidParam('stepId', 'the reminder or warning step')
-  @ApiCommand('evidence recorded', stepEvidenceBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('officer')
+  @CommandRoute({
+    method: 'POST',
+    path: ':subjectId/:category/steps/:stepId/evidence',
+    status: 201,
+    summary: 'evidence recorded',
+    params: {
+      subjectId: uuidParam('the enforcement subject'),
+      category: categoryParam,
+      stepId: uuidParam('the reminder or warning step'),
+    },
+    body: stepEvidenceBodySchema,
+    roles: ['officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   recordEvidence(
     @Param('subjectId', new ParseUUIDPipe()) subjectId: string,
     @Param('category', CategoryPipe) category: string,
     @Param('stepId', new ParseUUIDPipe()) stepId: string,
-    @Body(new SchemaValidationPipe(stepEvidenceBodySchema)) body: EvidenceBody,
+    @Body() body: EvidenceBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<EnforcementStepResult> {
@@ -123,12 +134,14 @@ export class EnforcementController {
     );
   }
 
-  @Get(':subjectId/:category')
-  @ApiUuidParam('subjectId', 'the enforcement subject')
-  @ApiParam({ name: 'category', description: 'violation category, e.g. street-vending' })
-  @ApiResponse({ status: 200, description: 'the dated steps of the progression' })
-  @ApiResponse({ status: 404, description: 'no step for this subject and category' })
-  @RequireOwnAgency()
+  @ReadRoute({
+    path: ':subjectId/:category',
+    summary: 'the dated steps of the progression',
+    params: { subjectId: uuidParam('the enforcement subject'), category: categoryParam },
+    roles: STAFF,
+    ownAgency: true,
+    answers: { 404: 'no step for this subject and category' },
+  })
   get(
     @Param('subjectId', new ParseUUIDPipe()) subjectId: string,
     @Param('category', CategoryPipe) category: string,

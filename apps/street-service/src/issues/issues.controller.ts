@@ -1,24 +1,14 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
+  CommandRoute,
+  ReadRoute,
+  STAFF,
   CurrentPrincipal,
-  RequireOwnAgency,
-  RequireRoles,
-  SchemaValidationPipe,
   type Principal,
 } from '@gridline/platform';
-import { ApiCommand, ApiUuidParam } from '../shared/openapi.js';
+import { commandAnswers, uuidParam } from '../shared/openapi.js';
 import type { CommandResult } from '../shared/run-command.js';
 import { GetIssueQuery, type IssueView } from './get-issue.query.js';
 import {
@@ -42,7 +32,6 @@ import {
 } from './report-issue.command.js';
 
 @ApiTags('issues')
-@ApiBearerAuth()
 @Controller('api/issues')
 export class IssuesController {
   constructor(
@@ -51,14 +40,17 @@ export class IssuesController {
   ) {}
 
   /** A grid worker (or an officer) reports an issue found in a grid. */
-  @Post()
-  @HttpCode(201)
-  @ApiBody({ schema: reportIssueBodySchema as object })
-  @ApiCommand('issue reported', undefined, 'the issue and its case id')
-  @RequireOwnAgency()
-  @RequireRoles('grid-worker', 'officer')
+  @CommandRoute({
+    method: 'POST',
+    status: 201,
+    summary: 'issue reported',
+    body: reportIssueBodySchema,
+    roles: ['grid-worker', 'officer'],
+    ownAgency: true,
+    answers: { ...commandAnswers, 201: 'the issue and its case id' },
+  })
   report(
-    @Body(new SchemaValidationPipe(reportIssueBodySchema)) body: ReportIssueBody,
+    @Body() body: ReportIssueBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<IssueReportedResult> {
@@ -66,12 +58,16 @@ export class IssuesController {
   }
 
   /** The street office takes a reported issue in hand. */
-  @Post(':issueId/acknowledge')
-  @HttpCode(201)
-  @ApiUuidParam('issueId', 'the issue')
-  @ApiCommand('issue acknowledged')
-  @RequireOwnAgency()
-  @RequireRoles('grid-worker', 'officer')
+  @CommandRoute({
+    method: 'POST',
+    path: ':issueId/acknowledge',
+    status: 201,
+    summary: 'issue acknowledged',
+    params: { issueId: uuidParam('the issue') },
+    roles: ['grid-worker', 'officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   acknowledge(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
     @CurrentPrincipal() principal: Principal,
@@ -83,15 +79,20 @@ export class IssuesController {
   }
 
   /** A handling note on an acknowledged issue; an issue collects several. */
-  @Post(':issueId/notes')
-  @HttpCode(201)
-  @ApiUuidParam('issueId', 'the issue')
-  @ApiCommand('note added', addIssueNoteBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('grid-worker', 'officer')
+  @CommandRoute({
+    method: 'POST',
+    path: ':issueId/notes',
+    status: 201,
+    summary: 'note added',
+    params: { issueId: uuidParam('the issue') },
+    body: addIssueNoteBodySchema,
+    roles: ['grid-worker', 'officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   addNote(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
-    @Body(new SchemaValidationPipe(addIssueNoteBodySchema)) body: AddIssueNoteBody,
+    @Body() body: AddIssueNoteBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
@@ -101,15 +102,20 @@ export class IssuesController {
   }
 
   /** Resolves an acknowledged issue with its outcome; nothing happens to it afterwards. */
-  @Post(':issueId/resolve')
-  @HttpCode(201)
-  @ApiUuidParam('issueId', 'the issue')
-  @ApiCommand('issue resolved', resolveIssueBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('grid-worker', 'officer')
+  @CommandRoute({
+    method: 'POST',
+    path: ':issueId/resolve',
+    status: 201,
+    summary: 'issue resolved',
+    params: { issueId: uuidParam('the issue') },
+    body: resolveIssueBodySchema,
+    roles: ['grid-worker', 'officer'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   resolve(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
-    @Body(new SchemaValidationPipe(resolveIssueBodySchema)) body: ResolveIssueBody,
+    @Body() body: ResolveIssueBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<CommandResult> {
@@ -123,26 +129,34 @@ export class IssuesController {
    * their contact is destroyed, the report stays valid. Admins of the street
    * offices only; 422 when the report holds no personal data of its reporter.
    */
-  @Post(':issueId/reporter-erasure')
-  @HttpCode(201)
-  @ApiUuidParam('issueId', 'the issue')
-  @ApiCommand('reporter erased', eraseReporterBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('admin')
+  @CommandRoute({
+    method: 'POST',
+    path: ':issueId/reporter-erasure',
+    status: 201,
+    summary: 'reporter erased',
+    params: { issueId: uuidParam('the issue') },
+    body: eraseReporterBodySchema,
+    roles: ['admin'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   eraseReporter(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
-    @Body(new SchemaValidationPipe(eraseReporterBodySchema)) body: EraseReporterBody,
+    @Body() body: EraseReporterBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<ReporterErasedResult> {
     return this.commands.execute(new EraseReporterCommand(issueId, body, principal, traceparent));
   }
 
-  @Get(':issueId')
-  @ApiUuidParam('issueId', 'the issue')
-  @ApiResponse({ status: 200, description: 'the issue as folded from its stream' })
-  @ApiResponse({ status: 404, description: 'no such issue' })
-  @RequireOwnAgency()
+  @ReadRoute({
+    path: ':issueId',
+    summary: 'the issue as folded from its stream',
+    params: { issueId: uuidParam('the issue') },
+    roles: STAFF,
+    ownAgency: true,
+    answers: { 404: 'no such issue' },
+  })
   get(@Param('issueId', new ParseUUIDPipe()) issueId: string): Promise<IssueView> {
     return this.queries.execute(new GetIssueQuery(issueId));
   }

@@ -8,7 +8,11 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import type { Agency } from '@gridline/contracts';
 import {
+  declaredAccess,
+  refusalOf,
+  SERVICE_AGENCY,
   TOKEN_VERIFIER,
   TokenBuckets,
   WRITE_RATE_LIMIT,
@@ -28,9 +32,6 @@ export interface Open311Request {
   principal?: Principal;
 }
 
-/** The role a citizen-reporting app's service account holds (docs/open311.md). */
-export const REPORTING_APP_ROLE = 'reporting-app';
-
 /**
  * The key a GeoReport client sends: `Authorization: Bearer`, or the spec's
  * `api_key` (a form field on POST, a query parameter on GET). Either way it is
@@ -46,20 +47,27 @@ export function presentedKey(request: Open311Request): string | undefined {
 }
 
 /**
- * Open311 routes are @Public for the platform guard (the key may sit in the
- * body); this guard does their authentication. POST needs a street service
- * account with the `reporting-app` role (401 without a valid key, 403 with
- * another role). GET is public; a key, if sent, must be valid and lets the app
- * that filed a report read its own text back.
+ * The authentication of the Open311 routes (the key may sit in the body, so the
+ * platform guard leaves it to this one), applying each route's declaration
+ * (access.ts). A restricted route (filing: a street `reporting-app` account) is
+ * 401 without a valid key and 403 for a principal the declaration does not name.
+ * A public route (the reads) takes a key optionally: if sent it must be valid,
+ * and lets the app that filed a report read its own text back.
  */
 @Injectable()
 export class Open311Guard implements CanActivate {
-  constructor(@Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier) {}
+  constructor(
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(SERVICE_AGENCY) private readonly agency: Agency | null,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Open311Request>();
     const key = presentedKey(request);
-    const writing = request.method !== 'GET';
+    const access = declaredAccess(context.getHandler());
+    // Undeclared is refused by the platform guard already; refused here too.
+    if (!access) throw new Open311Error(403, 'this route declares no access');
+    const writing = access.kind === 'roles';
     if (!key) {
       if (writing) throw new Open311Error(401, 'api_key: a key is required to create a request');
       return true;
@@ -71,11 +79,8 @@ export class Open311Guard implements CanActivate {
       const reason = error instanceof UnauthorizedException ? `: ${error.message}` : '';
       throw new Open311Error(401, `api_key: invalid key${reason}`);
     }
-    if (writing && (principal.agency !== 'street' || !principal.roles.includes(REPORTING_APP_ROLE)))
-      throw new Open311Error(
-        403,
-        `api_key: needs a street service account with the ${REPORTING_APP_ROLE} role`,
-      );
+    const refusal = refusalOf(access, principal, this.agency);
+    if (refusal) throw new Open311Error(403, `api_key: ${refusal}`);
     request.principal = principal;
     return true;
   }

@@ -1,31 +1,18 @@
 import {
   Body,
   Controller,
-  Get,
   Headers,
-  HttpCode,
   Inject,
   Param,
-  Post,
   Query,
   Req,
   UseFilters,
-  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Clock } from '@gridline/eventsourcing';
-import { CLOCK, Public, type Principal } from '@gridline/platform';
+import { CLOCK, CommandRoute, PublicRoute, type Principal } from '@gridline/platform';
 import { ReportIssueCommand, type IssueReportedResult } from '../issues/report-issue.command.js';
 import { Open311Guard, Open311ReadLimit } from './open311.auth.js';
 import { Open311Error, Open311ErrorFilter } from './open311.errors.js';
@@ -56,11 +43,10 @@ export interface GeoReportCreated {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A documented GeoReport error answer. */
-const ApiGeoReportError = (status: number, description: string) =>
-  ApiResponse({
-    status,
-    description: `${description}; body \`[{ "code": ${status}, "description": "…" }]\``,
-  });
+const geoReportError = (status: number, description: string) =>
+  `${description}; body \`[{ "code": ${status}, "description": "…" }]\``;
+const jurisdictionId = { jurisdiction_id: {} };
+const tooManyReads = { 429: geoReportError(429, 'too many reads from this address') };
 
 /**
  * Open311 GeoReport v2 (JSON) for citizen-reporting apps: the service list,
@@ -69,8 +55,6 @@ const ApiGeoReportError = (status: number, description: string) =>
  */
 @ApiTags('open311')
 @Controller('open311/v2')
-@Public() // for the platform guard only: Open311Guard authenticates (the key may be a form field)
-@UseGuards(Open311Guard)
 @UseInterceptors(Open311ReadLimit)
 @UseFilters(Open311ErrorFilter)
 export class Open311Controller {
@@ -81,20 +65,32 @@ export class Open311Controller {
     @Inject(OPEN311_JURISDICTION) private readonly jurisdiction: Jurisdiction,
   ) {}
 
-  @Get('services.json')
-  @ApiOperation({ summary: 'GeoReport v2 service list: the issue categories residents may report' })
-  @ApiQuery({ name: 'jurisdiction_id', required: false })
-  @ApiResponse({ status: 200, description: 'the services' })
-  @ApiGeoReportError(429, 'too many reads from this address')
+  @PublicRoute({
+    path: 'services.json',
+    summary: 'GeoReport v2 service list: the issue categories residents may report',
+    query: jurisdictionId,
+    answers: { 200: 'the services', ...tooManyReads },
+    guard: Open311Guard,
+  })
   services(@Query() query: Record<string, unknown>): GeoReportService[] {
     this.checkJurisdiction(plainQuery(query));
     return OPEN311_SERVICES.map(toGeoReportService);
   }
 
-  @Get('services/:serviceCode.json')
-  @ApiOperation({ summary: 'GeoReport v2 service definition (attributes)' })
-  @ApiParam({ name: 'serviceCode', description: 'a service_code of services.json' })
-  @ApiGeoReportError(404, 'unknown service, or a service without attributes (every service today)')
+  @PublicRoute({
+    path: 'services/:serviceCode.json',
+    summary: 'GeoReport v2 service definition (attributes)',
+    params: { serviceCode: 'a service_code of services.json' },
+    query: jurisdictionId,
+    answers: {
+      404: geoReportError(
+        404,
+        'unknown service, or a service without attributes (every service today)',
+      ),
+      ...tooManyReads,
+    },
+    guard: Open311Guard,
+  })
   definition(@Param('serviceCode') code: string, @Query() query: Record<string, unknown>): never {
     this.checkJurisdiction(plainQuery(query));
     // No service has attributes (metadata false): the spec's clients never ask; 404 either way.
@@ -106,12 +102,27 @@ export class Open311Controller {
     );
   }
 
-  @Post('requests.json')
-  @HttpCode(201)
-  @ApiOperation({
+  @CommandRoute({
+    method: 'POST',
+    path: 'requests.json',
+    status: 201,
     summary: 'GeoReport v2: file a service request (becomes a resident complaint issue)',
+    // The key is the api_key field or a bearer token: Open311Guard reads it.
+    roles: ['reporting-app'],
+    ownAgency: true,
+    authenticatedBy: Open311Guard,
+    answers: {
+      201: '`[{ service_request_id, service_notice, account_id }]`',
+      400: geoReportError(
+        400,
+        'a field is missing or invalid (named in the description); nothing is stored',
+      ),
+      401: geoReportError(401, 'no or invalid api_key'),
+      403: geoReportError(403, 'the key is not a street reporting-app account'),
+      404: geoReportError(404, 'jurisdiction_id is not served here'),
+      429: geoReportError(429, 'too many requests from this app'),
+    },
   })
-  @ApiBearerAuth()
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     schema: {
@@ -122,18 +133,6 @@ export class Open311Controller {
       },
     } as object,
   })
-  @ApiResponse({
-    status: 201,
-    description: '`[{ service_request_id, service_notice, account_id }]`',
-  })
-  @ApiGeoReportError(
-    400,
-    'a field is missing or invalid (named in the description); nothing is stored',
-  )
-  @ApiGeoReportError(401, 'no or invalid api_key')
-  @ApiGeoReportError(403, 'the key is not a street reporting-app account')
-  @ApiGeoReportError(404, 'jurisdiction_id is not served here')
-  @ApiGeoReportError(429, 'too many requests from this app')
   async create(
     @Body() body: unknown,
     @Req() request: { principal?: Principal },
@@ -150,22 +149,25 @@ export class Open311Controller {
     ];
   }
 
-  @Get('requests.json')
-  @ApiOperation({
+  @PublicRoute({
+    path: 'requests.json',
     summary: 'GeoReport v2: service requests (newest first, at most 1000, 90 days by default)',
+    query: {
+      ...jurisdictionId,
+      service_request_id: 'comma list; overrides the rest',
+      service_code: 'comma list',
+      start_date: 'ISO 8601 with timezone',
+      end_date: 'ISO 8601; range at most 90 days',
+      status: 'open, closed or both',
+      api_key: 'optional: the filing app sees its own text back',
+    },
+    answers: {
+      200: 'the requests; no personal data',
+      400: geoReportError(400, 'a bad parameter, named'),
+      ...tooManyReads,
+    },
+    guard: Open311Guard,
   })
-  @ApiQuery({
-    name: 'service_request_id',
-    required: false,
-    description: 'comma list; overrides the rest',
-  })
-  @ApiQuery({ name: 'service_code', required: false, description: 'comma list' })
-  @ApiQuery({ name: 'start_date', required: false, description: 'ISO 8601 with timezone' })
-  @ApiQuery({ name: 'end_date', required: false, description: 'ISO 8601; range at most 90 days' })
-  @ApiQuery({ name: 'status', required: false, description: 'open, closed or both' })
-  @ApiResponse({ status: 200, description: 'the requests; no personal data' })
-  @ApiGeoReportError(400, 'a bad parameter, named')
-  @ApiGeoReportError(429, 'too many reads from this address')
   async list(
     @Query() query: Record<string, unknown>,
     @Req() request: { principal?: Principal },
@@ -179,12 +181,19 @@ export class Open311Controller {
     return records.map((r) => toServiceRequest(r, this.jurisdiction, request.principal?.id));
   }
 
-  @Get('requests/:requestId.json')
-  @ApiOperation({ summary: 'GeoReport v2: one service request' })
-  @ApiParam({ name: 'requestId', description: 'the service_request_id (our issue id)' })
-  @ApiResponse({ status: 200, description: 'an array of one request; no personal data' })
-  @ApiGeoReportError(400, 'not a request id')
-  @ApiGeoReportError(404, 'no such request')
+  @PublicRoute({
+    path: 'requests/:requestId.json',
+    summary: 'GeoReport v2: one service request',
+    params: { requestId: 'the service_request_id (our issue id)' },
+    query: jurisdictionId,
+    answers: {
+      200: 'an array of one request; no personal data',
+      400: geoReportError(400, 'not a request id'),
+      404: geoReportError(404, 'no such request'),
+      ...tooManyReads,
+    },
+    guard: Open311Guard,
+  })
   async one(
     @Param('requestId') requestId: string,
     @Query() query: Record<string, unknown>,

@@ -1,22 +1,14 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiParam, ApiResponse } from '@nestjs/swagger';
+import type { ParamDoc } from '@gridline/platform';
 
-/** The answers every street command can give, documented once. */
-export function ApiCommand(summary: string, body?: object, created = 'recorded') {
-  return applyDecorators(
-    ...(body ? [ApiBody({ schema: body })] : []),
-    ApiResponse({ status: 201, description: `${summary}: ${created}` }),
-    ApiResponse({ status: 400, description: 'the body is invalid; `problems` names each field' }),
-    ApiResponse({ status: 401, description: 'no or invalid bearer token' }),
-    ApiResponse({ status: 403, description: 'not a street principal with the needed role' }),
-    ApiResponse({ status: 404, description: 'the aggregate named in the path does not exist' }),
-    ApiResponse({ status: 409, description: 'concurrent changes kept conflicting' }),
-    ApiResponse({
-      status: 422,
-      description: 'a business rule refused it (`error` code, `details`)',
-    }),
-  );
-}
+/** What any street command may answer besides its success, its body and its access. */
+export const commandAnswers = {
+  404: 'the aggregate named in the path does not exist',
+  409: 'concurrent changes kept conflicting',
+  422: 'a business rule refused it (`error` code, `details`)',
+} as const;
 
-export const ApiUuidParam = (name: string, description: string) =>
-  ApiParam({ name, description, format: 'uuid', type: String });
+/** A path parameter that is a UUID. */
+export const uuidParam = (description: string): ParamDoc => ({ format: 'uuid', description });
+
+/** A violation category in a path (CategoryPipe checks it). */
+export const categoryParam: ParamDoc = 'violation category, e.g. street-vending';

@@ -1,23 +1,8 @@
-import {
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import {
-  CurrentPrincipal,
-  RequireOwnAgency,
-  RequireRoles,
-  SchemaValidationPipe,
-  type Principal,
-} from '@gridline/platform';
-import { ApiCommand, ApiUuidParam } from '../shared/openapi.js';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandRoute, CurrentPrincipal, type Principal } from '@gridline/platform';
+import { commandAnswers, uuidParam } from '../shared/openapi.js';
 import {
   EraseSubjectCommand,
   eraseSubjectBodySchema,
@@ -32,7 +17,6 @@ import {
 } from './register-subject.command.js';
 
 @ApiTags('subjects')
-@ApiBearerAuth()
 @Controller('api/subjects')
 export class SubjectsController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
@@ -41,13 +25,17 @@ export class SubjectsController {
    * Registers the person or business an enforcement step is about. Name, ID or
    * licence number and contact are sealed; later commands use the returned subjectId.
    */
-  @Post()
-  @HttpCode(201)
-  @ApiCommand('subject registered', registerSubjectBodySchema, 'the pseudonymous subjectId')
-  @RequireOwnAgency()
-  @RequireRoles('grid-worker', 'officer')
+  @CommandRoute({
+    method: 'POST',
+    status: 201,
+    summary: 'subject registered',
+    body: registerSubjectBodySchema,
+    roles: ['grid-worker', 'officer'],
+    ownAgency: true,
+    answers: { ...commandAnswers, 201: 'the pseudonymous subjectId' },
+  })
   register(
-    @Body(new SchemaValidationPipe(registerSubjectBodySchema)) body: RegisterSubjectBody,
+    @Body() body: RegisterSubjectBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<SubjectRegisteredResult> {
@@ -59,15 +47,20 @@ export class SubjectsController {
    * everything sealed for them becomes unreadable everywhere (store, Kafka,
    * exports), the history stays valid. Admins of the street offices only.
    */
-  @Post(':subjectId/erasure')
-  @HttpCode(201)
-  @ApiUuidParam('subjectId', 'the subject')
-  @ApiCommand('subject erased', eraseSubjectBodySchema)
-  @RequireOwnAgency()
-  @RequireRoles('admin')
+  @CommandRoute({
+    method: 'POST',
+    path: ':subjectId/erasure',
+    status: 201,
+    summary: 'subject erased',
+    params: { subjectId: uuidParam('the subject') },
+    body: eraseSubjectBodySchema,
+    roles: ['admin'],
+    ownAgency: true,
+    answers: commandAnswers,
+  })
   erase(
     @Param('subjectId', new ParseUUIDPipe()) subjectId: string,
-    @Body(new SchemaValidationPipe(eraseSubjectBodySchema)) body: EraseSubjectBody,
+    @Body() body: EraseSubjectBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
   ): Promise<SubjectErasedResult> {

@@ -1,25 +1,15 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { CaseArea, CaseMode, HandlingAgency, RiskLevel, Severity } from '@gridline/contracts';
 import type { Clock, IdGenerator } from '@gridline/eventsourcing';
 import {
   CLOCK,
+  CommandRoute,
   CurrentPrincipal,
   IDS,
-  RequireOwnAgency,
-  RequireRoles,
-  SchemaValidationPipe,
+  ReadRoute,
+  UUID,
   type Principal,
 } from '@gridline/platform';
 import {
@@ -47,13 +37,9 @@ import type { SlaTable } from './sla.js';
  * SWC act here; every rule is the decider's, this controller only translates.
  */
 @ApiTags('cases')
-@ApiBearerAuth()
-@ApiResponse({ status: 400, description: 'the body is invalid (each bad field named)' })
 @ApiResponse({ status: 404, description: 'no such case' })
 @ApiResponse({ status: 409, description: 'concurrent change; retry' })
 @ApiResponse({ status: 422, description: 'a case rule refused the command' })
-@RequireOwnAgency()
-@RequireRoles('coordinator', 'admin')
 @Controller('api/cases')
 export class CasesController {
   constructor(
@@ -80,11 +66,16 @@ export class CasesController {
     );
   }
 
-  @Post()
-  @HttpCode(201)
-  @ApiBody({ schema: openCaseSchema })
+  @CommandRoute({
+    method: 'POST',
+    status: 201,
+    summary: 'Opens a case by hand: `{ caseId, eventIds, revision }`',
+    body: openCaseSchema,
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   open(
-    @Body(new SchemaValidationPipe(openCaseSchema))
+    @Body()
     body: { category: string; location: CaseArea; severity: Severity; riskLevel?: RiskLevel },
     @CurrentPrincipal() principal: Principal,
     @Headers('traceparent') traceparent?: string,
@@ -98,19 +89,30 @@ export class CasesController {
     );
   }
 
-  @Get(':caseId')
-  @RequireRoles('coordinator', 'admin', 'analyst')
-  @ApiParam({ name: 'caseId', format: 'uuid' })
+  @ReadRoute({
+    path: ':caseId',
+    summary: 'The case as the SWC folds it from its stream',
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin', 'analyst'],
+    ownAgency: true,
+  })
   get(@Param('caseId', new ParseUUIDPipe()) caseId: string): Promise<CaseView> {
     return this.queries.execute(new GetCaseQuery(caseId));
   }
 
-  @Post(':caseId/triage')
-  @HttpCode(200)
-  @ApiBody({ schema: triageSchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/triage',
+    status: 200,
+    summary: 'Triages the case: risk level, category, lead agency and co-handlers (assigned)',
+    body: triageSchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   triage(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(triageSchema))
+    @Body()
     body: {
       riskLevel: RiskLevel;
       category: string;
@@ -124,34 +126,55 @@ export class CasesController {
     return this.run(caseId, principal, { type: 'TriageCase', ...body, assignmentIds });
   }
 
-  @Post(':caseId/risk-level')
-  @HttpCode(200)
-  @ApiBody({ schema: riskLevelSchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/risk-level',
+    status: 200,
+    summary: 'Raises or lowers the risk level, with the reason',
+    body: riskLevelSchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   changeRisk(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(riskLevelSchema)) body: { to: RiskLevel; reason: string },
+    @Body() body: { to: RiskLevel; reason: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(caseId, principal, { type: 'ChangeRiskLevel', ...body });
   }
 
-  @Post(':caseId/mode')
-  @HttpCode(200)
-  @ApiBody({ schema: modeSchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/mode',
+    status: 200,
+    summary: 'Switches between routine and emergency mode, with the reason',
+    body: modeSchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   switchMode(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(modeSchema)) body: { mode: CaseMode; reason: string },
+    @Body() body: { mode: CaseMode; reason: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(caseId, principal, { type: 'SwitchMode', ...body });
   }
 
-  @Post(':caseId/assignments')
-  @HttpCode(201)
-  @ApiBody({ schema: assignSchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/assignments',
+    status: 201,
+    summary: 'Assigns an agency (lead or co-handler) with an SLA deadline',
+    body: assignSchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   assign(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(assignSchema))
+    @Body()
     body: { agency: HandlingAgency; role: 'lead' | 'co-handler'; instructions?: string },
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -162,46 +185,74 @@ export class CasesController {
     });
   }
 
-  @Post(':caseId/verification')
-  @HttpCode(200)
-  @ApiBody({ schema: verifySchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/verification',
+    status: 200,
+    summary: 'Records that the outcome was verified',
+    body: verifySchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   verify(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(verifySchema)) body: { note: string },
+    @Body() body: { note: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(caseId, principal, { type: 'VerifyOutcome', ...body });
   }
 
-  @Post(':caseId/feedback')
-  @HttpCode(201)
-  @ApiBody({ schema: feedbackSchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/feedback',
+    status: 201,
+    summary: "Records the reporter's satisfaction",
+    body: feedbackSchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   feedback(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(feedbackSchema))
+    @Body()
     body: { satisfaction: 1 | 2 | 3 | 4 | 5; channel: 'phone' | 'visit' | 'online' },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(caseId, principal, { type: 'RecordFeedback', ...body });
   }
 
-  @Post(':caseId/close')
-  @HttpCode(200)
-  @ApiBody({ schema: closeSchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/close',
+    status: 200,
+    summary: 'Closes a verified case',
+    body: closeSchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   close(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(closeSchema)) _body: Record<string, never>,
+    @Body() _body: Record<string, never>,
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(caseId, principal, { type: 'CloseCase' });
   }
 
-  @Post(':caseId/reopen')
-  @HttpCode(200)
-  @ApiBody({ schema: reopenSchema })
+  @CommandRoute({
+    method: 'POST',
+    path: ':caseId/reopen',
+    status: 200,
+    summary: 'Reopens a closed case, with the reason',
+    body: reopenSchema,
+    params: { caseId: UUID },
+    roles: ['coordinator', 'admin'],
+    ownAgency: true,
+  })
   reopen(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Body(new SchemaValidationPipe(reopenSchema)) body: { reason: string },
+    @Body() body: { reason: string },
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.run(caseId, principal, { type: 'ReopenCase', ...body });
