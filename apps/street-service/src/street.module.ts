@@ -7,6 +7,7 @@ import {
   GetOfficerCredentialsHandler,
   ListCredentialsHandler,
 } from './credentials/credential.queries.js';
+import { CredentialsController } from './credentials/credentials.controller.js';
 import { DecisionActionHandler } from './decisions/decision.commands.js';
 import { DecisionsController } from './decisions/decisions.controller.js';
 import { GetDecisionHandler } from './decisions/get-decision.query.js';
@@ -47,6 +48,7 @@ export class StreetModule {
         EnforcementController,
         DiscretionController,
         DecisionsController,
+        CredentialsController,
         Open311Controller,
       ],
       providers: [
