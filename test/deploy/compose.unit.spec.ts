@@ -18,6 +18,7 @@ interface ComposeService {
   volumes?: string[];
   read_only?: boolean;
   cap_drop?: string[];
+  entrypoint?: string[];
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -114,6 +115,30 @@ describe('docker-compose.yml', () => {
       expect.arrayContaining(['./.data/keys:/host-keys', 'keys:/keys']),
     );
     for (const [app] of apps()) expect(service(app).volumes).toEqual(['keys:/keys:ro']);
+  });
+
+  it('runs Keycloak pinned, in production mode on the PostgreSQL, with the repo realm and a health check', () => {
+    const keycloak = service('keycloak');
+    expect(keycloak.image).toBe('quay.io/keycloak/keycloak:26.4.7');
+    const env = envOf(keycloak);
+    expect(env).toMatchObject({
+      KC_DB: 'postgres',
+      KC_DB_URL: 'jdbc:postgresql://postgres:5432/keycloak',
+      KC_DB_USERNAME: 'keycloak',
+      KC_HEALTH_ENABLED: 'true',
+    });
+    // Passwords come from the secrets volume at start, never from the file.
+    expect(Object.keys(env).filter((k) => /PASSWORD/.test(k))).toEqual([]);
+    expect((keycloak.entrypoint ?? []).join(' ')).toMatch(/kc\.sh start --import-realm$/);
+    expect(keycloak.volumes).toContain('./deploy/keycloak:/opt/keycloak/data/import:ro');
+    expect(healthCommand(keycloak)).toMatch(/127\.0\.0\.1\/9000.*\/health\/ready/);
+    expect(keycloak.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' } });
+    expect(keycloak.ports).toEqual(['127.0.0.1:18080:8080']);
+    expect(keycloak.cap_drop).toEqual(['ALL']);
+    // PostgreSQL makes Keycloak's database on a new volume.
+    expect(service('postgres').volumes).toContain(
+      './deploy/docker/postgres-keycloak.sh:/docker-entrypoint-initdb.d/20-keycloak.sh:ro',
+    );
   });
 
   it('declares every named volume it uses', () => {
