@@ -1,6 +1,8 @@
 // Mints a development bearer token signed with the clone's dev key.
 //   npm run token -- --sub worker-17 --agency street --roles grid-worker
-//   npm run token -- --sub officer-3 --agency street --roles officer --credential ZF-110-0042
+//   npm run token -- --sub officer-3 --agency street --roles officer
+// Tokens carry no enforcement credential: the street office's admin grants one in
+// the registry (POST /api/credentials on the street service, docs/security.md).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,13 +15,12 @@ const { values } = parseArgs({
     sub: { type: 'string' },
     agency: { type: 'string' },
     roles: { type: 'string' },
-    credential: { type: 'string' },
     expires: { type: 'string', default: '8h' },
   },
 });
 if (!values.sub || !values.agency || !values.roles) {
   console.error(
-    'usage: npm run token -- --sub <principal> --agency swc|drc|street --roles role[,role] [--credential id] [--expires 8h]',
+    'usage: npm run token -- --sub <principal> --agency swc|drc|street --roles role[,role] [--expires 8h]',
   );
   process.exit(2);
 }
@@ -42,12 +43,7 @@ if (!isAgency(values.agency) || unknown.length > 0) {
 }
 const token = await signDevToken(
   devKeys().privateKeyPem,
-  {
-    sub: values.sub,
-    agency: values.agency,
-    roles,
-    ...(values.credential ? { credentialId: values.credential } : {}),
-  },
+  { sub: values.sub, agency: values.agency, roles },
   { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn: values.expires },
 );
 console.log(token);
