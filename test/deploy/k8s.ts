@@ -26,6 +26,8 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 export const K8S_DIR = path.resolve(import.meta.dirname, '../../deploy/k8s');
 export const NAMESPACE = 'gridline';
 /** Files of deploy/k8s deliberately kept out of kustomization.yaml, with the reason. */
+/** Servers deployed beside the apps (Deployments that are not an app of the monorepo). */
+export const SERVERS = ['keycloak'] as const;
 export const NOT_APPLIED: Readonly<Record<string, string>> = {
   'secret.template.yaml': 'placeholders only; the real Secret is made outside the repository',
 };
@@ -140,16 +142,24 @@ export function deploymentProblems(deployment: IDeployment): string[] {
   if (podSecurity?.runAsNonRoot !== true) say('pod securityContext.runAsNonRoot is not true');
   if (!podSecurity?.runAsUser) say('pod securityContext.runAsUser is not a non-zero uid');
   if (pod.containers.length === 0) say('no containers');
-  for (const container of [...pod.containers, ...(pod.initContainers ?? [])])
+  for (const [container, init] of [
+    ...pod.containers.map((c) => [c, false] as const),
+    ...(pod.initContainers ?? []).map((c) => [c, true] as const),
+  ])
     problems.push(
-      ...containerProblems(container, podSecurity?.seccompProfile?.type).map(
+      ...containerProblems(container, podSecurity?.seccompProfile?.type, init).map(
         (p) => `Deployment/${name} container ${container.name}: ${p}`,
       ),
     );
   return problems;
 }
 
-function containerProblems(container: IContainer, podSeccomp: string | undefined): string[] {
+/** Init containers run once to completion: Kubernetes refuses probes on them. */
+function containerProblems(
+  container: IContainer,
+  podSeccomp: string | undefined,
+  init: boolean,
+): string[] {
   const problems: string[] = [];
   const ports = new Set((container.ports ?? []).map((p) => p.name ?? String(p.containerPort)));
   const probes = {
@@ -159,7 +169,9 @@ function containerProblems(container: IContainer, podSeccomp: string | undefined
   } as const;
   for (const [probe, pathWanted] of Object.entries(probes)) {
     const get = container[probe as keyof typeof probes]?.httpGet;
-    if (!get) problems.push(`no ${probe} over HTTP`);
+    if (init) {
+      if (container[probe as keyof typeof probes]) problems.push(`init container has a ${probe}`);
+    } else if (!get) problems.push(`no ${probe} over HTTP`);
     else {
       if (get.path !== pathWanted) problems.push(`${probe} asks ${get.path}, not ${pathWanted}`);
       if (!ports.has(String(get.port))) problems.push(`${probe} port ${get.port} is not declared`);

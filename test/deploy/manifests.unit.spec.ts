@@ -18,12 +18,17 @@ import {
   readManifests,
   schemaProblems,
   selects,
+  SERVERS,
   yamlFiles,
 } from './k8s.js';
 import { apps, environmentProblems, ROOT } from './settings.js';
 
 const manifests = readManifests();
-const deployments = ofKind(manifests, 'Deployment');
+const allDeployments = ofKind(manifests, 'Deployment');
+/** The apps' Deployments; the servers beside them (Keycloak) have rules of their own below. */
+const deployments = allDeployments.filter(
+  (d) => !(SERVERS as readonly string[]).includes(d.metadata?.name ?? ''),
+);
 const services = ofKind(manifests, 'Service');
 const autoscalers = ofKind(manifests, 'HorizontalPodAutoscaler');
 const budgets = ofKind(manifests, 'PodDisruptionBudget');
@@ -70,7 +75,7 @@ describe('deploy/k8s', () => {
   });
 
   it('sets every image the Deployments use, and no other, in kustomization.yaml', () => {
-    const used = deployments
+    const used = allDeployments
       .flatMap((d) => d.spec?.template.spec?.containers ?? [])
       .map((c) => c.image?.split(':')[0]);
     expect((kustomization.images ?? []).map((i) => i.name).sort()).toEqual([...used].sort());
@@ -85,12 +90,61 @@ describe('deploy/k8s', () => {
     expect(ofKind(manifests, 'Namespace').map((n) => n.metadata?.name)).toEqual([NAMESPACE]);
   });
 
-  it('deploys each app of the monorepo once', () => {
+  it('deploys each app of the monorepo once, and the servers beside them', () => {
     expect(deployments.map((d) => d.metadata?.name).sort()).toEqual([...apps().keys()]);
+    expect(allDeployments.map((d) => d.metadata?.name).filter((n) => !apps().has(n!))).toEqual([
+      ...SERVERS,
+    ]);
   });
 
   it('gives every container probes, requests and limits, and no privileges', () => {
-    expect(deployments.flatMap(deploymentProblems)).toEqual([]);
+    expect(allDeployments.flatMap(deploymentProblems)).toEqual([]);
+  });
+
+  it('runs Keycloak pinned, optimized, with the repo realm and its passwords from a Secret', () => {
+    const keycloak = allDeployments.find((d) => d.metadata?.name === 'keycloak')!;
+    const pod = keycloak.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(container.image).toBe('quay.io/keycloak/keycloak:26.4.7');
+    expect(pod.initContainers?.map((c) => c.image)).toEqual(['quay.io/keycloak/keycloak:26.4.7']);
+    expect(container.args).toEqual(['start', '--optimized', '--import-realm']);
+    // The init container's build is what --optimized starts.
+    expect(pod.initContainers![0]!.command!.join(' ')).toMatch(
+      /kc\.sh build --db=postgres --health-enabled=true/,
+    );
+    const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e]));
+    for (const secret of ['KC_DB_PASSWORD', 'KC_BOOTSTRAP_ADMIN_PASSWORD']) {
+      expect(env[secret]?.value).toBeUndefined();
+      expect(env[secret]?.valueFrom?.secretKeyRef?.name).toBe('keycloak-secrets');
+    }
+    const secrets = ofKind(manifests, 'Secret');
+    expect(
+      Object.keys(secrets.find((s) => s.metadata?.name === 'keycloak-secrets')!.stringData!),
+    ).toEqual(['db-password', 'admin-password']);
+    // The apps trust the realm's issuer.
+    const config = ofKind(manifests, 'ConfigMap').find(
+      (c) => c.metadata?.name === 'gridline-config',
+    )!;
+    expect(config.data?.['JWT_ISSUER']).toBe(`${env['KC_HOSTNAME']?.value}/realms/gridline`);
+    // The realm ConfigMap holds the repo's realm file as it is, mounted as the import folder.
+    const realm = ofKind(manifests, 'ConfigMap').find((c) => c.metadata?.name === 'keycloak-realm');
+    expect({
+      realmConfigMap: realm?.data?.['gridline-realm.json'],
+      regenerate: 'node scripts/keycloak-realm-configmap.mjs',
+    }).toEqual({
+      realmConfigMap: readFileSync(path.join(ROOT, 'deploy/keycloak/gridline-realm.json'), 'utf8'),
+      regenerate: 'node scripts/keycloak-realm-configmap.mjs',
+    });
+    const mount = container.volumeMounts?.find((m) => m.mountPath === '/opt/keycloak/data/import');
+    expect(pod.volumes?.find((v) => v.name === mount?.name)?.configMap?.name).toBe(
+      'keycloak-realm',
+    );
+    // A Service for HTTP and a disruption budget that find its pods.
+    const labels = podLabels(keycloak);
+    expect(
+      services.filter((s) => selects(s.spec?.selector, labels)).map((s) => s.metadata?.name),
+    ).toEqual(['keycloak']);
+    expect(budgets.filter((b) => selects(b.spec?.selector?.matchLabels, labels))).toHaveLength(1);
   });
 
   it('gives every Deployment a Service, an autoscaler and a disruption budget that find its pods', () => {
@@ -122,11 +176,11 @@ describe('deploy/k8s', () => {
   it('has no Service, budget or autoscaler without its Deployment', () => {
     const orphans = [
       ...services
-        .filter((s) => !deployments.some((d) => selects(s.spec?.selector, podLabels(d))))
+        .filter((s) => !allDeployments.some((d) => selects(s.spec?.selector, podLabels(d))))
         .map((s) => `Service/${s.metadata?.name}`),
       ...budgets
         .filter(
-          (b) => !deployments.some((d) => selects(b.spec?.selector?.matchLabels, podLabels(d))),
+          (b) => !allDeployments.some((d) => selects(b.spec?.selector?.matchLabels, podLabels(d))),
         )
         .map((b) => `PodDisruptionBudget/${b.metadata?.name}`),
       ...autoscalers
