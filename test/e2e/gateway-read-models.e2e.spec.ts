@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  grantCredential,
   type client,
   createTestIdentity,
   eventually,
@@ -54,13 +55,14 @@ describe('gateway read models', () => {
     const at = (name: AppName) => apps?.get(name)?.url ?? '';
     const as = signedInClients(identity, apps);
     worker = await as('street-service', 'worker-17', 'street', ['grid-worker']);
-    officer = await as('street-service', 'officer-5', 'street', ['officer'], 'ZF-110105-0042');
+    officer = await as('street-service', 'officer-5', 'street', ['officer']);
     coordinator = await as('swc-service', 'coord-1', 'swc', ['coordinator']);
     gateway = await as('gateway', 'coord-1', 'swc', ['coordinator']);
     drcStaff = await as('gateway', 'drc-1', 'drc', ['grid-worker']);
     token = await identity.token({ sub: 'analyst-1', agency: 'swc', roles: ['analyst'] });
     url = at('gateway');
     const admin = await as('street-service', 'admin-1', 'street', ['admin']);
+    await grantCredential(admin, 'officer-5');
     await ok(
       admin.post(`/api/discretion-standards/${category}`, {
         ranges: [

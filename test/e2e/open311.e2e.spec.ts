@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import {
+  grantCredential,
   client,
   createTestIdentity,
   startApps,
@@ -135,14 +136,10 @@ describe('Open311 GeoReport v2 on the street service', () => {
       roles: ['grid-worker'],
     });
     officer = streetOf(
-      await identity.token({
-        sub: 'officer-5',
-        agency: 'street',
-        roles: ['officer'],
-        credentialId: 'ZF-110105-0042',
-      }),
+      await identity.token({ sub: 'officer-5', agency: 'street', roles: ['officer'] }),
     );
     admin = streetOf(await identity.token({ sub: 'admin-1', agency: 'street', roles: ['admin'] }));
+    await grantCredential(admin, 'officer-5');
     db = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 2 });
   });
 

@@ -3,6 +3,8 @@ import {
   client,
   createTestIdentity,
   eventually,
+  freshCredentialNumber,
+  grantCredential,
   startApps,
   stopApps,
   type AppName,
@@ -11,7 +13,7 @@ import {
 
 /**
  * The 721 path over HTTP, across the five processes: a grid worker reminds, an
- * officer with a credential warns with evidence, a major penalty within the
+ * officer with a credential of the registry warns with evidence, a major penalty within the
  * discretion range is issued after legal review and published with the
  * subject masked; the consolidated timeline never shows the subject's name.
  */
@@ -31,6 +33,7 @@ describe('street enforcement: reminder → warning → penalty with legal review
   let reviewer: ReturnType<typeof client>;
   let admin: ReturnType<typeof client>;
   let coordinator: ReturnType<typeof client>;
+  let token: (sub: string, roles: ('officer' | 'admin')[]) => Promise<string>;
 
   // A category of this run's own: standards are versioned per category in a shared database.
   const category = `e2e-vending-${randomBytes(4).toString('hex')}`;
@@ -57,12 +60,7 @@ describe('street enforcement: reminder → warning → penalty with legal review
       await identity.token({ sub: 'worker-17', agency: 'street', roles: ['grid-worker'] }),
     );
     officer = street(
-      await identity.token({
-        sub: 'officer-5',
-        agency: 'street',
-        roles: ['officer'],
-        credentialId: 'ZF-110105-0042',
-      }),
+      await identity.token({ sub: 'officer-5', agency: 'street', roles: ['officer'] }),
     );
     uncredentialed = street(
       await identity.token({ sub: 'temp-9', agency: 'street', roles: ['officer'] }),
@@ -71,6 +69,8 @@ describe('street enforcement: reminder → warning → penalty with legal review
       await identity.token({ sub: 'reviewer-2', agency: 'street', roles: ['legal-reviewer'] }),
     );
     admin = street(await identity.token({ sub: 'admin-1', agency: 'street', roles: ['admin'] }));
+    await grantCredential(admin, 'officer-5');
+    token = (sub, roles) => identity.token({ sub, agency: 'street', roles });
     coordinator = client(
       url('gateway'),
       await identity.token({ sub: 'coord-1', agency: 'swc', roles: ['coordinator'] }),
@@ -289,6 +289,175 @@ describe('street enforcement: reminder → warning → penalty with legal review
       .find((l) => l.type === 'street.issue.reported.v1');
     expect(reported?.erasedkeys).toBe(reported?.data['reporterContact']?.contact?.keyId);
     expect(exported.text).not.toContain('139 0000 1111');
+  });
+
+  it('warnings need a credential of the registry valid now: missing, not yet valid, expired, withdrawn are 422 and store nothing', async () => {
+    const run = randomBytes(4).toString('hex');
+    const report = await worker.post<{ caseId: string }>('/api/issues', {
+      category: 'street-vending',
+      severity: 'low',
+      location: place,
+      description: 'Vending at the bridge',
+    });
+    const { caseId } = report.body;
+    const subject = await officer.post<{ subjectId: string }>('/api/subjects', {
+      caseId,
+      kind: 'business',
+      name: 'Stall 7',
+      identifier: '91110105MA00000007',
+    });
+    const { subjectId } = subject.body;
+    const step = { subjectId, category, caseId, place, explanation: 'Stall on the bridge' };
+    expect((await worker.post('/api/enforcement/reminders', step)).status).toBe(201);
+    const warning = { ...step, explanation: 'Warned', evidence: [photo] };
+    const progression = `/api/enforcement/${subjectId}/${category}`;
+    const steps = async () =>
+      (await officer.get<{ steps: { kind: string }[] }>(progression)).body.steps.length;
+    const before = await steps();
+
+    // The registry: only the street office's admin grants; a number is granted once.
+    const holder = `officer-${run}`;
+    const number = freshCredentialNumber();
+    const grant = {
+      officerId: holder,
+      credentialNumber: number,
+      issuingBody: 'Xicheng District Urban Management Bureau',
+      validFrom: '2000-01-01T00:00:00.000Z',
+      validTo: '2100-01-01T00:00:00.000Z',
+    };
+    expect((await officer.post('/api/credentials', grant)).status).toBe(403);
+    const key = { 'idempotency-key': `grant-${run}` };
+    const first = await admin.post<{ eventIds: string[] }>('/api/credentials', grant, key);
+    expect(first.status).toBe(201);
+    const replayed = await admin.post<{ eventIds: string[] }>('/api/credentials', grant, key);
+    expect(replayed.body.eventIds).toEqual(first.body.eventIds);
+    const twice = await admin.post('/api/credentials', { ...grant, officerId: `other-${run}` });
+    expect(twice.status).toBe(422);
+    expect(twice.body).toMatchObject({
+      error: 'credential-already-granted',
+      details: { credentialNumber: number, officerId: holder },
+    });
+    const backwards = await admin.post('/api/credentials', {
+      ...grant,
+      credentialNumber: freshCredentialNumber(),
+      validTo: '1999-01-01T00:00:00.000Z',
+    });
+    expect(backwards.status).toBe(422);
+    expect(backwards.body).toMatchObject({ error: 'credential-validity-invalid' });
+
+    // Granted and valid now: the warning is recorded under the registry's number.
+    const holding = street(await token(holder, ['officer']));
+    const warned = await holding.post('/api/enforcement/warnings', warning);
+    expect(warned.status).toBe(201);
+    expect(await steps()).toBe(before + 1);
+
+    // Missing, not yet valid, expired: refused with the code and what the registry holds.
+    const notYet = `officer-${run}-later`;
+    const later = await grantCredential(admin, notYet, {
+      validFrom: '2099-01-01T00:00:00.000Z',
+      validTo: '2100-01-01T00:00:00.000Z',
+    });
+    const lapsed = `officer-${run}-lapsed`;
+    const old = await grantCredential(admin, lapsed, {
+      validFrom: '2000-01-01T00:00:00.000Z',
+      validTo: '2001-01-01T00:00:00.000Z',
+    });
+    const cases = [
+      [`officer-${run}-none`, 'enforcement-credential-required', {}],
+      [
+        notYet,
+        'enforcement-credential-not-yet-valid',
+        { credentialNumber: later.credentialNumber, validFrom: later.validFrom },
+      ],
+      [
+        lapsed,
+        'enforcement-credential-expired',
+        { credentialNumber: old.credentialNumber, validTo: old.validTo },
+      ],
+    ] as const;
+    for (const [who, error, details] of cases) {
+      const refused = await street(await token(who, ['officer'])).post(
+        '/api/enforcement/warnings',
+        warning,
+      );
+      expect({ who, status: refused.status, body: refused.body }).toMatchObject({
+        who,
+        status: 422,
+        body: { error, details: { actorId: who, ...details } },
+      });
+    }
+
+    // Withdrawn: from the withdrawal on, the holder may no longer warn.
+    const withdrawals = `/api/credentials/${holder}/withdrawals`;
+    const reason = { credentialNumber: number, reason: 'left the enforcement team' };
+    expect((await officer.post(withdrawals, reason)).status).toBe(403);
+    expect((await admin.post(withdrawals, reason)).status).toBe(201);
+    const again = await admin.post(withdrawals, reason);
+    expect(again.body).toMatchObject({ error: 'credential-already-withdrawn' });
+    const unknown = await admin.post(withdrawals, { ...reason, credentialNumber: 'ZF-NONE' });
+    expect(unknown.body).toMatchObject({ error: 'credential-unknown' });
+    const withdrawn = await holding.post('/api/enforcement/warnings', warning);
+    expect(withdrawn.status).toBe(422);
+    expect(withdrawn.body).toMatchObject({
+      error: 'enforcement-credential-withdrawn',
+      details: { credentialNumber: number, withdrawnAt: expect.any(String) as unknown },
+    });
+    expect(await steps()).toBe(before + 1);
+
+    // The registry history: who granted and withdrew what, when.
+    const history = await admin.get<{
+      credentials: { credentialNumber: string; status: string }[];
+      history: { action: string; credentialNumber: string; by: string; at: string }[];
+    }>(`/api/credentials/${holder}`);
+    expect(history.status).toBe(200);
+    expect(history.body.credentials).toEqual([
+      expect.objectContaining({ credentialNumber: number, status: 'withdrawn' }),
+    ]);
+    expect(history.body.history).toEqual([
+      expect.objectContaining({ action: 'granted', credentialNumber: number, by: 'admin-1' }),
+      expect.objectContaining({
+        action: 'withdrawn',
+        credentialNumber: number,
+        by: 'admin-1',
+        reason: 'left the enforcement team',
+      }),
+    ]);
+    expect((await officer.get(`/api/credentials/${holder}`)).status).toBe(403);
+    expect((await admin.get(`/api/credentials/officer-${run}-none`)).status).toBe(404);
+
+    // The admin page's list, a page of officers at a time.
+    const listed = await eventually(async () => {
+      let cursor: string | null = '';
+      for (let pages = 0; pages < 100 && cursor !== null; pages++) {
+        const page: {
+          status: number;
+          body: { items: { officerId: string }[]; nextCursor: string | null };
+        } = await admin.get(
+          `/api/credentials?status=withdrawn&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        const mine = page.body.items.find((i) => i.officerId === holder);
+        if (mine) return mine;
+        cursor = page.body.nextCursor;
+      }
+      return undefined;
+    }, 10_000);
+    expect(listed).toMatchObject({
+      credentials: [{ credentialNumber: number, status: 'withdrawn' }],
+    });
+    expect((await admin.get('/api/credentials?limit=500')).status).toBe(400);
+
+    // The warning names the credential of the registry; the registry is on no case timeline.
+    const exported = await eventually(async () => {
+      const r = await coordinator.getText(`/api/exports?caseId=${caseId}`);
+      return r.text.includes('warning-issued') ? r.text : undefined;
+    }, 60_000);
+    const warningLine = exported
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { issuedBy?: unknown } })
+      .find((l) => l.type === 'street.enforcement.warning-issued.v1');
+    expect(warningLine?.data.issuedBy).toEqual({ officerId: holder, credentialId: number });
+    expect(exported).not.toContain('street.credential.');
   });
 
   it('refuses an unknown decision with 404 and a bad body with 400 naming the fields', async () => {

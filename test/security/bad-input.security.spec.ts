@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { signDevToken } from '@gridline/platform';
 import {
+  grantCredential,
   client,
   createIsolatedStores,
   createTestIdentity,
@@ -224,9 +225,9 @@ describe('security: bad input is refused and stores nothing', () => {
         sub: 'officer-and-reviewer',
         agency: 'street',
         roles: ['officer', 'legal-reviewer', 'admin'],
-        credentialId: 'ZF-110105-0099',
       }),
     );
+    await grantCredential(both, 'officer-and-reviewer');
     const category = `vending-${randomUUID().slice(0, 8)}`;
     const { body: issue } = await both.post<{ caseId: string }>('/api/issues', {
       ...report,

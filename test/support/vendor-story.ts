@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { grantCredential } from './credentials.js';
 import {
   eventually,
   signedInClients,
@@ -67,8 +68,9 @@ export async function vendorStory(
   };
   const as = signedInClients(identity, apps);
   const worker = await as('street-service', 'worker-17', 'street', ['grid-worker']);
-  const officer = await as('street-service', 'officer-5', 'street', ['officer'], 'ZF-110105-0042');
+  const officer = await as('street-service', 'officer-5', 'street', ['officer']);
   const streetAdmin = await as('street-service', 'admin-1', 'street', ['admin']);
+  await grantCredential(streetAdmin, 'officer-5');
   const coordinator = await as('swc-service', 'coord-1', 'swc', ['coordinator']);
   const drcCoordinator = await as('drc-service', 'drc-coord', 'drc', ['coordinator']);
   const drcOfficer = await as('drc-service', 'drc-officer', 'drc', ['officer']);
