@@ -110,8 +110,25 @@ function launchInstance(
   port: number,
   extraEnv: Record<string, string> | undefined,
 ): RunningApp {
+  const env = appEnvironment(identity, port, extraEnv);
+  const output: string[] = [];
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    process: launch(name, env, output),
+    output,
+    env,
+  };
+}
+
+/** The environment an app of the tests gets: the test servers, the test identity, `e2e` topics. */
+export function appEnvironment(
+  identity: TestIdentity,
+  port: number,
+  extraEnv: Record<string, string> | undefined,
+): NodeJS.ProcessEnv {
   const infra = testInfra();
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: process.env['PATH'] ?? '',
     PORT: String(port),
     DATABASE_URL: infra.databaseUrl,
@@ -124,14 +141,6 @@ function launchInstance(
     // Own topics and groups: a development platform on the same broker stays apart.
     KAFKA_NAMESPACE: 'e2e',
     ...extraEnv,
-  };
-  const output: string[] = [];
-  return {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    process: launch(name, env, output),
-    output,
-    env,
   };
 }
 

@@ -17,7 +17,7 @@ import {
   STAFF,
   type Access,
 } from './access.js';
-import { AuthGuard, RequireRoles } from './auth.js';
+import { AuthGuard } from './auth.js';
 import type { Principal, TokenVerifier } from './token-verifier.js';
 
 class OwnGuard implements CanActivate {
@@ -63,9 +63,6 @@ class Routes {
   file() {}
 
   undeclared() {}
-
-  @RequireRoles('admin')
-  legacy() {}
 }
 
 /** Tokens are the principal's JSON: the verifier under test is not JWT. */
@@ -109,7 +106,6 @@ describe('access declarations and the deny-by-default guard', () => {
     });
     expect(declaredAccess(Routes.prototype.file)).toMatchObject({ authenticatedBy: 'OwnGuard' });
     expect(declaredAccess(Routes.prototype.undeclared)).toBeUndefined();
-    expect(declaredAccess(Routes.prototype.legacy)).toBeUndefined();
   });
 
   it('refuses a route without a declaration, with or without a token, naming why', async () => {
@@ -118,9 +114,6 @@ describe('access declarations and the deny-by-default guard', () => {
       await expect(result).rejects.toThrow(ForbiddenException);
       await expect(result).rejects.toThrow('GET /x/undeclared declares no access');
     }
-    await expect(call('legacy', token('swc', 'admin')).result).rejects.toThrow(
-      /@RequireRoles no longer declares access/,
-    );
   });
 
   it('lets anyone through a public route, without reading a token', async () => {

@@ -3,7 +3,6 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
-  SetMetadata,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
@@ -11,18 +10,9 @@ import {
 import type { Agency } from '@gridline/contracts';
 import { errors } from 'jose';
 import { declaredAccess, refusalOf } from './access.js';
-import type { Principal, Role, TokenVerifier } from './token-verifier.js';
+import type { Principal, TokenVerifier } from './token-verifier.js';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
-const LEGACY = 'gridline:legacy-access';
-
-/**
- * @deprecated Not an access declaration: declare the route with @CommandRoute or
- * @ReadRoute (access.ts). A route marked only with this is refused.
- */
-export const RequireRoles = (...roles: Role[]) => SetMetadata(LEGACY, roles);
-/** @deprecated As RequireRoles: use `ownAgency: true` in the route's declaration. */
-export const RequireOwnAgency = () => SetMetadata(LEGACY, true);
 
 interface RequestWithPrincipal {
   method?: string;
@@ -56,14 +46,10 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
     const access = declaredAccess(context.getHandler());
-    if (!access) {
-      const legacy =
-        Reflect.getMetadata(LEGACY, context.getHandler()) !== undefined ||
-        Reflect.getMetadata(LEGACY, context.getClass()) !== undefined;
+    if (!access)
       throw new ForbiddenException(
-        `${request.method ?? ''} ${request.url?.split('?')[0] ?? ''} declares no access: refused (deny by default)${legacy ? '; @RequireRoles no longer declares access, use @CommandRoute or @ReadRoute' : ''}`.trim(),
+        `${request.method ?? ''} ${request.url?.split('?')[0] ?? ''} declares no access: refused (deny by default)`.trim(),
       );
-    }
     if (access.kind === 'public') return true;
     // The route's own guard authenticates and applies the same declaration.
     if (access.authenticatedBy) return true;
