@@ -11,7 +11,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root } from './lib.mjs';
 
-/** username, agency, realm roles (and an officer's enforcement credential). */
+/**
+ * username, agency, realm roles. Officers' enforcement credentials are Gridline's
+ * (the street credential registry; `npm run demo` grants theirs), not Keycloak's.
+ */
 export const DEMO_ACCOUNTS = [
   { username: 'swc-coordinator', agency: 'swc', roles: ['coordinator'] },
   { username: 'swc-analyst', agency: 'swc', roles: ['analyst'] },
@@ -20,18 +23,8 @@ export const DEMO_ACCOUNTS = [
   { username: 'drc-analyst', agency: 'drc', roles: ['analyst'] },
   { username: 'drc-admin', agency: 'drc', roles: ['admin'] },
   { username: 'street-worker', agency: 'street', roles: ['grid-worker'] },
-  {
-    username: 'street-officer',
-    agency: 'street',
-    roles: ['officer'],
-    credentialId: 'ZF-110-0042',
-  },
-  {
-    username: 'street-officer-2',
-    agency: 'street',
-    roles: ['officer'],
-    credentialId: 'ZF-110-0043',
-  },
+  { username: 'street-officer', agency: 'street', roles: ['officer'] },
+  { username: 'street-officer-2', agency: 'street', roles: ['officer'] },
   { username: 'street-reviewer', agency: 'street', roles: ['legal-reviewer'] },
   { username: 'street-analyst', agency: 'street', roles: ['analyst'] },
   { username: 'street-admin', agency: 'street', roles: ['admin'] },

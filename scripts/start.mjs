@@ -3,6 +3,7 @@
 // where everything is. Ctrl-C stops the apps; `npm run infra:down` stops the servers.
 import { once } from 'node:events';
 import { DEV_AUDIENCE, DEV_ISSUER, devKeys } from './dev-keys.mjs';
+import { seedDemoAccounts } from './accounts.mjs';
 import { ensureDependencies, localStack, run, spawnLogged } from './lib.mjs';
 
 const APPS = [
@@ -17,8 +18,14 @@ ensureDependencies();
 console.log('▶ local stack');
 const stack = localStack();
 const keys = devKeys();
+const identity = {
+  issuer: `${stack.KEYCLOAK_URL}/realms/${stack.KEYCLOAK_REALM}`,
+  jwksUrl: `${stack.KEYCLOAK_URL}/realms/${stack.KEYCLOAK_REALM}/protocol/openid-connect/certs`,
+};
 console.log('▶ build');
 run('npm', ['run', '--silent', 'build']);
+console.log('▶ demo accounts (Keycloak realm gridline)');
+const accounts = await seedDemoAccounts();
 
 const children = APPS.map(({ name, port }) => {
   const child = spawnLogged(process.execPath, [`dist/apps/${name}/src/main.js`], {
@@ -28,13 +35,19 @@ const children = APPS.map(({ name, port }) => {
       DATABASE_URL: process.env.DATABASE_URL ?? stack.DATABASE_URL,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.KAFKA_BROKERS,
       MONGO_URL: process.env.MONGO_URL ?? stack.MONGO_URL,
-      JWT_PUBLIC_KEY_FILE: process.env.JWT_PUBLIC_KEY_FILE ?? keys.publicKeyFile,
+      // People and department systems sign in at the local Keycloak (deploy/local);
+      // the local profile also trusts development tokens (npm run token, npm run demo).
+      GRIDLINE_PROFILE: process.env.GRIDLINE_PROFILE ?? 'local',
+      JWT_ISSUER: process.env.JWT_ISSUER ?? identity.issuer,
+      JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? identity.jwksUrl,
+      JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? DEV_AUDIENCE,
+      JWT_PRINCIPAL_CLAIM: process.env.JWT_PRINCIPAL_CLAIM ?? 'preferred_username',
+      DEV_TOKEN_PUBLIC_KEY_FILE: process.env.DEV_TOKEN_PUBLIC_KEY_FILE ?? keys.publicKeyFile,
+      DEV_TOKEN_ISSUER: DEV_ISSUER,
       PII_MASTER_KEY_FILE: process.env.PII_MASTER_KEY_FILE ?? keys.piiMasterKeyFile,
       // The local platform accepts simulated times from admins and service
       // accounts, so `npm run demo` can seed months of history (never in production).
       GRIDLINE_SIMULATED_CLOCK: process.env.GRIDLINE_SIMULATED_CLOCK ?? 'true',
-      JWT_ISSUER: process.env.JWT_ISSUER ?? DEV_ISSUER,
-      JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? DEV_AUDIENCE,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,18 +95,22 @@ async function ready({ name, port, child }) {
 }
 
 const allReady = (await Promise.all(children.map(ready))).every(Boolean);
+const width = Math.max(...accounts.accounts.map((a) => a.username.length));
 console.log(`
 ${allReady ? '✔ Gridline is running' : '✗ some apps are not ready (see their output above)'}
-  console          http://127.0.0.1:3000/  (web console: sign in with a token, e.g. a coordinator's:
-                   npm run --silent token -- --sub coord-1 --agency swc --roles coordinator
-                   an admin's, for the rebuild monitor: --sub ops-1 --agency swc --roles admin;
-                   npm run demo fills it with six months of cases)
+  console          http://127.0.0.1:3000/  sign in with an agency account at the local Keycloak:
+${accounts.accounts.map((a) => `                     ${a.username.padEnd(width)}  ${a.agency.padEnd(6)}  ${a.roles.join(', ')}`).join('\n')}
+                   password of every demo account: ${accounts.password}
+                   (kept in ${accounts.passwordFile}; npm run demo fills the console with six months of cases)
+  accounts         ${accounts.url}/admin/  Keycloak's admin console (admin password: the file
+                   KEYCLOAK_ADMIN_PASSWORD_FILE of \`npm run infra:env\`); docs/identity.md
   gateway          http://127.0.0.1:3000   (GET /api/cases/{caseId}/timeline)
   swc-service      http://127.0.0.1:3001
   drc-service      http://127.0.0.1:3002
   street-service   http://127.0.0.1:3003   (POST /api/issues)
   projector        http://127.0.0.1:3004   (health only)
   health           /health/live and /health/ready on every app
-  tokens           npm run token -- --sub worker-17 --agency street --roles grid-worker
+  scripts' tokens  npm run token -- --sub worker-17 --agency street --roles grid-worker
+                   (development tokens, trusted in the local profile only)
 Press Ctrl-C to stop the apps.
 `);

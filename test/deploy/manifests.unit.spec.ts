@@ -233,7 +233,7 @@ describe('deploy/k8s', () => {
       const pod = deployment.spec?.template.spec;
       const container = pod?.containers[0];
       const { env } = containerEnv(container!, configMaps, secrets);
-      for (const setting of ['JWT_PUBLIC_KEY_FILE', 'PII_MASTER_KEY_FILE']) {
+      for (const setting of ['PII_MASTER_KEY_FILE']) {
         const file = env[setting] ?? '';
         const mount = container?.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
         const volume = pod?.volumes?.find((v) => v.name === mount?.name);

@@ -80,9 +80,6 @@ export function environmentProblems(
       problems.push(`${name} is read by no app (a typo?)`);
   for (const name of neededInContainers(app, port))
     if (!env[name]) problems.push(`${name} is not set (${settings[name]?.description})`);
-  // The verifier needs one of the two (TokenVerifier in libs/platform/src/auth.ts).
-  if (!env['JWT_PUBLIC_KEY_FILE'] && !env['JWT_JWKS_URL'])
-    problems.push('neither JWT_PUBLIC_KEY_FILE nor JWT_JWKS_URL is set');
   if (String(env['PORT'] ?? port) !== String(port))
     problems.push(`PORT ${env['PORT']} is not the app's port ${port}`);
   // As the app loads them at start-up: the shared settings with their cross-checks

@@ -25,8 +25,6 @@ export interface UserSpec {
   readonly enabled?: boolean;
   readonly firstName?: string;
   readonly lastName?: string;
-  /** Enforcement credential of an officer: the `credential_id` claim. */
-  readonly credentialId?: string;
 }
 
 /** A refused admin request, with what Keycloak answered. */
@@ -178,7 +176,6 @@ export class KeycloakAdmin {
    */
   async ensureUser(realm: string, spec: UserSpec): Promise<string> {
     const attributes: Record<string, string[]> = { agency: [spec.agency] };
-    if (spec.credentialId) attributes['credential_id'] = [spec.credentialId];
     const fields = {
       username: spec.username,
       enabled: spec.enabled ?? true,
