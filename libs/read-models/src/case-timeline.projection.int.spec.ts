@@ -317,4 +317,50 @@ describe('CaseTimelineProjection on the MongoDB wire protocol (FerretDB)', () =>
     expect(await projection.apply(toEnvelope(published!))).toBe('not-a-case');
     expect(await collections.cases.countDocuments({ _id: standardKey })).toBe(0);
   });
+
+  it('leaves the enforcement credential registry out of the case read models, alone and in a batch', async () => {
+    const registry = randomUUID();
+    const officer = `officer-${randomUUID().slice(0, 8)}`;
+    const grant = {
+      officerId: officer,
+      credentialNumber: `ZF-${officer}`,
+      issuingBody: 'Xicheng District Urban Management Bureau',
+      validFrom: '2026-01-01T00:00:00.000Z',
+      validTo: '2027-01-01T00:00:00.000Z',
+      grantedBy: 'street-admin-1',
+      grantedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const { events } = await store.appendToStream(`street-credential-${officer}`, [
+      {
+        id: randomUUID(),
+        type: 'street.credential.granted.v1',
+        metadata: meta(registry, 'street'),
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        data: grant,
+      },
+      {
+        id: randomUUID(),
+        type: 'street.credential.withdrawn.v1',
+        metadata: meta(registry, 'street'),
+        occurredAt: '2026-02-01T00:00:00.000Z',
+        data: {
+          officerId: officer,
+          credentialNumber: grant.credentialNumber,
+          reason: 'transferred',
+          withdrawnBy: 'street-admin-1',
+          withdrawnAt: '2026-02-01T00:00:00.000Z',
+        },
+      },
+    ]);
+    const projection = new CaseTimelineProjection(collections, store);
+    expect(await projection.apply(toEnvelope(events[1]!))).toBe('not-a-case');
+    const caseId = randomUUID();
+    const [report] = (await store.appendToStream(`street-issue-${caseId}`, [reported(caseId)]))
+      .events;
+    const result = await projection.applyBatch([...events.map(toEnvelope), toEnvelope(report!)]);
+    expect(result.applied).toBe(1);
+    expect(result.entries.map((e) => e.caseId)).toEqual([caseId]);
+    expect(await collections.cases.countDocuments({ _id: registry })).toBe(0);
+    expect(await collections.timeline.countDocuments({ caseId: registry })).toBe(0);
+  });
 });
