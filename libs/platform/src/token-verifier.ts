@@ -30,8 +30,6 @@ export interface Principal {
   readonly id: string;
   readonly agency: Agency;
   readonly roles: readonly Role[];
-  /** Enforcement credential id, for officers. */
-  readonly credentialId?: string;
   /** OAuth scopes the token was granted (a department system's commands). */
   readonly scopes?: readonly string[];
 }
@@ -233,14 +231,12 @@ export class TokenVerifier {
     if (!isAgency(agency)) throw new UnauthorizedException('token names no known agency');
     if (!Array.isArray(roles)) throw new UnauthorizedException('token carries no roles');
     const known = roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r));
-    const credentialId = payload['credential_id'];
     const scope = payload['scope'];
     return {
       id,
       agency,
       roles: known,
       ...(typeof scope === 'string' ? { scopes: scope.split(' ').filter(Boolean) } : {}),
-      ...(typeof credentialId === 'string' ? { credentialId } : {}),
     };
   }
 }
@@ -249,7 +245,6 @@ export interface DevTokenClaims {
   readonly sub: string;
   readonly agency: Agency;
   readonly roles: readonly Role[];
-  readonly credentialId?: string;
   /** OAuth scopes, as a provider grants a department system its commands. */
   readonly scopes?: readonly string[];
 }
@@ -265,7 +260,6 @@ export async function signDevToken(
   return new SignJWT({
     agency: claims.agency,
     roles: [...claims.roles],
-    ...(claims.credentialId ? { credential_id: claims.credentialId } : {}),
     ...(claims.scopes ? { scope: claims.scopes.join(' ') } : {}),
   })
     .setProtectedHeader({ alg })

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { ConfigError, loadConfig } from './config.js';
+import { type ConfigError, loadConfig } from './config.js';
 import { authRules, authSettings, signDevToken, TokenVerifier } from './token-verifier.js';
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -13,17 +13,16 @@ const verifier = (publicKey = ec.publicKey) =>
   new TokenVerifier({ ...options, publicKeyPem: pem(publicKey) });
 
 describe('TokenVerifier', () => {
-  it('accepts ES256 and RS256 tokens and reads principal, agency, roles, credential', async () => {
+  it('accepts ES256 and RS256 tokens and reads principal, agency and roles', async () => {
     const es = await signDevToken(
       pem(ec.privateKey),
-      { sub: 'officer-3', agency: 'street', roles: ['officer'], credentialId: 'ZF-110-0042' },
+      { sub: 'officer-3', agency: 'street', roles: ['officer'] },
       options,
     );
     expect(await verifier().verify(es)).toEqual({
       id: 'officer-3',
       agency: 'street',
       roles: ['officer'],
-      credentialId: 'ZF-110-0042',
     });
     const rs = await signDevToken(
       pem(rsa.privateKey),
@@ -31,6 +30,26 @@ describe('TokenVerifier', () => {
       options,
     );
     expect(await verifier(rsa.publicKey).verify(rs)).toMatchObject({ id: 'coord-1' });
+  });
+
+  it('reads no enforcement credential from a token: those are facts of the street registry', async () => {
+    const token = await new SignJWT({
+      agency: 'street',
+      roles: ['officer'],
+      credential_id: 'ZF-110-0042',
+    })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('officer-3')
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(ec.privateKey);
+    expect(await verifier().verify(token)).toEqual({
+      id: 'officer-3',
+      agency: 'street',
+      roles: ['officer'],
+    });
   });
 
   it('refuses forged, expired, wrong-audience and wrong-issuer tokens', async () => {
