@@ -418,21 +418,27 @@ const end = Date.UTC(year, month - 1 + months, 1);
 // The officers' enforcement credentials first: without one valid at the time
 // of each act, warnings and penalties are refused. Valid over any period the demo
 // may seed; a number already granted by an earlier run (another seed) is kept.
-for (const s of perStreet)
+// The console's officers signing in at Keycloak (scripts/accounts.mjs) get one too.
+const officers = [
+  ...perStreet.map((s) => ({ id: s.officer.sub, number: s.credentialNumber, street: s.street })),
+  { id: 'street-officer', number: 'ZF-110100-0001', street: STREETS[0].street },
+  { id: 'street-officer-2', number: 'ZF-110100-0002', street: STREETS[0].street },
+];
+for (const o of officers)
   await call(
     streetAdmin,
     'POST',
     `${URLS.street}/api/credentials`,
     first - 2 * DAY,
     {
-      officerId: s.officer.sub,
-      credentialNumber: s.credentialNumber,
-      issuingBody: `${s.street} Street Office, comprehensive administrative enforcement team`,
+      officerId: o.id,
+      credentialNumber: o.number,
+      issuingBody: `${o.street} Street Office, comprehensive administrative enforcement team`,
       validFrom: '2020-01-01T00:00:00.000Z',
       validTo: '2036-01-01T00:00:00.000Z',
     },
     {
-      key: `demo-credential-${s.credentialNumber}`,
+      key: `demo-credential-${o.number}`,
       accept: (status, json) => status === 422 && json?.error === 'credential-already-granted',
     },
   );
