@@ -245,7 +245,7 @@ export async function eventually<T>(
 }
 
 /**
- * `as(app, sub, agency, roles, credentialId?)`: a JSON client of one of the
+ * `as(app, sub, agency, roles)`: a JSON client of one of the
  * running apps, signed in as that principal with a token of the test identity.
  */
 export function signedInClients(
@@ -257,10 +257,5 @@ export function signedInClients(
     sub: string,
     agency: DevTokenClaims['agency'],
     roles: readonly Role[],
-    credentialId?: string,
-  ) =>
-    client(
-      apps?.get(name)?.url ?? '',
-      await identity.token({ sub, agency, roles, ...(credentialId ? { credentialId } : {}) }),
-    );
+  ) => client(apps?.get(name)?.url ?? '', await identity.token({ sub, agency, roles }));
 }
