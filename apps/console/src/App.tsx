@@ -72,7 +72,7 @@ function Routes() {
 
 export function App() {
   const { t } = useI18n();
-  const { status, token, identity, signOut } = useAuth();
+  const { status, token, identity, signOut, accountsUrl } = useAuth();
   const { path } = useLocation();
 
   if (status === 'starting' || path === CALLBACK_PATH)
@@ -131,6 +131,17 @@ export function App() {
               label={t('nav.operations')}
               current={path === '/operations'}
             />
+          )}
+          {isAdmin(identity) && accountsUrl && (
+            <a
+              href={accountsUrl}
+              className="nav-link"
+              data-testid="nav-accounts"
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              {t('nav.accounts')}
+            </a>
           )}
         </nav>
         <div className="header-tools">

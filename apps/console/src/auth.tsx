@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import type { ReactNode } from 'react';
 import { setUnauthorizedHandler } from './api/client';
 import {
+  accountsAddress,
   beginSignIn,
   CALLBACK_PATH,
   completeSignIn,
@@ -29,6 +30,8 @@ interface Auth {
   readonly signIn: (next?: string) => void;
   /** With a reason: signed out here (the token was refused). Without: here and at the provider. */
   readonly signOut: (reason?: string) => void;
+  /** Where admins manage accounts and roles (the provider's admin console), when it has one. */
+  readonly accountsUrl: string | undefined;
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -56,6 +59,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [tokens, setTokens] = useState<Tokens | null>(null);
   const [status, setStatus] = useState<Status>('starting');
   const [reason, setReason] = useState<string | null>(null);
+  const [accountsUrl, setAccountsUrl] = useState<string | undefined>();
 
   const signedOut = useCallback((why: string | null) => {
     forget();
@@ -115,6 +119,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => setUnauthorizedHandler((why) => signOut(why)), [signOut]);
+  useEffect(() => {
+    if (status === 'signed-in') void accountsAddress().then(setAccountsUrl);
+  }, [status]);
 
   const token = tokens?.accessToken ?? null;
   const value = useMemo<Auth>(
@@ -125,8 +132,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signedOutReason: reason,
       signIn,
       signOut,
+      accountsUrl,
     }),
-    [status, token, reason, signIn, signOut],
+    [status, token, reason, signIn, signOut, accountsUrl],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -10,6 +10,8 @@ import * as oauth from 'oauth4webapi';
 export interface SignInConfig {
   readonly issuer: string;
   readonly clientId: string;
+  /** The provider's account administration, when the gateway names one. */
+  readonly accountsUrl?: string;
 }
 
 export interface Tokens {
@@ -25,7 +27,9 @@ const PENDING = 'gridline.signin.pending';
 const SIGNED_IN = 'gridline.signin.active';
 export const CALLBACK_PATH = '/auth/callback';
 
-let provider: Promise<{ as: oauth.AuthorizationServer; client: oauth.Client }> | undefined;
+let provider:
+  | Promise<{ as: oauth.AuthorizationServer; client: oauth.Client; config: SignInConfig }>
+  | undefined;
 let tokens: Tokens | null = null;
 
 /** The current access token, for the API client. */
@@ -46,7 +50,7 @@ async function discover() {
     const issuer = new URL(config.issuer);
     const discovery = await oauth.discoveryRequest(issuer, options(issuer));
     const as = await oauth.processDiscoveryResponse(issuer, discovery);
-    return { as, client: { client_id: config.clientId } };
+    return { as, client: { client_id: config.clientId }, config };
   })();
   try {
     return await provider;
@@ -54,6 +58,11 @@ async function discover() {
     provider = undefined;
     throw error;
   }
+}
+
+/** Where admins manage accounts (Keycloak's admin console of the realm), if known. */
+export async function accountsAddress(): Promise<string | undefined> {
+  return (await discover()).config.accountsUrl;
 }
 
 const redirectUri = () => `${window.location.origin}${CALLBACK_PATH}`;

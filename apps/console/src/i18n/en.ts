@@ -8,6 +8,7 @@ export const en: Record<MessageKey, string> = {
   'nav.board': 'Case board',
   'nav.analytics': 'Analytics',
   'nav.operations': 'Operations',
+  'nav.accounts': 'Accounts and roles',
   'lang.switch': '中文',
   'lang.switchLabel': 'Switch language to Chinese',
   'whoami.label': 'Signed in as',

@@ -6,6 +6,7 @@ export const zhCN = {
   'nav.board': '事项看板',
   'nav.analytics': '统计分析',
   'nav.operations': '运维监控',
+  'nav.accounts': '账号与角色',
   'lang.switch': 'English',
   'lang.switchLabel': '切换语言为英文',
   'whoami.label': '当前用户',

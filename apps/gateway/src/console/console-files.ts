@@ -34,6 +34,14 @@ export const BUILT_CONSOLE_DIR = path.resolve(
 export interface ConsoleSignIn {
   readonly issuer: string;
   readonly clientId: string;
+  /** Where admins manage accounts and roles, shown to them in the console. */
+  readonly accountsUrl?: string;
+}
+
+/** Keycloak's admin console of the issuer's realm (…/realms/<name> → …/admin/<name>/console/). */
+export function keycloakAccountsUrl(issuer: string): string | undefined {
+  const match = /^(https?:\/\/[^/]+(?:\/.*)?)\/realms\/([^/]+)\/?$/.exec(issuer);
+  return match ? `${match[1]}/admin/${match[2]}/console/` : undefined;
 }
 
 export const consoleSettings = {
@@ -44,6 +52,11 @@ export const consoleSettings = {
   ),
   CONSOLE_OIDC_ISSUER: setting(
     'issuer the console signs in with (default: JWT_ISSUER, the one the services trust)',
+    parsers.string,
+    '',
+  ),
+  CONSOLE_ACCOUNTS_URL: setting(
+    "where admins manage accounts and roles (default: a Keycloak issuer's admin console)",
     parsers.string,
     '',
   ),
@@ -139,7 +152,7 @@ type Next = (error?: unknown) => void;
 export function consoleMiddleware(dir: string, signIn: ConsoleSignIn) {
   const root = path.resolve(dir);
   const headers = { ...SECURITY_HEADERS, 'content-security-policy': consoleCsp(signIn) };
-  const config = JSON.stringify({ issuer: signIn.issuer, clientId: signIn.clientId });
+  const config = JSON.stringify(signIn);
   return (request: IncomingMessage, response: ServerResponse, next: Next): void => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     const pathname = pathOf(request.url);
@@ -268,9 +281,12 @@ export function mountConsole(
   if (existsSync(path.join(dir, 'index.html'))) logger.info('console served at /', { dir });
   else logger.warn('console not built: / answers 503 until `npm run build`', { dir });
   const own = loadConfig(consoleSettings);
+  const issuer = own.CONSOLE_OIDC_ISSUER || config.JWT_ISSUER;
+  const accountsUrl = own.CONSOLE_ACCOUNTS_URL || keycloakAccountsUrl(issuer);
   const signIn = {
-    issuer: own.CONSOLE_OIDC_ISSUER || config.JWT_ISSUER,
+    issuer,
     clientId: own.CONSOLE_OIDC_CLIENT_ID,
+    ...(accountsUrl ? { accountsUrl } : {}),
   };
   logger.info('console signs in at the identity provider', signIn);
   app.use(consoleMiddleware(dir, signIn));
