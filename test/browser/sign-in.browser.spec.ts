@@ -133,7 +133,7 @@ describe('signing in to the console through Keycloak', () => {
     await page.getByTestId('nav-analytics').click();
     await page.getByTestId('nav-board').click();
     await visible(page.getByTestId('board'), 'the board after the first token expired');
-    const answered = await until('a gateway answer with a refreshed token', async () => {
+    const answered = await until('a gateway answer with a refreshed token', () => {
       const last = bearers.at(-1);
       return last && last !== first ? last : undefined;
     });

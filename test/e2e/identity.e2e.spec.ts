@@ -202,13 +202,14 @@ describe('identity: Keycloak accounts and department systems', () => {
           60_000,
         );
         void consumer.run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             const headers = Object.fromEntries(
               Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']),
             );
-            if (headers['ce_id'] !== id) return;
+            if (headers['ce_id'] !== id) return Promise.resolve();
             clearTimeout(timer);
             resolve({ kind: headers['dlq_kind'] ?? '', reason: headers['dlq_reason'] ?? '' });
+            return Promise.resolve();
           },
         });
       });
