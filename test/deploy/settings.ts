@@ -15,6 +15,7 @@ import {
 import { swcSettings } from '../../apps/swc-service/src/swc.module.js';
 import { streetSettings } from '../../apps/street-service/src/shared/street-policy.js';
 import { consoleSettings } from '../../apps/gateway/src/console/console-files.js';
+import { agencyProxySettings } from '../../apps/gateway/src/agencies/agency-proxy.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -41,7 +42,7 @@ export function apps(): ReadonlyMap<string, number> {
 function ownSettings(app: string): Record<string, Setting<unknown>> {
   if (app === 'swc-service') return swcSettings;
   if (app === 'street-service') return streetSettings;
-  if (app === 'gateway') return consoleSettings;
+  if (app === 'gateway') return { ...consoleSettings, ...agencyProxySettings };
   return {};
 }
 

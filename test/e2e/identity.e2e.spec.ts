@@ -99,6 +99,61 @@ describe('identity: Keycloak accounts and department systems', () => {
     );
   }, 60_000);
 
+  it("forwards a person's command through the gateway to the agency service, once per Idempotency-Key", async () => {
+    const account = await realm.user({
+      username: 'street-worker-e2e',
+      agency: 'street',
+      roles: ['grid-worker'],
+    });
+    const { access_token } = await realm.signIn(account.username, account.password);
+    const report = {
+      category: 'noise',
+      severity: 'low',
+      location: { street: 'Desheng', community: 'Liupukang', grid: 'G-0603', description: 'gate' },
+      description: `through the gateway ${randomUUID()}`,
+    };
+    const key = randomUUID();
+    const post = (token: string | undefined, body: unknown) =>
+      fetch(`${gateway()}/api/agencies/street/issues`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': key,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const first = await post(access_token, report);
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as { issueId: string };
+    const again = await post(access_token, report);
+    expect([again.status, ((await again.json()) as { issueId: string }).issueId]).toEqual([
+      201,
+      created.issueId,
+    ]);
+    const { rows } = await db!.query(
+      `SELECT count(*)::int AS n FROM gridline_events WHERE event_type = 'street.issue.reported.v1' AND data->>'description' = $1`,
+      [report.description],
+    );
+    expect(rows[0]).toEqual({ n: 1 });
+    // The service's own refusals come back as they are; the gateway adds its own for no token.
+    expect((await post(undefined, report)).status).toBe(401);
+    const invalid = await fetch(`${gateway()}/api/agencies/street/issues`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({ ...report, severity: 'apocalyptic' }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(JSON.stringify(await invalid.json())).toMatch(/severity/);
+    expect(
+      (
+        await fetch(`${gateway()}/api/agencies/street/../../health/ready`, {
+          headers: { authorization: `Bearer ${access_token}` },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
   it('verifies tokens signed with a rotated key without a restart, and still the older ones', async () => {
     const account = await realm.user({
       username: 'swc-analyst-e2e',

@@ -76,9 +76,16 @@ export async function startApps(
     'street-service': options.basePort + 3,
     projector: options.basePort + 4,
   };
+  // The gateway forwards the console's commands to the agency services of this run.
+  const services = {
+    SWC_SERVICE_URL: `http://127.0.0.1:${ports['swc-service']}`,
+    DRC_SERVICE_URL: `http://127.0.0.1:${ports['drc-service']}`,
+    STREET_SERVICE_URL: `http://127.0.0.1:${ports['street-service']}`,
+  };
   for (const name of APP_NAMES) {
     if (options.only && !options.only.includes(name)) continue;
-    apps.set(name, launchInstance(identity, name, ports[name], options.env));
+    const env = name === 'gateway' ? { ...services, ...options.env } : options.env;
+    apps.set(name, launchInstance(identity, name, ports[name], env));
   }
   await Promise.all([...apps.values()].map((app) => waitUntilReady(app)));
   return apps;
