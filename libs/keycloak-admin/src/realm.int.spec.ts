@@ -92,7 +92,7 @@ describe('the gridline realm', () => {
     expect(drc).toContain('gridline.drc.issue-warning.v1');
     expect(drc).not.toContain('gridline.street.report-issue.v1');
     const swc = await scopes('swc-system');
-    expect(swc.filter((s) => s.startsWith('gridline.'))).toEqual([]);
+    expect(swc.filter((s) => s.startsWith('gridline.'))).toEqual(['gridline.swc.open-case.v1']);
     // A wrong secret gets nothing.
     expect((await refusal(clientCredentials(url, realm, 'street-system', 'wrong'))).error).toBe(
       'unauthorized_client',
