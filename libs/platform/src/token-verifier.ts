@@ -5,6 +5,7 @@ import { isAgency, type Agency } from '@gridline/contracts';
 import {
   createRemoteJWKSet,
   decodeJwt,
+  errors,
   jwtVerify,
   SignJWT,
   type JWTPayload,
@@ -161,26 +162,54 @@ export function trustedIssuers(config: {
 }
 
 const ALGORITHMS = ['RS256', 'ES256'];
-/** A token with a key id the cached JWKS lacks refetches it at most this often (key rotation). */
-const JWKS_COOLDOWN_MS = 10_000;
+/**
+ * A token naming a key the cached JWKS lacks (the provider rotated its keys)
+ * fetches the set again, at most this often: so a new key is accepted at once,
+ * and tokens with made-up key ids cost one small request a second at most.
+ */
+const JWKS_RELOAD_INTERVAL_MS = 1_000;
 
 interface Trust {
   readonly config: AuthConfig;
   readonly claims: ClaimNames;
   readonly key: KeyObject | JWTVerifyGetKey;
+  readonly remote?: { readonly set: RemoteJWKS; lastReload: number; reloading?: Promise<void> };
 }
+
+type RemoteJWKS = ReturnType<typeof createRemoteJWKSet>;
 
 function trust(config: AuthConfig): Trust {
   let key: KeyObject | JWTVerifyGetKey;
-  if (config.jwksUrl)
-    key = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: JWKS_COOLDOWN_MS });
-  else if (config.publicKeyPem) key = createPublicKey(config.publicKeyPem);
+  if (config.jwksUrl) {
+    const set = createRemoteJWKSet(new URL(config.jwksUrl));
+    return {
+      config,
+      claims: config.claims ?? DEFAULT_CLAIMS,
+      key: set,
+      remote: { set, lastReload: 0 },
+    };
+  } else if (config.publicKeyPem) key = createPublicKey(config.publicKeyPem);
   else if (config.publicKeyFile) key = createPublicKey(readFileSync(config.publicKeyFile));
   else
     throw new Error(
       'no token verification key: set JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE (npm start uses the local Keycloak)',
     );
   return { config, claims: config.claims ?? DEFAULT_CLAIMS, key };
+}
+
+/** Fetches a trust's JWKS again unless it was fetched within the interval; whether it was. */
+async function reloaded(trust: Trust): Promise<boolean> {
+  const remote = trust.remote;
+  if (!remote) return false;
+  if (!remote.reloading) {
+    if (Date.now() - remote.lastReload < JWKS_RELOAD_INTERVAL_MS) return false;
+    remote.lastReload = Date.now();
+    remote.reloading = remote.set.reload().finally(() => {
+      remote.reloading = undefined;
+    });
+  }
+  await remote.reloading;
+  return true;
 }
 
 function claimAt(payload: JWTPayload, path: string): unknown {
@@ -219,10 +248,17 @@ export class TokenVerifier {
       algorithms: ALGORITHMS,
       requiredClaims: ['exp'],
     };
-    const { payload } =
+    const verify = () =>
       match.key instanceof Function
-        ? await jwtVerify(token, match.key, options)
-        : await jwtVerify(token, match.key, options);
+        ? jwtVerify(token, match.key, options)
+        : jwtVerify(token, match.key, options);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await verify());
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !(await reloaded(match))) throw error;
+      ({ payload } = await verify());
+    }
     const id = claimAt(payload, match.claims.principal);
     const agency = claimAt(payload, match.claims.agency);
     const roles = claimAt(payload, match.claims.roles);
