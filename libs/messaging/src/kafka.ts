@@ -20,11 +20,29 @@ export function createKafka(settings: KafkaSettings, logger: MessagingLogger): K
       () =>
       ({ level, namespace, log }: LogEntry) => {
         const { message, ...fields } = log;
+        if (isNoise(namespace, message)) return;
         const line = `kafkajs ${namespace}: ${message}`;
         if (level <= logLevel.ERROR) logger.error(line, fields);
         else logger.warn(line, fields);
       },
   });
+}
+
+/**
+ * kafkajs lines that say nothing to act on, so they would teach people to ignore
+ * the log: a broker's error answer on one connection (`Connection: Response …`,
+ * e.g. a topic two services create at once, or not yet led) is retried by kafkajs
+ * and, if it persists, surfaces as the operation's own error, which we log; the
+ * partitioner notice of kafkajs 2.0 (we use its default, Java-compatible one); and
+ * the advice that bounded retries weaken an idempotent producer's exactly-once —
+ * we rely on idempotent consumers instead (docs/reliability.md).
+ */
+export function isNoise(namespace: string, message: string): boolean {
+  return (
+    (namespace === 'Connection' && message.startsWith('Response ')) ||
+    message.startsWith('KafkaJS v2.0.0 switched default partitioner') ||
+    message.startsWith('Limiting retries for the idempotent producer')
+  );
 }
 
 /**
