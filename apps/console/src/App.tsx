@@ -6,10 +6,13 @@ import { useAuth } from './auth';
 import { LiveStatus } from './components/LiveStatus';
 import { useI18n } from './i18n';
 import { LiveProvider } from './live';
+import { mayUse } from './lib/permissions';
 import { Analytics } from './pages/Analytics';
 import { Board } from './pages/Board';
 import { CasePage } from './pages/CasePage';
+import { OpenCase } from './pages/OpenCase';
 import { Operations } from './pages/Operations';
+import { ReportIssue } from './pages/ReportIssue';
 import { SignIn } from './pages/SignIn';
 import { Link, match, Redirect, useFocusOnNavigate, useLocation } from './router';
 
@@ -60,6 +63,8 @@ function Routes() {
   if (path === '/board') return <Board />;
   if (path === '/analytics') return <Analytics />;
   if (path === '/operations') return <Operations />;
+  if (path === '/report') return <ReportIssue />;
+  if (path === '/cases/new') return <OpenCase />;
   const caseRoute = match('/cases/:caseId', path);
   if (caseRoute?.caseId) return <CasePage key={caseRoute.caseId} caseId={caseRoute.caseId} />;
   return (
@@ -124,6 +129,22 @@ export function App() {
             label={t('nav.analytics')}
             current={path === '/analytics'}
           />
+          {mayUse(identity, 'ReportIssue') && (
+            <NavLink
+              to="/report"
+              testId="nav-report"
+              label={t('nav.report')}
+              current={path === '/report'}
+            />
+          )}
+          {mayUse(identity, 'OpenCase') && (
+            <NavLink
+              to="/cases/new"
+              testId="nav-open-case"
+              label={t('nav.openCase')}
+              current={path === '/cases/new'}
+            />
+          )}
           {isAdmin(identity) && (
             <NavLink
               to="/operations"

@@ -2,7 +2,7 @@
 // causation, assignments and deadlines, the 721 progression, evidence digests,
 // publicity and appeal. Live entries arrive from the stream. With `?asOf=` the
 // page shows the case as it stood then (timeline up to then) and what changed since.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { getCase, getCaseAsOf, getCaseDiff, getTimeline } from '../api/gateway';
 import type { CaseAsOf, CaseDiff, CaseView, EvidenceItem, TimelineEntry } from '../api/types';
@@ -19,6 +19,7 @@ import { EntryDetails, Swimlanes } from '../components/Swimlanes';
 import { TimeTravel } from '../components/TimeTravel';
 import { useI18n } from '../i18n';
 import { useLiveEntries } from '../live';
+import { CaseWork } from './case/CaseWork';
 import { decisionState, enforcementSteps } from '../lib/enforcement';
 import { fromCaseView, fromHistory, type CaseSnapshot } from '../lib/snapshot';
 import { parseIso } from '../lib/time';
@@ -64,18 +65,29 @@ export function CasePage({ caseId }: { caseId: string }) {
   const [generation, setGeneration] = useState(0);
 
   // The case now: view, timeline, fold. Reloaded on live entries (debounced).
+  // A case just opened or reported may not be in the read model yet: a 404 is
+  // asked again a few times before it is shown.
+  const notFoundTries = useRef(0);
   useEffect(() => {
     const controller = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
     loadLive(caseId, controller.signal)
       .then((value) => {
         setLive(value);
         setError(undefined);
       })
       .catch((caught: unknown) => {
-        if (!controller.signal.aborted) setError(caught as Error);
+        if (controller.signal.aborted) return;
+        if (caught instanceof ApiError && caught.status === 404 && notFoundTries.current++ < 15)
+          retry = setTimeout(() => setGeneration((g) => g + 1), 700);
+        else setError(caught as Error);
       });
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      clearTimeout(retry);
+    };
   }, [caseId, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
   // The case at the chosen time, and the diff from then to now.
   useEffect(() => {
@@ -230,6 +242,15 @@ export function CasePage({ caseId }: { caseId: string }) {
       </p>
 
       {snapshot && <CaseFacts snapshot={snapshot} view={asOf ? undefined : live.view} />}
+
+      {!asOf && (
+        <CaseWork
+          caseId={caseId}
+          category={live.view.category}
+          entries={live.timeline}
+          onChanged={reload}
+        />
+      )}
 
       <section className="panel timeline-panel" aria-labelledby="timeline-title">
         <div className="panel-head">
