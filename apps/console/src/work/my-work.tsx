@@ -34,14 +34,17 @@ export function useMyWork(): AsyncState<MyWork> {
   return context;
 }
 
-/** Roles whose work is on "My work": it is their landing page (others land on the board). */
+/**
+ * Roles whose work is on "My work": it is their landing page. SWC's
+ * coordinators, analysts and admins keep the board (their triage, verification
+ * and closures show in the badge).
+ */
 export function landsOnMyWork(identity: Identity): boolean {
   const roles: readonly string[] = identity.roles;
-  if (roles.includes('admin')) return false;
+  if (identity.agency === 'swc' || roles.includes('admin')) return false;
   return (
     roles.includes('officer') ||
     roles.includes('legal-reviewer') ||
-    roles.includes('coordinator') ||
-    (identity.agency === 'drc' && roles.includes('analyst'))
+    (identity.agency === 'drc' && (roles.includes('coordinator') || roles.includes('analyst')))
   );
 }
