@@ -127,7 +127,9 @@ describe('GET /api/my-work', () => {
     );
     const { decisionId, major } = await story.ok(
       officer.post<{ decisionId: string; major: boolean }>('/api/enforcement/penalties', {
-        ...step,
+        subjectId,
+        category,
+        caseId,
         facts: 'Blocking the school exit a third time',
         legalBasis: 'City appearance regulations, art. 17',
         evidence: [photo],
