@@ -14,6 +14,8 @@ import { OpenCase } from './pages/OpenCase';
 import { Operations } from './pages/Operations';
 import { ReportIssue } from './pages/ReportIssue';
 import { SignIn } from './pages/SignIn';
+import { MyWorkPage } from './pages/MyWork';
+import { landsOnMyWork, MyWorkProvider, useMyWork } from './work/my-work';
 import { Link, match, Redirect, useFocusOnNavigate, useLocation } from './router';
 
 function LanguageSwitch() {
@@ -55,11 +57,37 @@ function NavLink({
   );
 }
 
-function Routes() {
+/** "My work" in the navigation, with the number of items waiting. */
+function MyWorkLink({ current }: { current: boolean }) {
+  const { t } = useI18n();
+  const { data } = useMyWork();
+  return (
+    <Link
+      to="/my-work"
+      data-testid="nav-my-work"
+      aria-current={current ? 'page' : undefined}
+      className="nav-link"
+    >
+      {t('nav.myWork')}
+      {data && data.total > 0 && (
+        <span
+          className="badge"
+          data-testid="my-work-badge"
+          title={t('mywork.badge', { count: data.total })}
+        >
+          {data.total}
+        </span>
+      )}
+    </Link>
+  );
+}
+
+function Routes({ landing }: { landing: string }) {
   const { path } = useLocation();
   const { t } = useI18n();
   useFocusOnNavigate(path);
-  if (path === '/' || path === '') return <Redirect to="/board" />;
+  if (path === '/' || path === '') return <Redirect to={landing} />;
+  if (path === '/my-work') return <MyWorkPage />;
   if (path === '/board') return <Board />;
   if (path === '/analytics') return <Analytics />;
   if (path === '/operations') return <Operations />;
@@ -109,86 +137,89 @@ export function App() {
       : identity.agency;
   return (
     <LiveProvider principal={identity.sub}>
-      <a href="#main" className="skip-link">
-        {t('app.skip')}
-      </a>
-      <header className="app-header">
-        <Link to="/board" className="brand">
-          {t('app.title')}
-        </Link>
-        <nav aria-label={t('nav.label')} className="nav">
-          <NavLink
-            to="/board"
-            testId="nav-board"
-            label={t('nav.board')}
-            current={path === '/board' || path.startsWith('/cases/')}
-          />
-          <NavLink
-            to="/analytics"
-            testId="nav-analytics"
-            label={t('nav.analytics')}
-            current={path === '/analytics'}
-          />
-          {mayUse(identity, 'ReportIssue') && (
+      <MyWorkProvider>
+        <a href="#main" className="skip-link">
+          {t('app.skip')}
+        </a>
+        <header className="app-header">
+          <Link to="/board" className="brand">
+            {t('app.title')}
+          </Link>
+          <nav aria-label={t('nav.label')} className="nav">
+            <MyWorkLink current={path === '/my-work'} />
             <NavLink
-              to="/report"
-              testId="nav-report"
-              label={t('nav.report')}
-              current={path === '/report'}
+              to="/board"
+              testId="nav-board"
+              label={t('nav.board')}
+              current={path === '/board' || path.startsWith('/cases/')}
             />
-          )}
-          {mayUse(identity, 'OpenCase') && (
             <NavLink
-              to="/cases/new"
-              testId="nav-open-case"
-              label={t('nav.openCase')}
-              current={path === '/cases/new'}
+              to="/analytics"
+              testId="nav-analytics"
+              label={t('nav.analytics')}
+              current={path === '/analytics'}
             />
-          )}
-          {isAdmin(identity) && (
-            <NavLink
-              to="/operations"
-              testId="nav-operations"
-              label={t('nav.operations')}
-              current={path === '/operations'}
-            />
-          )}
-          {isAdmin(identity) && accountsUrl && (
-            <a
-              href={accountsUrl}
-              className="nav-link"
-              data-testid="nav-accounts"
-              target="_blank"
-              rel="noopener noreferrer"
-            >
-              {t('nav.accounts')}
-            </a>
-          )}
-        </nav>
-        <div className="header-tools">
-          <LiveStatus />
-          <span className="whoami" data-testid="whoami">
-            <span className="visually-hidden">{t('whoami.label')}: </span>
-            <strong>{identity.sub}</strong>
-            <span className="muted">
-              {' '}
-              · {agency} ({identity.agency}) · {identity.roles.join(', ')}
+            {mayUse(identity, 'ReportIssue') && (
+              <NavLink
+                to="/report"
+                testId="nav-report"
+                label={t('nav.report')}
+                current={path === '/report'}
+              />
+            )}
+            {mayUse(identity, 'OpenCase') && (
+              <NavLink
+                to="/cases/new"
+                testId="nav-open-case"
+                label={t('nav.openCase')}
+                current={path === '/cases/new'}
+              />
+            )}
+            {isAdmin(identity) && (
+              <NavLink
+                to="/operations"
+                testId="nav-operations"
+                label={t('nav.operations')}
+                current={path === '/operations'}
+              />
+            )}
+            {isAdmin(identity) && accountsUrl && (
+              <a
+                href={accountsUrl}
+                className="nav-link"
+                data-testid="nav-accounts"
+                target="_blank"
+                rel="noopener noreferrer"
+              >
+                {t('nav.accounts')}
+              </a>
+            )}
+          </nav>
+          <div className="header-tools">
+            <LiveStatus />
+            <span className="whoami" data-testid="whoami">
+              <span className="visually-hidden">{t('whoami.label')}: </span>
+              <strong>{identity.sub}</strong>
+              <span className="muted">
+                {' '}
+                · {agency} ({identity.agency}) · {identity.roles.join(', ')}
+              </span>
             </span>
-          </span>
-          <LanguageSwitch />
-          <button
-            type="button"
-            className="button secondary small"
-            data-testid="signout"
-            onClick={() => signOut()}
-          >
-            {t('signout')}
-          </button>
-        </div>
-      </header>
-      <main id="main" className="main" tabIndex={-1}>
-        <Routes />
-      </main>
+            <LanguageSwitch />
+            <button
+              type="button"
+              className="button secondary small"
+              data-testid="signout"
+              onClick={() => signOut()}
+            >
+              {t('signout')}
+            </button>
+          </div>
+        </header>
+        <main id="main" className="main" tabIndex={-1}>
+          <Routes landing={landsOnMyWork(identity) ? '/my-work' : '/board'} />
+        </main>
+      </MyWorkProvider>
     </LiveProvider>
   );
 }

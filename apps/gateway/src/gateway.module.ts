@@ -25,6 +25,7 @@ import {
   PointInTimeViews,
   RebuildRequests,
   StatisticsQueries,
+  WorkQueries,
   type MongoHandle,
   type ReadModelCollections,
 } from '@gridline/read-models';
@@ -38,6 +39,7 @@ import { RebuildsController } from './admin/rebuilds.controller.js';
 import { DeadLettersController } from './admin/dead-letters.controller.js';
 import { HistoryModule } from './history/history.module.js';
 import { HISTORY_STORE } from './history/history.tokens.js';
+import { MyWorkController } from './work/my-work.controller.js';
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
 
 const MONGO = Symbol('MONGO');
@@ -77,6 +79,7 @@ export class GatewayModule {
         RebuildsController,
         DeadLettersController,
         ContractsController,
+        MyWorkController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -114,6 +117,11 @@ export class GatewayModule {
           provide: StatisticsQueries,
           inject: [COLLECTIONS],
           useFactory: (c: ReadModelCollections) => new StatisticsQueries(c),
+        },
+        {
+          provide: WorkQueries,
+          inject: [COLLECTIONS],
+          useFactory: (c: ReadModelCollections) => new WorkQueries(c),
         },
         {
           provide: PublicityQueries,

@@ -18,6 +18,7 @@ import {
   streetBucketId,
   type StepKind,
 } from './statistics.projection.js';
+import { foldWorkItem, workItemIds, type WorkItemDocument } from './work-items.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Keyed = { _id: string };
@@ -118,9 +119,9 @@ class Documents<T extends { _id: string }> {
  * trusts its cache and replaces whole documents. The rebuild hands the set to
  * the live projector only after its last flush (rebuild.ts).
  *
- * Statistics buckets, 721 subjects, decision references and publicity entries
- * stay in memory for the whole run (they grow with streets, months, subjects
- * and decisions, not with events); case documents are dropped from memory after
+ * Statistics buckets, 721 subjects, decision references, publicity entries and
+ * work items stay in memory for the whole run (they grow with streets, months,
+ * subjects, decisions and cases, not with events); case documents are dropped from memory after
  * a flush once more than `maxCachedCases` are held, and read back when needed.
  */
 export class BatchedProjection {
@@ -130,6 +131,7 @@ export class BatchedProjection {
   private readonly subjectSteps: Documents<Steps>;
   private readonly decisions: Documents<DecisionRefDocument>;
   private readonly publicity: Documents<Mutable<PublicityDocument>>;
+  private readonly workItems: Documents<WorkItemDocument>;
   /** Markers per bucket, for constant-time "applied already?" checks. */
   private readonly markers = new Map<string, Set<string>>();
   private readonly decisionsBySubject = new Map<string, Set<string>>();
@@ -151,6 +153,7 @@ export class BatchedProjection {
     this.subjectSteps = new Documents(c.subjectSteps);
     this.decisions = new Documents(c.decisions);
     this.publicity = new Documents(c.publicity);
+    this.workItems = new Documents(c.workItems);
     this.maxCachedCases = options.maxCachedCases ?? 200_000;
   }
 
@@ -188,6 +191,11 @@ export class BatchedProjection {
     const change = caseChange(before ?? null, event);
     for (const stat of change.stats) this.statIncrement(stat);
     this.enforcement(event);
+    for (const id of workItemIds(event)) {
+      const was = this.workItems.get(id) ?? null;
+      const now = foldWorkItem(was, id, event);
+      if (now && now !== was) this.workItems.put(now);
+    }
     this.cases.put(foldCase(before, event, change));
   }
 
@@ -359,6 +367,7 @@ export class BatchedProjection {
       subjectSteps: this.subjectSteps,
       decisions: this.decisions,
       publicity: this.publicity,
+      workItems: this.workItems,
     } as const;
     for (const [name, documents] of Object.entries(sets) as [keyof typeof sets, Documents<Keyed>][])
       counts[name] = await documents.write();

@@ -15,6 +15,7 @@ import {
   EnforcementProjection,
 } from './statistics.projection.js';
 import { summarize } from './summaries.js';
+import { WorkItemsProjection } from './work-items.projection.js';
 
 export class ProjectionGapError extends Error {
   constructor(
@@ -126,12 +127,14 @@ const CASE_READS_IN_FLIGHT = 8;
  */
 export class CaseTimelineProjection {
   private readonly enforcement: EnforcementProjection;
+  private readonly work: WorkItemsProjection;
 
   constructor(
     private readonly collections: ReadModelCollections,
     private readonly store?: Pick<EventStore, 'readStream'>,
   ) {
     this.enforcement = new EnforcementProjection(collections);
+    this.work = new WorkItemsProjection(collections.workItems);
   }
 
   async apply(event: EventEnvelope): Promise<'applied' | 'duplicate' | 'not-a-case'> {
@@ -194,6 +197,7 @@ export class CaseTimelineProjection {
       folds.flatMap((f) => f.stats),
     );
     for (const event of applied) await this.enforcement.apply(event);
+    await this.work.apply(applied);
     const written = await this.writeCases(folds);
     return { applied: applied.length, entries, cases: written };
   }
@@ -334,6 +338,7 @@ export class CaseTimelineProjection {
     const change = caseChange(before, event);
     for (const stat of change.stats) await applyStatIncrement(this.collections, stat);
     await this.enforcement.apply(event);
+    await this.work.apply([event]);
     const written = await this.writeCase(event, change);
     if (written || !change.unlessOpened) return;
     // Left out by its guard: applied already, or opened by another projector since

@@ -10,6 +10,7 @@ import type {
   RiskLevel,
 } from '@gridline/contracts';
 import type { Collection, Db } from 'mongodb';
+import type { WorkItemDocument } from './work-items.js';
 
 export interface TimelineEntry {
   readonly _id: string;
@@ -163,6 +164,8 @@ export interface ReadModelCollections {
   readonly subjectSteps: Collection<SubjectStepsDocument>;
   readonly decisions: Collection<DecisionRefDocument>;
   readonly publicity: Collection<PublicityDocument>;
+  /** What waits on whom ("My work"): work-items.ts. */
+  readonly workItems: Collection<WorkItemDocument>;
 }
 
 const BASE_NAMES = {
@@ -173,6 +176,7 @@ const BASE_NAMES = {
   subjectSteps: 'enforcement_subject_steps',
   decisions: 'decision_refs',
   publicity: 'publicity',
+  workItems: 'work_items',
 } as const satisfies Record<keyof ReadModelCollections, string>;
 
 /**
@@ -198,11 +202,12 @@ export function readModelCollections(db: Db, suffix = ''): ReadModelCollections 
     subjectSteps: db.collection<SubjectStepsDocument>(n.subjectSteps),
     decisions: db.collection<DecisionRefDocument>(n.decisions),
     publicity: db.collection<PublicityDocument>(n.publicity),
+    workItems: db.collection<WorkItemDocument>(n.workItems),
   };
 }
 
 export async function ensureReadModelIndexes(collections: ReadModelCollections): Promise<void> {
-  const { timeline, cases, streetStats, agencyStats, publicity } = collections;
+  const { timeline, cases, streetStats, agencyStats, publicity, workItems } = collections;
   await timeline.createIndex({ caseId: 1, 'position.commit': 1, 'position.prepare': 1 });
   await timeline.createIndex({ 'position.commit': 1, 'position.prepare': 1 });
   await cases.createIndex({ lastEventAt: -1, _id: -1 });
@@ -213,6 +218,9 @@ export async function ensureReadModelIndexes(collections: ReadModelCollections):
   await streetStats.createIndex({ month: 1, street: 1 });
   await agencyStats.createIndex({ month: 1, agency: 1 });
   await publicity.createIndex({ publishedAt: -1, _id: -1 });
+  // One person's work: equality on one top-level field each (FerretDB reads its GIN twin).
+  await workItems.createIndex({ queue: 1 });
+  await workItems.createIndex({ principal: 1 });
 }
 
 /** Drops every collection of a suffix (an abandoned or replaced rebuild, a test run). */

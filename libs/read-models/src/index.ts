@@ -12,3 +12,6 @@ export * from './rebuild.js';
 export * from './point-in-time.js';
 export * from './batched-projection.js';
 export * from './feed.js';
+export * from './work-items.js';
+export * from './work-items.projection.js';
+export * from './work-queries.js';

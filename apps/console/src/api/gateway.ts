@@ -98,3 +98,34 @@ export async function startRebuild(options: Opts = {}): Promise<RebuildStatus> {
 export function getDeadLetters(options: Opts = {}) {
   return getJson<DeadLetters>('/api/admin/dead-letters', options);
 }
+
+/** One piece of work waiting on the signed-in person (GET /api/my-work). */
+export interface WorkItem {
+  readonly id: string;
+  readonly kind: string;
+  readonly caseId: string;
+  readonly agency: string;
+  readonly queue: string | null;
+  readonly personal: boolean;
+  readonly assignmentId?: string;
+  readonly decisionId?: string;
+  readonly warningId?: string;
+  readonly projectId?: string;
+  readonly label: string;
+  readonly since: string;
+  readonly dueAt: string | null;
+  readonly sla: 'on-time' | 'due-soon' | 'overdue' | null;
+  readonly escalated: boolean;
+}
+
+export interface MyWork {
+  readonly at: string;
+  readonly items: readonly WorkItem[];
+  readonly counts: Readonly<Record<string, number>>;
+  readonly total: number;
+}
+
+/** GET /api/my-work: what waits on you, soonest due first, with counts per kind. */
+export function getMyWork(options: Opts = {}) {
+  return getJson<MyWork>('/api/my-work', options);
+}
