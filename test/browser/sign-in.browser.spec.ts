@@ -38,11 +38,35 @@ describe('signing in to the console through Keycloak', () => {
 
   /** Who signs in, and the navigation their roles allow (docs/console.md). */
   const people = [
-    { username: 'swc-coordinator', agency: 'swc', roles: ['coordinator'], operations: false },
-    { username: 'street-officer', agency: 'street', roles: ['officer'], operations: false },
-    { username: 'street-reviewer', agency: 'street', roles: ['legal-reviewer'], operations: false },
-    { username: 'drc-analyst', agency: 'drc', roles: ['analyst'], operations: false },
-    { username: 'swc-admin', agency: 'swc', roles: ['admin'], operations: true },
+    {
+      username: 'swc-coordinator',
+      agency: 'swc',
+      roles: ['coordinator'],
+      operations: false,
+      lands: '/board',
+    },
+    {
+      username: 'street-officer',
+      agency: 'street',
+      roles: ['officer'],
+      operations: false,
+      lands: '/my-work',
+    },
+    {
+      username: 'street-reviewer',
+      agency: 'street',
+      roles: ['legal-reviewer'],
+      operations: false,
+      lands: '/my-work',
+    },
+    {
+      username: 'drc-analyst',
+      agency: 'drc',
+      roles: ['analyst'],
+      operations: false,
+      lands: '/my-work',
+    },
+    { username: 'swc-admin', agency: 'swc', roles: ['admin'], operations: true, lands: '/board' },
   ] as const;
 
   beforeAll(async () => {
@@ -82,7 +106,7 @@ describe('signing in to the console through Keycloak', () => {
   };
   const navigation = async (page: Page) =>
     Promise.all(
-      ['nav-board', 'nav-analytics', 'nav-operations', 'nav-accounts'].map(
+      ['nav-my-work', 'nav-board', 'nav-analytics', 'nav-operations', 'nav-accounts'].map(
         async (id) => (await page.getByTestId(id).count()) > 0,
       ),
     );
@@ -97,12 +121,22 @@ describe('signing in to the console through Keycloak', () => {
       expect(whoami).toContain(person.agency);
       for (const role of person.roles) expect(whoami).toContain(role);
       // Admins also reach the provider's account administration (Keycloak's admin console).
-      expect(await navigation(page)).toEqual([true, true, person.operations, person.operations]);
+      expect(await navigation(page)).toEqual([
+        true,
+        true,
+        true,
+        person.operations,
+        person.operations,
+      ]);
       if (person.operations)
         expect(await page.getByTestId('nav-accounts').getAttribute('href')).toBe(
           `${realm!.url}/admin/${realm!.name}/console/`,
         );
-      // The board answers for every one of them (their token is accepted by the gateway).
+      // Each lands where their work is, and the board answers for every one of them.
+      await until(`${person.username} lands on ${person.lands}`, () =>
+        new URL(page.url()).pathname === person.lands ? true : undefined,
+      );
+      await page.getByTestId('nav-board').click();
       await visible(page.getByTestId('board'), `the board for ${person.username}`, 20_000);
       await page.context().close();
     },

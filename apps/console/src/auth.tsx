@@ -36,11 +36,11 @@ interface Auth {
 
 const AuthContext = createContext<Auth | null>(null);
 
-/** A path inside the console to go back to, or the board. */
+/** A path inside the console to go back to, or its start (which picks each role's landing page). */
 function safeNext(next: string | null | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith(CALLBACK_PATH)
     ? next
-    : '/board';
+    : '/';
 }
 
 const here = () => window.location.pathname + window.location.search;
@@ -79,7 +79,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           navigate(safeNext(result.next), { replace: true });
         } else {
           signedOut(result.kind === 'failed' ? result.reason : null);
-          const next = result.kind === 'needs-login' ? safeNext(result.next) : '/board';
+          const next = result.kind === 'needs-login' ? safeNext(result.next) : '/';
           navigate(`/?next=${encodeURIComponent(next)}`, { replace: true });
         }
       } else if (wasSignedIn()) {
