@@ -12,6 +12,19 @@ const options = { issuer: 'gridline-test', audience: 'gridline' };
 const verifier = (publicKey = ec.publicKey) =>
   new TokenVerifier({ ...options, publicKeyPem: pem(publicKey) });
 
+/** A token with these claims signed by the test key; `exp` given as jose takes it, or none. */
+const signed = (
+  claims: Record<string, unknown>,
+  { sub = 'w', exp = '1h' }: { sub?: string; exp?: string | number | null } = {},
+) => {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256' })
+    .setSubject(sub)
+    .setIssuer(options.issuer)
+    .setAudience(options.audience);
+  return (exp === null ? jwt : jwt.setExpirationTime(exp)).sign(ec.privateKey);
+};
+
 describe('TokenVerifier', () => {
   it('accepts ES256 and RS256 tokens and reads principal, agency and roles', async () => {
     const es = await signDevToken(
@@ -62,13 +75,10 @@ describe('TokenVerifier', () => {
     await expect(verifier().verify(forged)).rejects.toMatchObject({
       code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
     });
-    const expired = await new SignJWT({ agency: 'street', roles: ['grid-worker'] })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('w')
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(ec.privateKey);
+    const expired = await signed(
+      { agency: 'street', roles: ['grid-worker'] },
+      { exp: Math.floor(Date.now() / 1000) - 60 },
+    );
     await expect(verifier().verify(expired)).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
     const otherAudience = await signDevToken(pem(ec.privateKey), claims, {
       ...options,
@@ -83,12 +93,7 @@ describe('TokenVerifier', () => {
   });
 
   it('refuses a token without an expiry', async () => {
-    const endless = await new SignJWT({ agency: 'street', roles: ['grid-worker'] })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('w')
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .sign(ec.privateKey);
+    const endless = await signed({ agency: 'street', roles: ['grid-worker'] }, { exp: null });
     await expect(verifier().verify(endless)).rejects.toMatchObject({
       code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
       claim: 'exp',
@@ -147,30 +152,12 @@ describe('TokenVerifier', () => {
   });
 
   it('refuses tokens with an unknown agency or none of its roles', async () => {
-    const bad = await new SignJWT({ agency: 'police', roles: ['grid-worker'] })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('w')
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setExpirationTime('1h')
-      .sign(ec.privateKey);
+    const bad = await signed({ agency: 'police', roles: ['grid-worker'] });
     await expect(verifier().verify(bad)).rejects.toThrow('token names no known agency');
-    const badRole = await new SignJWT({ agency: 'street', roles: ['king'] })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('w')
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setExpirationTime('1h')
-      .sign(ec.privateKey);
+    const badRole = await signed({ agency: 'street', roles: ['king'] });
     // A token of no known role is a principal who may do nothing (deny by default).
     expect(await verifier().verify(badRole)).toMatchObject({ roles: [] });
-    const noRoles = await new SignJWT({ agency: 'street' })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('w')
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setExpirationTime('1h')
-      .sign(ec.privateKey);
+    const noRoles = await signed({ agency: 'street' });
     await expect(verifier().verify(noRoles)).rejects.toThrow('token carries no roles');
   });
 
