@@ -6,6 +6,7 @@ import type {
   CaseFilters,
   CaseView,
   DeadLetters,
+  GridFeatureCollection,
   PageOf,
   Ratio721,
   RebuildStatus,
@@ -97,4 +98,9 @@ export async function startRebuild(options: Opts = {}): Promise<RebuildStatus> {
 /** GET /api/admin/dead-letters: messages waiting per dead-letter topic. */
 export function getDeadLetters(options: Opts = {}) {
   return getJson<DeadLetters>('/api/admin/dead-letters', options);
+}
+
+/** GET /api/agencies/street/grids: the street offices' grid map (GeoJSON), for the board's map. */
+export function getGrids(options: Opts = {}) {
+  return getJson<GridFeatureCollection>('/api/agencies/street/grids', options);
 }
