@@ -6,6 +6,7 @@ import type {
   CaseFilters,
   CaseView,
   DeadLetters,
+  GridFeatureCollection,
   PageOf,
   Ratio721,
   RebuildStatus,
@@ -128,4 +129,9 @@ export interface MyWork {
 /** GET /api/my-work: what waits on you, soonest due first, with counts per kind. */
 export function getMyWork(options: Opts = {}) {
   return getJson<MyWork>('/api/my-work', options);
+}
+
+/** GET /api/agencies/street/grids: the street offices' grid map (GeoJSON), for the board's map. */
+export function getGrids(options: Opts = {}) {
+  return getJson<GridFeatureCollection>('/api/agencies/street/grids', options);
 }

@@ -1,6 +1,7 @@
 // The gateway's response shapes, as the console uses them. They mirror
 // libs/read-models/src/queries.ts, statistics.queries.ts, libs/history and
 // apps/gateway/src/admin; the console does not import server code.
+import type { GridGeometry } from '../lib/map-geometry';
 
 export type Agency = 'swc' | 'drc' | 'street';
 export const AGENCIES: readonly Agency[] = ['swc', 'drc', 'street'];
@@ -309,4 +310,23 @@ export interface EvidenceItem {
   readonly kind: string;
   readonly sha256: string;
   readonly capturedAt: string;
+}
+
+// --- the grid map (street-service GET /api/grids, through /api/agencies/street/grids) ---
+
+/** One grid as a GeoJSON Feature (RFC 7946): its code as the id, [lon, lat] rings. */
+export interface GridFeature {
+  readonly type: 'Feature';
+  readonly id: string;
+  readonly properties: {
+    readonly street: string;
+    readonly community: string;
+    readonly grid: string;
+  };
+  readonly geometry: GridGeometry;
+}
+
+export interface GridFeatureCollection {
+  readonly type: 'FeatureCollection';
+  readonly features: readonly GridFeature[];
 }

@@ -56,6 +56,17 @@ export const en: Record<MessageKey, string> = {
   'board.updated': '{count} cases updated live',
   'board.asOfBanner': 'Time travel: the case list as it stood at {time}. Live updates are paused.',
   'board.paused': 'Live updates paused (time travel)',
+  'board.view': 'View',
+  'board.view.list': 'List',
+  'board.view.map': 'Map',
+  'map.label': 'Grid map: the grids and the cases in them',
+  'map.marker': '{category}, {risk}, grid {grid}, case {id}',
+  'map.gridTitle': '{grid} · {community}, {street}: {count} cases',
+  'map.legend': 'Legend',
+  'map.legendNote':
+    'Each dot is a case; its colour and letter give the risk level. Select it to open the case.',
+  'map.unplaced': 'Not on the map: {count}',
+  'map.noGrids': 'The grid map has no grids.',
 
   'filters.title': 'Filters',
   'filters.status': 'Status',

@@ -2,11 +2,13 @@
 // mirrored in the URL, "load more" cursor paging, SLA countdowns, and live
 // updates from the stream (a case that changes is fetched again; a new one
 // appears on top). With `asOf` in the URL it shows the list as it stood then
-// and pauses live updates.
+// and pauses live updates. With `view=map` the same cases are drawn on the grid
+// map (components/BoardMap.tsx), every page loaded (up to MAP_MAX).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getCase, listCases } from '../api/gateway';
 import { FILTER_KEYS, type CaseFilters, type CaseView, type TimelineEntry } from '../api/types';
 import { ModeBadge, RiskBadge, StatusBadge } from '../components/Badges';
+import { BoardMap } from '../components/BoardMap';
 import { Filters } from '../components/Filters';
 import { SlaCountdown } from '../components/SlaCountdown';
 import { ErrorMessage, Loading } from '../components/Status';
@@ -17,6 +19,12 @@ import { nextDue, parseIso } from '../lib/time';
 import { Link, navigate, useLocation } from '../router';
 
 const PAGE_SIZE = 25;
+/** The map loads every page of the board up to this many cases. */
+const MAP_MAX = 1000;
+const MAP_PAGE_SIZE = 100;
+
+type View = 'list' | 'map';
+const viewFrom = (query: URLSearchParams): View => (query.get('view') === 'map' ? 'map' : 'list');
 const LIVE_DEBOUNCE_MS = 400;
 const HOUR = 3_600_000;
 
@@ -29,8 +37,9 @@ function filtersFrom(query: URLSearchParams): CaseFilters {
   return filters;
 }
 
-function boardUrl(filters: CaseFilters, asOf: string | undefined): string {
+function boardUrl(filters: CaseFilters, asOf: string | undefined, view: View): string {
   const params = new URLSearchParams();
+  if (view === 'map') params.set('view', 'map');
   for (const key of FILTER_KEYS) {
     const value = filters[key];
     if (value) params.set(key, value);
@@ -49,6 +58,7 @@ export function Board() {
   const filters = useMemo(() => filtersFrom(query), [query]);
   const filterKey = JSON.stringify(filters);
   const asOf = parseIso(query.get('asOf'));
+  const view = viewFrom(query);
 
   const [items, setItems] = useState<CaseView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -101,7 +111,7 @@ export function Board() {
       const page = await listCases({
         ...filters,
         cursor,
-        limit: PAGE_SIZE,
+        limit: view === 'map' ? MAP_PAGE_SIZE : PAGE_SIZE,
         ...(asOf ? { asOf } : {}),
       });
       setItems((current) => {
@@ -115,6 +125,12 @@ export function Board() {
       setMoreLoading(false);
     }
   };
+
+  // The map shows every case of the board: it loads the further pages itself.
+  useEffect(() => {
+    if (view === 'map' && cursor && !loading && !moreLoading && !error && items.length < MAP_MAX)
+      void loadMore();
+  }, [view, cursor, loading, moreLoading, error, items.length]);
 
   // Live: collect the cases entries arrive for, then refresh them in one go.
   const pending = useRef(new Set<string>());
@@ -167,7 +183,7 @@ export function Board() {
       </div>
       <Filters
         value={filters}
-        onChange={(next) => navigate(boardUrl(next, asOf), { replace: true })}
+        onChange={(next) => navigate(boardUrl(next, asOf, view), { replace: true })}
         streets={streets}
         grids={grids}
       />
@@ -176,7 +192,7 @@ export function Board() {
         max={openedAt}
         step={HOUR}
         value={asOf}
-        onChange={(iso) => navigate(boardUrl(filters, iso))}
+        onChange={(iso) => navigate(boardUrl(filters, iso, view))}
       />
       {asOf && (
         <p className="banner" role="status">
@@ -190,81 +206,101 @@ export function Board() {
         {announcement}
       </p>
       {error && <ErrorMessage error={error} onRetry={() => setGeneration((g) => g + 1)} />}
-      <div className="table-wrap" data-testid="board" aria-busy={loading}>
-        <table className="cases">
-          <caption className="visually-hidden">{t('board.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('board.col.case')}</th>
-              <th scope="col">{t('board.col.place')}</th>
-              <th scope="col">{t('board.col.status')}</th>
-              <th scope="col">{t('board.col.risk')}</th>
-              <th scope="col">{t('board.col.mode')}</th>
-              <th scope="col">{t('board.col.agencies')}</th>
-              <th scope="col">{t('board.col.sla')}</th>
-              <th scope="col">{t('board.col.last')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <tr
-                key={c.caseId}
-                data-testid="case-row"
-                data-case-id={c.caseId}
-                data-risk={c.riskLevel ?? 'none'}
-                data-status={c.status}
-                className={fresh.has(c.caseId) ? 'fresh' : undefined}
-              >
-                <td>
-                  <Link
-                    to={`/cases/${c.caseId}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`}
-                    className="case-link"
-                  >
-                    {c.category ?? t('common.dash')}
-                  </Link>
-                  <div className="muted small mono">{c.caseId.slice(0, 8)}</div>
-                </td>
-                <td>
-                  {c.location?.street ?? t('common.dash')}
-                  {c.location?.grid && <div className="muted small">{c.location.grid}</div>}
-                </td>
-                <td>
-                  <StatusBadge status={c.status} />
-                </td>
-                <td>
-                  <RiskBadge level={c.riskLevel} />
-                </td>
-                <td>
-                  <ModeBadge mode={c.mode} />
-                </td>
-                <td>
-                  <span className="agency-list">
-                    {c.agencies.map((a) => (
-                      <span key={a} className={`agency-tag agency-${a}`}>
-                        {t(`agency.${a}`)}
-                        {c.leadAgency === a && (
-                          <span className="lead-mark"> · {t('role.lead')}</span>
-                        )}
-                      </span>
-                    ))}
-                  </span>
-                </td>
-                <td>
-                  <SlaCountdown
-                    dueAt={c.nextDueAt ?? nextDue(c.assignments)}
-                    {...(asOf ? { at: asOf } : {})}
-                  />
-                </td>
-                <td>
-                  <time dateTime={c.lastEventAt}>{dateTime(c.lastEventAt)}</time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {loading && <Loading />}
-        {!loading && items.length === 0 && !error && <p className="empty">{t('board.empty')}</p>}
+      <div className="view-switch" role="group" aria-label={t('board.view')}>
+        {(['list', 'map'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            className="button secondary"
+            data-testid={`view-${v}`}
+            aria-pressed={view === v}
+            onClick={() => navigate(boardUrl(filters, asOf, v))}
+          >
+            {t(`board.view.${v}`)}
+          </button>
+        ))}
       </div>
+      {view === 'map' ? (
+        <div aria-busy={loading || moreLoading}>
+          <BoardMap cases={items} asOf={asOf} />
+        </div>
+      ) : (
+        <div className="table-wrap" data-testid="board" aria-busy={loading}>
+          <table className="cases">
+            <caption className="visually-hidden">{t('board.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('board.col.case')}</th>
+                <th scope="col">{t('board.col.place')}</th>
+                <th scope="col">{t('board.col.status')}</th>
+                <th scope="col">{t('board.col.risk')}</th>
+                <th scope="col">{t('board.col.mode')}</th>
+                <th scope="col">{t('board.col.agencies')}</th>
+                <th scope="col">{t('board.col.sla')}</th>
+                <th scope="col">{t('board.col.last')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr
+                  key={c.caseId}
+                  data-testid="case-row"
+                  data-case-id={c.caseId}
+                  data-risk={c.riskLevel ?? 'none'}
+                  data-status={c.status}
+                  className={fresh.has(c.caseId) ? 'fresh' : undefined}
+                >
+                  <td>
+                    <Link
+                      to={`/cases/${c.caseId}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`}
+                      className="case-link"
+                    >
+                      {c.category ?? t('common.dash')}
+                    </Link>
+                    <div className="muted small mono">{c.caseId.slice(0, 8)}</div>
+                  </td>
+                  <td>
+                    {c.location?.street ?? t('common.dash')}
+                    {c.location?.grid && <div className="muted small">{c.location.grid}</div>}
+                  </td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
+                  <td>
+                    <RiskBadge level={c.riskLevel} />
+                  </td>
+                  <td>
+                    <ModeBadge mode={c.mode} />
+                  </td>
+                  <td>
+                    <span className="agency-list">
+                      {c.agencies.map((a) => (
+                        <span key={a} className={`agency-tag agency-${a}`}>
+                          {t(`agency.${a}`)}
+                          {c.leadAgency === a && (
+                            <span className="lead-mark"> · {t('role.lead')}</span>
+                          )}
+                        </span>
+                      ))}
+                    </span>
+                  </td>
+                  <td>
+                    <SlaCountdown
+                      dueAt={c.nextDueAt ?? nextDue(c.assignments)}
+                      {...(asOf ? { at: asOf } : {})}
+                    />
+                  </td>
+                  <td>
+                    <time dateTime={c.lastEventAt}>{dateTime(c.lastEventAt)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {loading && <Loading />}
+          {!loading && items.length === 0 && !error && <p className="empty">{t('board.empty')}</p>}
+        </div>
+      )}
       <div className="board-foot">
         <span className="muted">{t('board.count', { count: items.length })}</span>
         {cursor ? (

@@ -1,25 +1,62 @@
-import { Controller, Header, Inject } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { GridRef } from '@gridline/contracts';
 import { ReadRoute, STAFF } from '@gridline/platform';
-import { OPEN311_JURISDICTION, type Jurisdiction } from '../open311/open311.jurisdiction.js';
-import { gridsAsGeoJson, type GridCollection } from './grids.js';
+import {
+  geometryOf,
+  OPEN311_JURISDICTION,
+  type Jurisdiction,
+} from '../open311/open311.jurisdiction.js';
+import type { GridGeometry } from './grid-geometry.js';
+
+/** One grid of the map as a GeoJSON Feature (RFC 7946): its code as the id. */
+export interface GridFeature {
+  readonly type: 'Feature';
+  readonly id: string;
+  readonly properties: GridRef;
+  readonly geometry: GridGeometry;
+}
+
+export interface GridFeatureCollection {
+  readonly type: 'FeatureCollection';
+  readonly features: readonly GridFeature[];
+}
+
+/** The grid map as GeoJSON: polygons as loaded, boxes as one ring each. */
+export function gridFeatures(jurisdiction: Jurisdiction): GridFeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: jurisdiction.grids.map((area) => ({
+      type: 'Feature',
+      id: area.grid,
+      properties: { street: area.street, community: area.community, grid: area.grid },
+      geometry: geometryOf(area),
+    })),
+  };
+}
 
 /**
- * The grid registry: the street offices' grid map (the jurisdiction file) as a
- * GeoJSON FeatureCollection. Staff of every agency read it: a grid worker picks
- * the grid of a report, a coordinator the grid of a case opened by hand.
+ * The street offices' grid registry: the grid map Open311 locates reports with
+ * (OPEN311_JURISDICTION_FILE, docs/open311.md), for the console's map. Staff of
+ * every agency read it: the grids say where cases are, nothing about anyone.
  */
 @ApiTags('grids')
 @Controller('api/grids')
 export class GridsController {
-  constructor(@Inject(OPEN311_JURISDICTION) private readonly jurisdiction: Jurisdiction) {}
+  private readonly collection: GridFeatureCollection;
+
+  constructor(@Inject(OPEN311_JURISDICTION) jurisdiction: Jurisdiction) {
+    this.collection = gridFeatures(jurisdiction);
+  }
 
   @ReadRoute({
-    summary: 'The grid map: a GeoJSON FeatureCollection, one Feature per grid (`id` = grid code)',
+    summary: 'the grid map: a GeoJSON FeatureCollection, one Polygon or MultiPolygon per grid',
+    description:
+      'Feature `id` = the grid code, `properties: {street, community, grid}`, geometry in WGS 84 ' +
+      '([lon, lat] rings, holes after the outer ring); grids kept as boxes come as one ring.',
     roles: STAFF,
   })
-  @Header('content-type', 'application/geo+json; charset=utf-8')
-  list(): GridCollection {
-    return gridsAsGeoJson(this.jurisdiction);
+  list(): GridFeatureCollection {
+    return this.collection;
   }
 }
