@@ -2,7 +2,7 @@ import { Controller, Header, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ReadRoute, STAFF } from '@gridline/platform';
 import { OPEN311_JURISDICTION, type Jurisdiction } from '../open311/open311.jurisdiction.js';
-import { gridsAsGeoJson, type GridCollection } from './grids.js';
+import { gridCollectionSchema, gridsAsGeoJson, type GridCollection } from './grids.js';
 
 /**
  * The grid registry: the street offices' grid map (the jurisdiction file) as a
@@ -17,6 +17,7 @@ export class GridsController {
   @ReadRoute({
     summary: 'The grid map: a GeoJSON FeatureCollection, one Feature per grid (`id` = grid code)',
     roles: STAFF,
+    response: gridCollectionSchema,
   })
   @Header('content-type', 'application/geo+json; charset=utf-8')
   list(): GridCollection {

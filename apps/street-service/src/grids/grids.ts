@@ -1,4 +1,37 @@
+import { gridRefSchema } from '@gridline/contracts';
 import type { GridArea, Jurisdiction } from '../open311/open311.jurisdiction.js';
+
+/** The JSON Schema of GridCollection (GET /api/grids). */
+export const gridCollectionSchema = {
+  type: 'object',
+  required: ['type', 'features'],
+  properties: {
+    type: { type: 'string', enum: ['FeatureCollection'] },
+    features: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'id', 'properties', 'geometry'],
+        properties: {
+          type: { type: 'string', enum: ['Feature'] },
+          id: { type: 'string', description: 'the grid' },
+          properties: gridRefSchema,
+          geometry: {
+            type: 'object',
+            required: ['type', 'coordinates'],
+            properties: {
+              type: { type: 'string', enum: ['Polygon'] },
+              coordinates: {
+                type: 'array',
+                items: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
 
 /** A grid of the street offices' map as a GeoJSON Feature (RFC 7946). */
 export interface GridFeature {
