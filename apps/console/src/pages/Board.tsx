@@ -50,7 +50,7 @@ export function Board() {
   const filterKey = JSON.stringify(filters);
   const asOf = parseIso(query.get('asOf'));
 
-  const [items, setItems] = useState<CaseView[]>([]);
+  const [items, setItems] = useState<readonly CaseView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [moreLoading, setMoreLoading] = useState(false);
