@@ -1,8 +1,8 @@
 // The JSON Schemas of the views the gateway serves (queries.ts, statistics.queries.ts,
 // work-queries.ts, rebuild.ts), written once beside their types: the gateway's
 // OpenAPI document carries them and the console's client is generated from it
-// (docs/console.md, "The API client"). test/e2e/gateway-read-models.e2e.spec.ts
-// checks real answers against them.
+// (docs/console.md, "The API client"). They are written by hand beside the
+// types: nothing yet checks real answers against them.
 import { isoTimeSchema as time, uuidSchema as uuid } from '@gridline/contracts';
 import { WORK_KINDS } from './work-items.js';
 
