@@ -33,12 +33,18 @@ import { everyCaller, registeredRoutes, walkRoutes } from '../support/route-walk
 
 @Controller('api/things')
 class DeclaredController {
-  @PublicRoute({ path: 'public', summary: 'anyone' })
+  @PublicRoute({ path: 'public', summary: 'anyone', response: { type: 'object' } })
   open() {
     return { ok: true };
   }
 
-  @ReadRoute({ path: ':id', summary: 'staff', params: { id: UUID }, roles: STAFF })
+  @ReadRoute({
+    path: ':id',
+    summary: 'staff',
+    params: { id: UUID },
+    roles: STAFF,
+    response: { type: 'object' },
+  })
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return { id };
   }
@@ -50,6 +56,7 @@ class DeclaredController {
     roles: ['coordinator'],
     ownAgency: true,
     body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+    response: { type: 'object' },
   })
   create() {
     return { created: true };
@@ -67,7 +74,13 @@ class UndeclaredController {
 @Controller('api/work')
 class WorkController {
   /** Declared, but nothing in the request is checked: the walk's call would start it. */
-  @CommandRoute({ method: 'POST', status: 202, summary: 'starts work', roles: ['admin'] })
+  @CommandRoute({
+    method: 'POST',
+    status: 202,
+    summary: 'starts work',
+    roles: ['admin'],
+    response: { type: 'object' },
+  })
   start() {
     return { started: true };
   }

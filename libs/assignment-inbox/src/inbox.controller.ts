@@ -17,6 +17,34 @@ import {
 import type { InboxCommand } from './inbox.decider.js';
 import { ExecuteInboxCommand, INBOX_AGENCY, loadInboxEntry } from './inbox.handler.js';
 
+const uuid = { type: 'string', format: 'uuid' } as const;
+
+/** The inbox entry (InboxState, inbox.decider.ts). */
+const inboxEntrySchema = {
+  type: 'object',
+  required: ['status', 'assignmentId', 'caseId', 'role', 'dueAt', 'sourceEventId', 'progressNotes'],
+  properties: {
+    status: { type: 'string' },
+    assignmentId: uuid,
+    caseId: uuid,
+    role: { type: 'string', enum: ['lead', 'co-handler'] },
+    dueAt: { type: 'string', format: 'date-time' },
+    instructions: { type: 'string' },
+    sourceEventId: uuid,
+    progressNotes: { type: 'integer' },
+  },
+} as const;
+
+/** What an inbox command answers. */
+const inboxResultSchema = {
+  type: 'object',
+  required: ['assignmentId', 'eventIds'],
+  properties: {
+    assignmentId: uuid,
+    eventIds: { type: 'array', items: uuid, description: 'the events recorded' },
+  },
+} as const;
+
 const text = { type: 'string', minLength: 1, maxLength: 2000 } as const;
 const body = (field?: string) => ({
   type: 'object',
@@ -59,6 +87,7 @@ export class InboxController {
     params: { assignmentId: UUID },
     roles: HANDLERS,
     ownAgency: true,
+    response: inboxEntrySchema,
   })
   get(@Param('assignmentId', new ParseUUIDPipe()) assignmentId: string) {
     return loadInboxEntry(this.store, this.agency, assignmentId);
@@ -94,6 +123,7 @@ export class InboxController {
     roles: HANDLERS,
     ownAgency: true,
     answers: { 422: 'not possible in the assignment’s state' },
+    response: inboxResultSchema,
   })
   accept(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
@@ -113,6 +143,7 @@ export class InboxController {
     roles: HANDLERS,
     ownAgency: true,
     answers: { 422: 'not possible in the assignment’s state' },
+    response: inboxResultSchema,
   })
   decline(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
@@ -132,6 +163,7 @@ export class InboxController {
     roles: HANDLERS,
     ownAgency: true,
     answers: { 422: 'not possible in the assignment’s state' },
+    response: inboxResultSchema,
   })
   handBack(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
@@ -151,6 +183,7 @@ export class InboxController {
     roles: HANDLERS,
     ownAgency: true,
     answers: { 422: 'not possible in the assignment’s state' },
+    response: inboxResultSchema,
   })
   progress(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,
@@ -170,6 +203,7 @@ export class InboxController {
     roles: HANDLERS,
     ownAgency: true,
     answers: { 422: 'not possible in the assignment’s state' },
+    response: inboxResultSchema,
   })
   complete(
     @Param('assignmentId', new ParseUUIDPipe()) id: string,

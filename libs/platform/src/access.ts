@@ -115,6 +115,24 @@ interface RouteDocs {
   readonly query?: Readonly<Record<string, ParamDoc>>;
   /** What the route answers, by status; the success status, 400, 401 and 403 get defaults. */
   readonly answers?: Readonly<Record<number, string>>;
+  /**
+   * The success answer's body: a JSON Schema (`application/json`), or another
+   * media type with its schema (`{ mediaType: 'text/plain', schema }`). Written
+   * into the OpenAPI document, which the console's client is generated from
+   * (docs/console.md, "The API client"); every route names one.
+   */
+  readonly response: ResponseSchema;
+}
+
+/** A route's success body (see RouteDocs.response). */
+export type ResponseSchema = object | { readonly mediaType: string; readonly schema: object };
+
+function contentOf(response: ResponseSchema): Record<string, { schema: SchemaObject }> {
+  // Our schemas are `as const` (readonly arrays); SchemaObject wants mutable ones.
+  const { mediaType, schema } = response as { mediaType?: unknown; schema?: unknown };
+  if (typeof mediaType === 'string' && typeof schema === 'object' && schema !== null)
+    return { [mediaType]: { schema } };
+  return { 'application/json': { schema: response as SchemaObject } };
 }
 
 interface Restricted {
@@ -211,7 +229,11 @@ function routeDecorators(
       });
     }),
     ...Object.entries(answers).map(([code, description]) =>
-      ApiResponse({ status: Number(code), description }),
+      ApiResponse({
+        status: Number(code),
+        description,
+        ...(Number(code) === status ? { content: contentOf(docs.response) } : {}),
+      }),
     ),
   ];
 }

@@ -34,10 +34,10 @@ const body = {
 };
 
 class Routes {
-  @PublicRoute({ path: 'open', summary: 'anyone' })
+  @PublicRoute({ path: 'open', summary: 'anyone', response: { type: 'object' } })
   open() {}
 
-  @ReadRoute({ path: 'staff', summary: 'staff', roles: STAFF })
+  @ReadRoute({ path: 'staff', summary: 'staff', roles: STAFF, response: { type: 'object' } })
   staff() {}
 
   @CommandRoute({
@@ -48,6 +48,7 @@ class Routes {
     roles: ['coordinator', 'admin'],
     ownAgency: true,
     body,
+    response: { type: 'object' },
   })
   close() {}
 
@@ -59,6 +60,7 @@ class Routes {
     roles: ['reporting-app'],
     ownAgency: true,
     authenticatedBy: OwnGuard,
+    response: { type: 'object' },
   })
   file() {}
 

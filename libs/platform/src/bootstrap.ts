@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { loadServiceConfig, type ServiceConfig } from './agency-runtime.js';
 import { ErrorsToHttpFilter } from './http.js';
 import { JsonLogger } from './logger.js';
@@ -66,6 +66,17 @@ export async function runService(
 
 /** OpenAPI document at /api/docs-json, Swagger UI at /api/docs (both public). */
 function mountOpenApi(app: INestApplication, name: string): void {
+  SwaggerModule.setup('api/docs', app, openApiDocument(app, name), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+}
+
+/**
+ * The app's OpenAPI document, as /api/docs-json serves it. The console's client
+ * is generated from these (docs/console.md, "The API client"); they can be made
+ * without starting anything with `describeApp`.
+ */
+export function openApiDocument(app: INestApplication, name: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(`Gridline ${name}`)
     .setDescription(
@@ -75,9 +86,39 @@ function mountOpenApi(app: INestApplication, name: string): void {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, config), {
-    jsonDocumentUrl: 'api/docs-json',
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * An app's OpenAPI document without starting it: its module built in Nest's
+ * preview mode, where no provider is instantiated, so nothing connects to a
+ * server. The configuration only has to parse (placeholder addresses).
+ */
+export async function describeApp(
+  name: string,
+  createModule: (config: ServiceConfig, logger: JsonLogger) => DynamicModule,
+): Promise<OpenAPIObject> {
+  const config = loadServiceConfig(0, {
+    DATABASE_URL: 'postgres://describe@127.0.0.1:9/describe',
+    KAFKA_BROKERS: '127.0.0.1:9',
+    MONGO_URL: 'mongodb://127.0.0.1:9/describe',
+    JWT_JWKS_URL: 'https://127.0.0.1:9/jwks',
+    JWT_ISSUER: 'https://describe.invalid',
+    JWT_AUDIENCE: 'gridline',
+    // Read by providers only, which preview mode never makes.
+    PII_MASTER_KEY_FILE: '/nonexistent/pii-master-key',
   });
+  const logger = new JsonLogger(name, 'error');
+  const app = await NestFactory.create(createModule(config, logger), {
+    logger: false,
+    preview: true,
+    abortOnError: false,
+  });
+  try {
+    return openApiDocument(app, name);
+  } finally {
+    await app.close();
+  }
 }
 
 /**

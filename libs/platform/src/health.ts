@@ -44,7 +44,15 @@ interface StatusResponse {
 export class HealthController {
   constructor(@Inject(HealthRegistry) private readonly registry: HealthRegistry) {}
 
-  @PublicRoute({ path: 'live', summary: 'Liveness: the process serves HTTP' })
+  @PublicRoute({
+    path: 'live',
+    summary: 'Liveness: the process serves HTTP',
+    response: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['up'] } },
+    },
+  })
   live() {
     return { status: 'up' };
   }
@@ -53,6 +61,22 @@ export class HealthController {
     path: 'ready',
     summary: 'Readiness: every dependency answers',
     answers: { 503: 'a dependency does not answer (`checks` names it)' },
+    response: {
+      type: 'object',
+      required: ['status', 'checks'],
+      properties: {
+        status: { type: 'string', enum: ['ready', 'unavailable'] },
+        checks: {
+          type: 'object',
+          description: 'each dependency: whether it answered, and the error when not',
+          additionalProperties: {
+            type: 'object',
+            required: ['ok'],
+            properties: { ok: { type: 'boolean' }, error: { type: 'string' } },
+          },
+        },
+      },
+    },
   })
   async ready(@Res() response: StatusResponse) {
     const checks = await this.registry.run();

@@ -3,6 +3,7 @@ export * from './logger.js';
 export * from './token-verifier.js';
 export * from './auth.js';
 export * from './access.js';
+export * from './responses.js';
 export * from './http.js';
 export * from './health.js';
 export * from './agency-runtime.js';

@@ -15,6 +15,7 @@ import type { Kafka } from 'kafkajs';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { tap, type Observable } from 'rxjs';
 import { PublicRoute } from './access.js';
+import { textResponse } from './responses.js';
 import { errorToHttp } from './http.js';
 
 /**
@@ -155,7 +156,10 @@ export class HttpMetricsInterceptor implements NestInterceptor {
 export class MetricsController {
   constructor(@Inject(Metrics) private readonly metrics: Metrics) {}
 
-  @PublicRoute({ summary: 'Prometheus metrics of this app' })
+  @PublicRoute({
+    summary: 'Prometheus metrics of this app',
+    response: textResponse('text/plain', 'the Prometheus text exposition format'),
+  })
   async scrape(@Res() response: { type(t: string): { send(body: string): void } }): Promise<void> {
     response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }

@@ -15,3 +15,4 @@ export * from './feed.js';
 export * from './work-items.js';
 export * from './work-items.projection.js';
 export * from './work-queries.js';
+export * from './view-schemas.js';

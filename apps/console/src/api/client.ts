@@ -90,6 +90,35 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   return response;
 }
 
+/**
+ * The fetch of the generated clients (openapi-fetch, ./gateway.ts): the bearer
+ * token on the request, and a refusal thrown as ApiError with the gateway's
+ * message before the client reads the body; a 401 signs out unless `quiet401`.
+ */
+export function authorisedFetch(
+  options: Pick<RequestOptions, 'token' | 'quiet401'> = {},
+): (input: Request) => Promise<Response> {
+  return async (input) => {
+    const token = options.token ?? accessToken();
+    const headers = new Headers(input.headers);
+    headers.set('accept', 'application/json');
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    let response: Response;
+    try {
+      response = await fetch(new Request(input, { headers }));
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiError(0, (error as Error).message || 'network error');
+    }
+    if (!response.ok) {
+      const error = await errorFrom(response);
+      if (response.status === 401 && !options.quiet401) reportUnauthorized(error.message);
+      throw error;
+    }
+    return response;
+  };
+}
+
 export async function getJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const response = await request(path, options);
   return (await response.json()) as T;

@@ -6,8 +6,12 @@
 // (lib/useCommand.ts), so a retry after a lost answer records once. A refusal
 // becomes a CommandRefused with the refusal as data (the words are the
 // console's own, i18n/refusals.ts), never the server's text.
+import createClient from 'openapi-fetch';
 import { reportUnauthorized, withQuery } from './client';
 import { accessToken } from './oidc';
+import type { paths as StreetPaths } from './openapi/street-service';
+import type { paths as SwcPaths } from './openapi/swc-service';
+import type { SuccessBody } from './types';
 
 export type AgencyCode = 'swc' | 'drc' | 'street';
 
@@ -167,4 +171,61 @@ export async function readAgency<T>(
     throw new CommandRefused(refusal);
   }
   return (await response.json()) as T;
+}
+
+/**
+ * The fetch of the agency clients: `/api/<path>` of an agency's OpenAPI document
+ * goes to the gateway's `/api/agencies/<agency>/<path>`, with the bearer token;
+ * a refusal is thrown as CommandRefused, as readAgency does.
+ */
+function agencyFetch(agency: AgencyCode): (input: Request) => Promise<Response> {
+  return async (input) => {
+    const url = new URL(input.url);
+    url.pathname = agencyPath(agency, url.pathname.replace(/^\/api\//, ''));
+    const token = accessToken();
+    const headers = new Headers(input.headers);
+    headers.set('accept', 'application/json');
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    let response: Response;
+    try {
+      response = await fetch(
+        new Request(url, { method: input.method, headers, signal: input.signal }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new CommandRefused({ kind: 'unavailable', status: 0 });
+    }
+    if (!response.ok) {
+      const refusal = await refusalOf(response);
+      if (refusal.kind === 'unauthorized') reportUnauthorized(refusal.reason);
+      throw new CommandRefused(refusal);
+    }
+    return response;
+  };
+}
+
+const baseUrl = () => (typeof location === 'undefined' ? 'http://localhost' : location.origin);
+
+/**
+ * Typed clients of the agency services' own reads through the gateway, from
+ * their generated paths (./openapi/<app>.d.ts, `npm run api:client`).
+ */
+export const swcApi = createClient<SwcPaths>({ baseUrl: baseUrl(), fetch: agencyFetch('swc') });
+export const streetApi = createClient<StreetPaths>({
+  baseUrl: baseUrl(),
+  fetch: agencyFetch('street'),
+});
+
+/** GET /api/cases/:id of the SWC service: its own view of the case, with its revision. */
+export type SwcCase = SuccessBody<SwcPaths['/api/cases/{caseId}']['get']>;
+/** GET /api/sla of the SWC service: hours per mode and risk level. */
+export type SlaTable = SuccessBody<SwcPaths['/api/sla']['get']>;
+/** GET /api/grids of the street service: the grid map as GeoJSON. */
+export type GridCollection = SuccessBody<StreetPaths['/api/grids']['get']>;
+/** GET /api/issues/:id of the street service. */
+export type StreetIssue = SuccessBody<StreetPaths['/api/issues/{issueId}']['get']>;
+
+/** The body of a typed agency read (refusals were thrown by agencyFetch). */
+export async function dataOf<T>(call: Promise<{ data?: unknown }>): Promise<T> {
+  return (await call).data as T;
 }

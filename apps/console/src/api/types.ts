@@ -1,15 +1,38 @@
-// The gateway's response shapes, as the console uses them. They mirror
-// libs/read-models/src/queries.ts, statistics.queries.ts, libs/history and
-// apps/gateway/src/admin; the console does not import server code.
+// The gateway's response shapes, as the console uses them: taken from the types
+// openapi-typescript generated from the gateway's OpenAPI document
+// (./openapi/gateway.d.ts, `npm run api:client`), which the route declarations'
+// `response` schemas write. A change of a response's shape changes these, and
+// `npm run typecheck` finds every use that no longer fits. The console does not
+// import server code.
 import type { GridGeometry } from '../lib/map-geometry';
+import type { paths as GatewayPaths } from './openapi/gateway';
 
-export type Agency = 'swc' | 'drc' | 'street';
+type SuccessStatus = 200 | 201 | 202;
+/** The JSON body of an operation's success answer. */
+export type SuccessBody<Operation> = Operation extends { readonly responses: infer R }
+  ? {
+      [S in keyof R & SuccessStatus]: R[S] extends {
+        readonly content: { readonly 'application/json': infer B };
+      }
+        ? B
+        : never;
+    }[keyof R & SuccessStatus]
+  : never;
+
+/** What GET <path> of the gateway answers. */
+export type GatewayGet<P extends keyof GatewayPaths> = GatewayPaths[P] extends {
+  readonly get: infer O;
+}
+  ? SuccessBody<O>
+  : never;
+
+export type Agency = CaseView['agencies'][number];
 export const AGENCIES: readonly Agency[] = ['swc', 'drc', 'street'];
-export type RiskLevel = 'blue' | 'yellow' | 'orange' | 'red';
+export type RiskLevel = NonNullable<CaseView['riskLevel']>;
 export const RISK_LEVELS: readonly RiskLevel[] = ['blue', 'yellow', 'orange', 'red'];
-export type CaseMode = 'routine' | 'emergency';
-export type CaseStatus = 'reported' | 'open' | 'closed';
-export type SlaState = 'on-time' | 'due-soon' | 'overdue' | 'met' | 'missed' | 'released';
+export type CaseMode = NonNullable<CaseView['mode']>;
+export type CaseStatus = CaseView['status'];
+export type SlaState = Assignment['sla'];
 export type Role =
   | 'grid-worker'
   | 'officer'
@@ -20,231 +43,41 @@ export type Role =
   | 'service'
   | 'reporting-app';
 
-export interface CaseArea {
-  readonly street: string;
-  readonly community?: string;
-  readonly grid?: string;
-}
-
-export interface Assignment {
-  readonly assignmentId: string;
-  readonly agency: 'drc' | 'street';
-  readonly role: 'lead' | 'co-handler';
-  readonly status: 'pending' | 'accepted' | 'declined' | 'returned' | 'completed';
-  readonly assignedAt: string;
-  readonly dueAt: string;
-  readonly escalated: boolean;
-  readonly acceptedAt?: string;
-  readonly completedAt?: string;
-  readonly endedAt?: string;
-  readonly sla: SlaState;
-}
-
 /** GET /api/cases items and GET /api/cases/:id. */
-export interface CaseView {
-  readonly caseId: string;
-  readonly status: CaseStatus;
-  readonly origin?: 'street-report' | 'drc-warning' | 'manual';
-  readonly category?: string;
-  readonly severity?: string;
-  readonly riskLevel?: RiskLevel;
-  readonly mode?: CaseMode;
-  readonly location?: CaseArea;
-  readonly leadAgency?: 'drc' | 'street';
-  readonly coHandlers?: string[];
-  readonly agencies: Agency[];
-  readonly participatingAgencies: Agency[];
-  readonly assignments: Assignment[];
-  readonly nextDueAt?: string | null;
-  readonly reportedAt?: string;
-  readonly openedAt?: string;
-  readonly openSince?: string;
-  readonly firstResponseAt?: string;
-  readonly verifiedAt?: string;
-  readonly closedAt?: string | null;
-  readonly reopenCount?: number;
-  readonly satisfaction?: number;
-  readonly lastEventAt: string;
-}
+export type CaseView = GatewayGet<'/api/cases/{caseId}'>;
+export type CaseArea = NonNullable<CaseView['location']>;
+export type Assignment = CaseView['assignments'][number];
 
 export interface PageOf<T> {
-  readonly items: T[];
+  readonly items: readonly T[];
   readonly nextCursor: string | null;
 }
 
-export interface TimelinePosition {
-  readonly commit: number;
-  readonly prepare: number;
-}
-
-/** One entry of GET /api/cases/:id/timeline, and of the live stream. */
-export interface TimelineEntry {
-  readonly eventId: string;
-  readonly caseId: string;
-  readonly agency: Agency;
-  readonly type: string;
-  /** When the event occurred (ISO-8601). */
-  readonly time: string;
-  readonly actor: { readonly id: string; readonly agency: Agency; readonly kind: string };
-  readonly summary: string;
-  readonly causationId: string;
-  readonly correlationId: string;
-  readonly streamId: string;
-  readonly revision: number;
-  readonly position: TimelinePosition;
-  readonly causedBy?: string;
-  readonly causes: string[];
-  /** Digests of the evidence the event records (warnings, penalties, evidence steps). */
-  readonly evidence?: readonly {
-    readonly evidenceId: string;
-    readonly kind: string;
-    readonly sha256: string;
-    readonly capturedAt: string;
-  }[];
-}
-
-export interface Timeline {
-  readonly caseId: string;
-  readonly entries: TimelineEntry[];
-}
+/** GET /api/cases/:id/timeline. */
+export type Timeline = GatewayGet<'/api/cases/{caseId}/timeline'>;
+/** One entry of the timeline, and of the live stream. */
+export type TimelineEntry = Timeline['entries'][number];
+export type TimelinePosition = TimelineEntry['position'];
 
 // --- time travel (libs/history) ---
 
-export interface HistoryAssignment {
-  readonly assignmentId: string;
-  readonly agency: 'drc' | 'street';
-  readonly role: 'lead' | 'co-handler';
-  readonly status: 'assigned' | 'accepted' | 'declined' | 'returned' | 'completed';
-  readonly assignedAt: string;
-  readonly dueAt: string;
-  readonly escalated: boolean;
-  readonly lastNote?: string;
-}
-
-export interface HistoryDecision {
-  readonly decisionId: string;
-  readonly subjectId: string;
-  readonly category: string;
-  readonly status: 'proposed' | 'review-requested' | 'approved' | 'returned' | 'issued' | 'revoked';
-  readonly draft: number;
-  readonly amountYuan: number;
-  readonly major: boolean;
-  readonly published: boolean;
-  readonly appeal?: 'filed' | 'upheld' | 'changed' | 'revoked';
-}
-
-export interface CaseHistoryView {
-  readonly caseId: string;
-  readonly status: 'reported' | 'open' | 'triaged' | 'verified' | 'closed' | 'reopened';
-  readonly origin?: string;
-  readonly category?: string;
-  readonly severity?: string;
-  readonly location?: CaseArea;
-  readonly riskLevel?: RiskLevel;
-  readonly mode: CaseMode;
-  readonly leadAgency?: 'drc' | 'street';
-  readonly coHandlers: readonly string[];
-  readonly agencies: readonly Agency[];
-  readonly assignments: readonly HistoryAssignment[];
-  readonly verified: boolean;
-  readonly satisfaction?: number;
-  readonly closedAt?: string;
-  readonly reopenCount: number;
-  readonly enforcementSteps: readonly {
-    readonly stepId: string;
-    readonly kind: 'reminder' | 'warning';
-    readonly issuedAt: string;
-    readonly evidenceCount: number;
-  }[];
-  readonly decisions: readonly HistoryDecision[];
-  readonly eventCount: number;
-  readonly firstEventAt: string;
-  readonly lastEventAt: string;
-  readonly lastEventId: string;
-}
-
-export interface CaseAsOf {
-  readonly caseId: string;
-  readonly at: string;
-  readonly case: CaseHistoryView;
-}
-
-export interface FieldChange {
-  readonly path: string;
-  readonly from?: unknown;
-  readonly to?: unknown;
-}
-
-export interface HistoryEntry {
-  readonly id: string;
-  readonly type: string;
-  readonly agency: Agency;
-  readonly occurredAt: string;
-  readonly actor: { readonly id: string; readonly agency: string; readonly kind: string };
-  readonly causationId: string;
-  readonly summary: string;
-}
-
-export interface CaseDiff {
-  readonly caseId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly existedAtFrom: boolean;
-  readonly changes: FieldChange[];
-  readonly events: HistoryEntry[];
-}
+export type CaseAsOf = GatewayGet<'/api/cases/{caseId}/as-of'>;
+export type CaseHistoryView = CaseAsOf['case'];
+export type HistoryAssignment = CaseHistoryView['assignments'][number];
+export type HistoryDecision = CaseHistoryView['decisions'][number];
+export type CaseDiff = GatewayGet<'/api/cases/{caseId}/diff'>;
+export type FieldChange = CaseDiff['changes'][number];
+export type HistoryEntry = CaseDiff['events'][number];
 
 // --- statistics ---
 
-export interface Shares {
-  readonly service: number | null;
-  readonly management: number | null;
-  readonly enforcement: number | null;
-}
-
-export interface RatioFigures {
-  readonly service: number;
-  readonly management: number;
-  readonly enforcement: number;
-  readonly steps: number;
-  readonly shares: Shares;
-  readonly repeats: number;
-  readonly repeatRate: number | null;
-}
-
-export interface Ratio721 {
-  readonly rows: (RatioFigures & { readonly street: string; readonly month: string })[];
-  readonly totals: RatioFigures;
-}
-
-export interface DurationView {
-  readonly count: number;
-  readonly sumMs: number;
-  readonly maxMs: number;
-  readonly averageMs: number | null;
-}
-
-export interface ResponseTimes {
-  readonly rows: {
-    readonly street: string;
-    readonly month: string;
-    readonly firstResponse: DurationView;
-    readonly closure: DurationView;
-  }[];
-  readonly totals: { readonly firstResponse: DurationView; readonly closure: DurationView };
-}
-
-export interface SlaFigures {
-  readonly completedOnTime: number;
-  readonly completedLate: number;
-  readonly escalated: number;
-  readonly compliance: number | null;
-}
-
-export interface SlaStats {
-  readonly rows: (SlaFigures & { readonly agency: string; readonly month: string })[];
-  readonly totals: SlaFigures;
-}
+export type Ratio721 = GatewayGet<'/api/stats/721'>;
+export type RatioFigures = Ratio721['totals'];
+export type Shares = RatioFigures['shares'];
+export type ResponseTimes = GatewayGet<'/api/stats/response-times'>;
+export type DurationView = ResponseTimes['totals']['firstResponse'];
+export type SlaStats = GatewayGet<'/api/stats/sla'>;
+export type SlaFigures = SlaStats['totals'];
 
 export interface StatsQuery {
   readonly from?: string;
@@ -254,32 +87,14 @@ export interface StatsQuery {
 
 // --- operations ---
 
-export interface RebuildStatus {
-  readonly state: 'requested' | 'running' | 'completed' | 'failed';
-  readonly requestedBy: string;
-  readonly requestedAt: string;
-  readonly owner?: string;
-  readonly suffix?: string;
-  readonly previous?: string;
-  readonly startedAt?: string;
-  readonly processed?: number;
-  readonly total?: number;
-  readonly eventsPerSecond?: number;
-  readonly etaSeconds?: number;
-  readonly finishedAt?: string;
-  readonly error?: string;
-  readonly liveWrites?: boolean;
-  readonly updatedAt?: string;
-}
+export type RebuildsView = GatewayGet<'/api/admin/rebuilds'>;
+export type RebuildStatus = NonNullable<RebuildsView['rebuild']>;
+export type DeadLetters = GatewayGet<'/api/admin/dead-letters'>;
 
-export interface RebuildsView {
-  readonly live: string;
-  readonly rebuild: RebuildStatus | null;
-}
+// --- my work ---
 
-export interface DeadLetters {
-  readonly topics: { readonly topic: string; readonly messages: number }[];
-}
+export type MyWork = GatewayGet<'/api/my-work'>;
+export type WorkItem = MyWork['items'][number];
 
 /** The case list's filters, as the query string carries them. */
 export interface CaseFilters {

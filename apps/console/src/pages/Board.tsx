@@ -60,7 +60,7 @@ export function Board() {
   const asOf = parseIso(query.get('asOf'));
   const view = viewFrom(query);
 
-  const [items, setItems] = useState<CaseView[]>([]);
+  const [items, setItems] = useState<readonly CaseView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [moreLoading, setMoreLoading] = useState(false);

@@ -29,7 +29,7 @@ const LIVE_DEBOUNCE_MS = 300;
 
 interface Live {
   readonly view: CaseView;
-  readonly timeline: TimelineEntry[];
+  readonly timeline: readonly TimelineEntry[];
   readonly fold?: CaseAsOf;
 }
 

@@ -1,7 +1,8 @@
+import { uuidSchema } from '@gridline/contracts';
 import { Body, Controller, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { CommandRoute, ReadRoute, STAFF, UUID } from '@gridline/platform';
+import { CommandRoute, ReadRoute, STAFF, UUID, commandResultSchema } from '@gridline/platform';
 import { CurrentCaller, type Caller } from '../shared/caller.js';
 import type { CommandRecorded } from '../shared/record-command.js';
 import { GetProjectQuery, type ProjectView } from './get-project.query.js';
@@ -57,6 +58,10 @@ export class ProjectsController {
     body: proposeProjectBodySchema,
     roles: ['coordinator', 'officer'],
     ownAgency: true,
+    response: commandResultSchema(
+      { projectId: uuidSchema, caseId: uuidSchema },
+      { events: 'eventId' },
+    ),
   })
   propose(
     @Body() body: ProposeProjectBody,
@@ -79,6 +84,7 @@ export class ProjectsController {
       404: 'No such project.',
       422: `\`proposer-cannot-decide\`, \`invalid-budget\` (above the proposal) or ${illegalTransition}.`,
     },
+    response: commandResultSchema({}, { events: 'eventId' }),
   })
   approve(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
@@ -102,6 +108,7 @@ export class ProjectsController {
       404: 'No such project.',
       422: `\`proposer-cannot-decide\`, \`reason-required\` or ${illegalTransition}.`,
     },
+    response: commandResultSchema({}, { events: 'eventId' }),
   })
   reject(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
@@ -125,6 +132,7 @@ export class ProjectsController {
       404: 'No such project.',
       422: `\`over-budget\` (details give what remains) or ${illegalTransition}.`,
     },
+    response: commandResultSchema({}, { events: 'eventId' }),
   })
   fund(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
@@ -148,6 +156,7 @@ export class ProjectsController {
       404: 'No such project.',
       422: `\`not-funded\`, \`outcome-required\` or ${illegalTransition}.`,
     },
+    response: commandResultSchema({}, { events: 'eventId' }),
   })
   complete(
     @Param('projectId', new ParseUUIDPipe()) projectId: string,
@@ -164,6 +173,17 @@ export class ProjectsController {
     roles: STAFF,
     ownAgency: true,
     answers: { 404: 'No such project.' },
+    response: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'the project as its stream has it now',
+      required: ['projectId', 'revision'],
+      properties: {
+        projectId: { type: 'string' },
+        revision: { type: 'integer', description: 'the stream revision (send it as If-Match)' },
+        status: { type: 'string' },
+      },
+    },
   })
   get(@Param('projectId', new ParseUUIDPipe()) projectId: string): Promise<ProjectView> {
     return this.queries.execute(new GetProjectQuery(projectId));

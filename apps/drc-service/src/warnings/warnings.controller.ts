@@ -1,7 +1,8 @@
+import { uuidSchema } from '@gridline/contracts';
 import { Body, Controller, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { CommandRoute, ReadRoute, STAFF, UUID } from '@gridline/platform';
+import { CommandRoute, ReadRoute, STAFF, UUID, commandResultSchema } from '@gridline/platform';
 import { CurrentCaller, type Caller } from '../shared/caller.js';
 import type { CommandRecorded } from '../shared/record-command.js';
 import { GetWarningQuery, type WarningView } from './get-warning.query.js';
@@ -46,6 +47,10 @@ export class WarningsController {
     body: issueWarningBodySchema,
     roles: ['analyst', 'coordinator'],
     ownAgency: true,
+    response: commandResultSchema(
+      { warningId: uuidSchema, caseId: uuidSchema },
+      { events: 'eventId' },
+    ),
   })
   issue(
     @Body() body: IssueWarningBody,
@@ -68,6 +73,7 @@ export class WarningsController {
       404: 'No such warning.',
       422: '`level-unchanged` (already at that level) or `warning-lifted`.',
     },
+    response: commandResultSchema({}, { events: 'eventId' }),
   })
   relevel(
     @Param('warningId', new ParseUUIDPipe()) warningId: string,
@@ -91,6 +97,7 @@ export class WarningsController {
       404: 'No such warning.',
       422: '`warning-lifted` (lifted already) or `reason-required`.',
     },
+    response: commandResultSchema({}, { events: 'eventId' }),
   })
   lift(
     @Param('warningId', new ParseUUIDPipe()) warningId: string,
@@ -107,6 +114,17 @@ export class WarningsController {
     roles: STAFF,
     ownAgency: true,
     answers: { 404: 'No such warning.' },
+    response: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'the warning as its stream has it now',
+      required: ['warningId', 'revision'],
+      properties: {
+        warningId: { type: 'string' },
+        revision: { type: 'integer', description: 'the stream revision (send it as If-Match)' },
+        status: { type: 'string' },
+      },
+    },
   })
   get(@Param('warningId', new ParseUUIDPipe()) warningId: string): Promise<WarningView> {
     return this.queries.execute(new GetWarningQuery(warningId));

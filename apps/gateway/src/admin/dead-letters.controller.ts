@@ -15,6 +15,21 @@ export interface DeadLetterCounts {
   readonly topics: { readonly topic: string; readonly messages: number }[];
 }
 
+const deadLetterCountsSchema = {
+  type: 'object',
+  required: ['topics'],
+  properties: {
+    topics: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['topic', 'messages'],
+        properties: { topic: { type: 'string' }, messages: { type: 'integer' } },
+      },
+    },
+  },
+} as const;
+
 /**
  * Dead letters waiting, per `<topic>.dlq` of every agency topic and inbound
  * topic under this gateway's KAFKA_NAMESPACE (a topic not created yet counts 0):
@@ -47,6 +62,7 @@ export class DeadLettersController {
     summary: 'Dead letters waiting per dead-letter topic',
     roles: ['admin'],
     answers: { 200: '{ topics: [{ topic, messages }] }', 503: 'Kafka did not answer' },
+    response: deadLetterCountsSchema,
   })
   async counts(): Promise<DeadLetterCounts> {
     try {

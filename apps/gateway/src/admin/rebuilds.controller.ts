@@ -5,6 +5,8 @@ import {
   LiveReadModels,
   RebuildInProgressError,
   RebuildRequests,
+  rebuildStatusSchema,
+  rebuildsViewSchema,
   type RebuildStatus,
 } from '@gridline/read-models';
 
@@ -34,6 +36,7 @@ export class RebuildsController {
       202: 'requested; a projector picks it up within a second',
       409: 'a rebuild is already requested or running',
     },
+    response: rebuildStatusSchema,
   })
   async request(@CurrentPrincipal() principal: Principal): Promise<RebuildStatus> {
     try {
@@ -47,6 +50,7 @@ export class RebuildsController {
   @ReadRoute({
     summary: 'Rebuild progress: state, events processed of the total, events/s, ETA, the live set',
     roles: ['admin', 'analyst'],
+    response: rebuildsViewSchema,
   })
   async status(): Promise<{ live: string; rebuild: RebuildStatus | null }> {
     await this.live.refresh();

@@ -10,7 +10,10 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import {
   CaseQueries,
+  caseViewSchema,
+  pageSchema,
   PointInTimeViews,
+  timelineSchema,
   type CaseView,
   type PageOf,
   type TimelineView,
@@ -63,6 +66,7 @@ export class CasesController {
       200: '{ items: Case[], nextCursor: string | null }: every case for coordinators, analysts and admins; the cases their agency takes part in for other staff',
       400: 'a query parameter is invalid; `problems` names each',
     },
+    response: pageSchema(caseViewSchema),
   })
   async listCases(
     @Query() query: unknown,
@@ -82,6 +86,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: STAFF,
     answers: { 403: 'your agency takes no part in this case', 404: 'no such case' },
+    response: caseViewSchema,
   })
   async getCase(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -100,6 +105,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: STAFF,
     answers: { 403: 'your agency takes no part in this case', 404: 'no such case' },
+    response: timelineSchema,
   })
   async getTimeline(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,

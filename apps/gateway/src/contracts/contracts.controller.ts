@@ -14,7 +14,30 @@ import {
   publishedSchemaIndex,
   type PublishedSchemaEntry,
 } from '@gridline/contracts';
-import { CONFIG, PublicRoute, type ServiceConfig } from '@gridline/platform';
+import { anyObjectSchema, CONFIG, PublicRoute, type ServiceConfig } from '@gridline/platform';
+
+const schemaIndexSchema = {
+  type: 'object',
+  required: ['schemas'],
+  properties: {
+    schemas: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'agency', 'version', 'source', 'dataschema', 'title', 'description'],
+        properties: {
+          type: { type: 'string', description: 'the wire name: CloudEvents `type`' },
+          agency: { type: 'string' },
+          version: { type: 'integer' },
+          source: { type: 'string', description: 'CloudEvents `source` of events of this type' },
+          dataschema: { type: 'string', format: 'uri' },
+          title: { type: 'string' },
+          description: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
 
 /**
  * The event contracts for other systems: the JSON Schema of each event's `data`
@@ -34,7 +57,11 @@ export class ContractsController {
     });
   }
 
-  @PublicRoute({ path: 'schemas', summary: 'Every event type with the address of its JSON Schema' })
+  @PublicRoute({
+    path: 'schemas',
+    summary: 'Every event type with the address of its JSON Schema',
+    response: schemaIndexSchema,
+  })
   index(): { schemas: PublishedSchemaEntry[] } {
     return { schemas: publishedSchemaIndex(this.config.SCHEMA_BASE_URL) };
   }
@@ -44,6 +71,10 @@ export class ContractsController {
     summary: "The JSON Schema (draft-07) of one event type's data",
     params: { type: { example: 'street.issue.reported.v1' } },
     answers: { 400: 'not a wire name', 404: 'no such event type' },
+    response: {
+      mediaType: 'application/schema+json',
+      schema: anyObjectSchema('a JSON Schema (draft-07)'),
+    },
   })
   @Header('Content-Type', 'application/schema+json')
   @Header('Cache-Control', 'public, max-age=300')
@@ -67,6 +98,7 @@ export class ContractsController {
   @PublicRoute({
     path: 'asyncapi.json',
     summary: 'The AsyncAPI 3.0 document of the Kafka event traffic',
+    response: anyObjectSchema('an AsyncAPI 3.0 document'),
   })
   @Header('Cache-Control', 'public, max-age=300')
   asyncapi(): Record<string, unknown> {

@@ -8,8 +8,10 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { isoTimeSchema, uuidSchema } from '@gridline/contracts';
 import { toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
 import {
+  caseHistoryViewSchema,
   diffCaseViews,
   foldCaseHistory,
   type CaseHistoryView,
@@ -41,6 +43,66 @@ export interface HistoryEntry {
   readonly causationId: string;
   readonly summary: string;
 }
+
+const historyEntrySchema = {
+  type: 'object',
+  required: [
+    'id',
+    'type',
+    'agency',
+    'streamId',
+    'revision',
+    'occurredAt',
+    'actor',
+    'causationId',
+    'summary',
+  ],
+  properties: {
+    id: uuidSchema,
+    type: { type: 'string' },
+    agency: { type: 'string', enum: ['swc', 'drc', 'street'] },
+    streamId: { type: 'string' },
+    revision: { type: 'integer' },
+    occurredAt: isoTimeSchema,
+    actor: {
+      type: 'object',
+      required: ['id', 'agency', 'kind'],
+      properties: { id: { type: 'string' }, agency: { type: 'string' }, kind: { type: 'string' } },
+    },
+    causationId: { type: 'string' },
+    summary: { type: 'string' },
+  },
+} as const;
+
+const caseAsOfSchema = {
+  type: 'object',
+  required: ['caseId', 'at', 'case'],
+  properties: { caseId: uuidSchema, at: isoTimeSchema, case: caseHistoryViewSchema },
+} as const;
+
+const caseDiffSchema = {
+  type: 'object',
+  required: ['caseId', 'from', 'to', 'existedAtFrom', 'changes', 'events'],
+  properties: {
+    caseId: uuidSchema,
+    from: isoTimeSchema,
+    to: isoTimeSchema,
+    existedAtFrom: { type: 'boolean' },
+    changes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path'],
+        properties: {
+          path: { type: 'string', example: 'assignments[<assignmentId>].status' },
+          from: { description: 'absent when the field did not exist' },
+          to: { description: 'absent when the field no longer exists' },
+        },
+      },
+    },
+    events: { type: 'array', items: historyEntrySchema },
+  },
+} as const;
 
 function entry(event: RecordedEvent): HistoryEntry {
   const envelope = toEnvelope(event);
@@ -89,6 +151,7 @@ export class CaseHistoryController {
       403: 'your agency takes no part in this case',
       404: 'No such case, or it did not exist yet at `at`.',
     },
+    response: caseAsOfSchema,
   })
   async asOf(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -119,6 +182,7 @@ export class CaseHistoryController {
       403: 'your agency takes no part in this case',
       404: 'No such case, or it did not exist yet at `to`.',
     },
+    response: caseDiffSchema,
   })
   async diff(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,

@@ -2,7 +2,13 @@ import { BadRequestException, Controller, Inject, Query, Res } from '@nestjs/com
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { isAgency } from '@gridline/contracts';
 import { exportEvents, toExportLine, type ExportSelection } from '@gridline/history';
-import { CurrentPrincipal, JsonLogger, ReadRoute, type Principal } from '@gridline/platform';
+import {
+  CurrentPrincipal,
+  JsonLogger,
+  ReadRoute,
+  textResponse,
+  type Principal,
+} from '@gridline/platform';
 import {
   erasedKeyIds,
   PostgresExportAudit,
@@ -51,6 +57,7 @@ export class ExportsController {
       200: 'NDJSON: one CloudEvents 1.0 structured-mode JSON object per line (extensions streamid, streamrevision, position, correlationid, causationid, actorid, actoragency, actorkind, traceparent, previoushash, hash, erasedkeys).',
       400: 'No selection, or a malformed one (nothing is recorded in the audit log).',
     },
+    response: textResponse('application/x-ndjson', 'one CloudEvents 1.0 JSON object per line'),
   })
   @ApiProduces('application/x-ndjson')
   async export(

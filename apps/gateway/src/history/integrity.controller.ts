@@ -15,6 +15,55 @@ import { CommandRoute, JsonLogger, NotFoundError, ReadRoute, type Role } from '@
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
 import { HISTORY_STORE } from './history.tokens.js';
 
+const brokenLinkSchema = {
+  type: 'object',
+  required: ['streamId', 'revision', 'reason', 'detail'],
+  properties: {
+    streamId: { type: 'string' },
+    revision: { type: 'integer' },
+    eventId: { type: 'string', format: 'uuid' },
+    reason: {
+      type: 'string',
+      enum: ['content-changed', 'link-broken', 'revision-gap', 'not-chained', 'head-mismatch'],
+    },
+    detail: { type: 'string' },
+  },
+} as const;
+
+/** IntegrityReport (libs/eventsourcing integrity.ts). */
+const integrityReportSchema = {
+  type: 'object',
+  required: ['intact', 'streams', 'events', 'broken', 'brokenStreams', 'uncheckedLinks'],
+  properties: {
+    intact: { type: 'boolean' },
+    streams: { type: 'integer' },
+    events: { type: 'integer' },
+    firstBroken: brokenLinkSchema,
+    broken: { type: 'array', items: brokenLinkSchema },
+    brokenStreams: { type: 'integer' },
+    uncheckedLinks: { type: 'integer' },
+  },
+} as const;
+
+/** ExportVerification (libs/history export-import.ts). */
+const exportVerificationSchema = {
+  ...integrityReportSchema,
+  required: [...integrityReportSchema.required, 'lines'],
+  properties: {
+    ...integrityReportSchema.properties,
+    lines: { type: 'integer' },
+    firstBrokenLine: { type: 'integer' },
+    malformed: {
+      type: 'object',
+      required: ['line', 'problems'],
+      properties: {
+        line: { type: 'integer' },
+        problems: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 const STREAM_ID = /^[a-z]+-[A-Za-z0-9._:-]{1,200}$/;
 /** Who verifies one stream or an export file. */
 const VERIFIERS: readonly Role[] = ['admin', 'legal-reviewer', 'coordinator', 'analyst'];
@@ -39,6 +88,7 @@ export class IntegrityController {
     answers: {
       200: '`{ intact, streams, events, firstBroken?, broken, brokenStreams }` for the whole store.',
     },
+    response: integrityReportSchema,
   })
   async store(): Promise<IntegrityReport> {
     const report = await this.postgres.store.verifyIntegrity();
@@ -56,6 +106,7 @@ export class IntegrityController {
       400: 'Not a stream id of an agency.',
       404: 'No such stream.',
     },
+    response: integrityReportSchema,
   })
   async stream(@Param('streamId') streamId: string): Promise<IntegrityReport> {
     if (!STREAM_ID.test(streamId) || !agencyOfStream(streamId))
@@ -78,6 +129,7 @@ export class IntegrityController {
       200: 'The report for an export file (the body, as `gridline export` or `GET /api/exports` wrote it), with `lines`, `firstBrokenLine` and `malformed`.',
       415: 'The body is not application/x-ndjson.',
     },
+    response: exportVerificationSchema,
   })
   @ApiConsumes('application/x-ndjson')
   async exportFile(@Req() request: Readable & { headers: Record<string, string | undefined> }) {

@@ -1,6 +1,12 @@
 import { Controller, Inject, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { PublicityQueries, type PageOf, type PublicityView } from '@gridline/read-models';
+import {
+  pageSchema,
+  publicityViewSchema,
+  PublicityQueries,
+  type PageOf,
+  type PublicityView,
+} from '@gridline/read-models';
 import { PublicRoute } from '@gridline/platform';
 import { read } from '../read-api.js';
 
@@ -17,6 +23,7 @@ export class PublicityController {
       limit: '1 to 100 (default 20)',
       cursor: {},
     },
+    response: pageSchema(publicityViewSchema),
   })
   list(@Query() query: unknown): Promise<PageOf<PublicityView>> {
     return read(() => this.publicity.list(query));

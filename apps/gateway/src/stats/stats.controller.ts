@@ -1,7 +1,13 @@
 import { Controller, Inject, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ReadRoute, STAFF } from '@gridline/platform';
-import { PointInTimeViews, StatisticsQueries } from '@gridline/read-models';
+import {
+  PointInTimeViews,
+  ratio721Schema,
+  responseTimesSchema,
+  slaStatsSchema,
+  StatisticsQueries,
+} from '@gridline/read-models';
 import { pointInTime, read, type HeaderSink } from '../read-api.js';
 
 const month = 'calendar month YYYY-MM (UTC), inclusive';
@@ -38,6 +44,7 @@ export class StatsController {
     query: { street: {}, ...period },
     roles: STAFF,
     answers: { 400: 'a query parameter is invalid; `problems` names each' },
+    response: ratio721Schema,
   })
   async ratio721(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
     const { rest, stats } = await this.at(query, response);
@@ -51,6 +58,7 @@ export class StatsController {
     query: { street: {}, ...period },
     roles: STAFF,
     answers: { 400: 'a query parameter is invalid; `problems` names each' },
+    response: responseTimesSchema,
   })
   async responseTimes(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
     const { rest, stats } = await this.at(query, response);
@@ -63,6 +71,7 @@ export class StatsController {
     query: { agency: { enum: ['street', 'drc'] }, ...period },
     roles: STAFF,
     answers: { 400: 'a query parameter is invalid; `problems` names each' },
+    response: slaStatsSchema,
   })
   async sla(@Query() query: unknown, @Res({ passthrough: true }) response: HeaderSink) {
     const { rest, stats } = await this.at(query, response);

@@ -8,7 +8,13 @@ import {
   type TimelineView,
   type Visibility,
 } from '@gridline/read-models';
-import { CurrentPrincipal, ReadRoute, STAFF, type Principal } from '@gridline/platform';
+import {
+  CurrentPrincipal,
+  ReadRoute,
+  STAFF,
+  textResponse,
+  type Principal,
+} from '@gridline/platform';
 import { visibilityOf } from '../read-api.js';
 import { TimelineFeed } from './timeline-feed.js';
 
@@ -52,6 +58,10 @@ export class StreamController {
       'Shows the cases the caller may see (as GET /api/cases).',
     roles: STAFF,
     answers: { 400: 'a query parameter (none is known) or a malformed Last-Event-ID' },
+    response: textResponse(
+      'text/event-stream',
+      'server-sent events: `id: <commit/prepare>`, `data: <a timeline entry as in GET /api/cases/{caseId}/timeline>`',
+    ),
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'a position `commit/prepare`' })

@@ -1,64 +1,7 @@
 import { BadRequestException, Controller, Inject, Query } from '@nestjs/common';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import { WORK_KINDS, WorkQueries, type MyWork } from '@gridline/read-models';
+import { ApiTags } from '@nestjs/swagger';
+import { myWorkSchema, WorkQueries, type MyWork } from '@gridline/read-models';
 import { CurrentPrincipal, ReadRoute, STAFF, type Principal } from '@gridline/platform';
-
-/** The OpenAPI schema of the answer. */
-const MY_WORK_SCHEMA = {
-  type: 'object',
-  required: ['at', 'items', 'counts', 'total'],
-  properties: {
-    at: { type: 'string', format: 'date-time', description: 'the time SLA states are computed at' },
-    total: { type: 'integer', description: 'open items waiting on you (items holds at most 200)' },
-    counts: {
-      type: 'object',
-      description: 'open items per kind',
-      additionalProperties: { type: 'integer' },
-    },
-    items: {
-      type: 'array',
-      description: 'soonest due first (no due time last), then the longest waiting',
-      items: {
-        type: 'object',
-        required: [
-          'id',
-          'kind',
-          'caseId',
-          'agency',
-          'queue',
-          'personal',
-          'label',
-          'since',
-          'dueAt',
-          'sla',
-          'escalated',
-        ],
-        properties: {
-          id: { type: 'string', example: 'decision:6f1c…' },
-          kind: { type: 'string', enum: [...WORK_KINDS] },
-          caseId: { type: 'string', format: 'uuid' },
-          agency: { type: 'string', enum: ['swc', 'drc', 'street'] },
-          queue: {
-            type: 'string',
-            nullable: true,
-            example: 'street:legal-reviewer',
-            description: 'the queue it waits in; null when it is addressed to you',
-          },
-          personal: { type: 'boolean' },
-          assignmentId: { type: 'string', format: 'uuid' },
-          decisionId: { type: 'string', format: 'uuid' },
-          warningId: { type: 'string', format: 'uuid' },
-          projectId: { type: 'string', format: 'uuid' },
-          label: { type: 'string', example: 'draft 2, ¥15000, major' },
-          since: { type: 'string', format: 'date-time' },
-          dueAt: { type: 'string', format: 'date-time', nullable: true },
-          sla: { type: 'string', enum: ['on-time', 'due-soon', 'overdue'], nullable: true },
-          escalated: { type: 'boolean' },
-        },
-      },
-    },
-  },
-} as const;
 
 /**
  * "My work": what waits on the signed-in person (docs/console.md). Their
@@ -82,8 +25,8 @@ export class MyWorkController {
       200: '{ at, items: WorkItem[], counts: { <kind>: n }, total }',
       400: 'a query parameter was given',
     },
+    response: myWorkSchema,
   })
-  @ApiResponse({ status: 200, description: 'what waits on you', schema: MY_WORK_SCHEMA as never })
   async myWork(@Query() query: unknown, @CurrentPrincipal() principal: Principal): Promise<MyWork> {
     const names = Object.keys(query ?? {});
     if (names.length > 0)

@@ -1,7 +1,13 @@
 import { Body, Controller, Headers, Inject, Param, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { CommandRoute, CurrentPrincipal, ReadRoute, type Principal } from '@gridline/platform';
+import {
+  CommandRoute,
+  CurrentPrincipal,
+  ReadRoute,
+  type Principal,
+  commandResultSchema,
+} from '@gridline/platform';
 import { commandAnswers } from '../shared/openapi.js';
 import {
   CredentialActionCommand,
@@ -47,6 +53,10 @@ export class CredentialsController {
       201: 'the officer, the number, the event ids',
       422: 'refused: credential-already-granted, credential-validity-invalid, role-required',
     },
+    response: commandResultSchema({
+      officerId: { type: 'string' },
+      credentialNumber: { type: 'string' },
+    }),
   })
   grant(
     @Body() body: GrantCredentialBody,
@@ -72,6 +82,10 @@ export class CredentialsController {
       201: 'the officer, the number, the event ids',
       422: 'refused: credential-unknown, credential-already-withdrawn, role-required',
     },
+    response: commandResultSchema({
+      officerId: { type: 'string' },
+      credentialNumber: { type: 'string' },
+    }),
   })
   withdraw(
     @Param('officerId', OfficerIdPipe) officerId: string,
@@ -95,6 +109,25 @@ export class CredentialsController {
     roles: ['admin'],
     ownAgency: true,
     answers: { 400: 'a query parameter is invalid; `problems` names each' },
+    response: {
+      type: 'object',
+      required: ['at', 'items', 'nextCursor'],
+      properties: {
+        at: { type: 'string', format: 'date-time' },
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['officerId', 'credentials'],
+            properties: {
+              officerId: { type: 'string' },
+              credentials: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+        },
+        nextCursor: { type: 'string', nullable: true },
+      },
+    },
   })
   list(@Query() query: Record<string, unknown>): Promise<CredentialListView> {
     return this.queries.execute(new ListCredentialsQuery(parseCredentialListQuery(query)));
@@ -108,6 +141,16 @@ export class CredentialsController {
     roles: ['admin'],
     ownAgency: true,
     answers: { 404: 'the registry holds nothing for this officer' },
+    response: {
+      type: 'object',
+      required: ['officerId', 'at', 'credentials', 'history'],
+      properties: {
+        officerId: { type: 'string' },
+        at: { type: 'string', format: 'date-time' },
+        credentials: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        history: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      },
+    },
   })
   get(@Param('officerId', OfficerIdPipe) officerId: string): Promise<OfficerCredentialsView> {
     return this.queries.execute(new GetOfficerCredentialsQuery(officerId));

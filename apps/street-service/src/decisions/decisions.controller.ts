@@ -7,6 +7,7 @@ import {
   STAFF,
   CurrentPrincipal,
   type Principal,
+  commandResultSchema,
 } from '@gridline/platform';
 import type { EvidenceBody } from '../shared/evidence.js';
 import { commandAnswers, uuidParam } from '../shared/openapi.js';
@@ -63,6 +64,7 @@ export class DecisionsController {
     roles: ['officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   revise(
     @Param('decisionId', uuid()) id: string,
@@ -82,6 +84,7 @@ export class DecisionsController {
     roles: ['officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   requestReview(
     @Param('decisionId', uuid()) id: string,
@@ -102,6 +105,7 @@ export class DecisionsController {
     roles: ['legal-reviewer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   approve(
     @Param('decisionId', uuid()) id: string,
@@ -122,6 +126,7 @@ export class DecisionsController {
     roles: ['legal-reviewer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   returnDraft(
     @Param('decisionId', uuid()) id: string,
@@ -142,6 +147,7 @@ export class DecisionsController {
     roles: ['officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   issue(
     @Param('decisionId', uuid()) id: string,
@@ -161,6 +167,7 @@ export class DecisionsController {
     roles: ['officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   publish(
     @Param('decisionId', uuid()) id: string,
@@ -180,6 +187,7 @@ export class DecisionsController {
     roles: ['officer', 'admin'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   retract(
     @Param('decisionId', uuid()) id: string,
@@ -201,6 +209,7 @@ export class DecisionsController {
     roles: ['officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   appeal(
     @Param('decisionId', uuid()) id: string,
@@ -222,6 +231,7 @@ export class DecisionsController {
     roles: ['legal-reviewer', 'officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   appealOutcome(
     @Param('decisionId', uuid()) id: string,
@@ -242,6 +252,7 @@ export class DecisionsController {
     roles: ['officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   recordEvidence(
     @Param('decisionId', uuid()) id: string,
@@ -258,6 +269,18 @@ export class DecisionsController {
     roles: STAFF,
     ownAgency: true,
     answers: { 404: 'no such decision' },
+    response: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'the decision folded from its stream: status, current draft, review, publicity, appeal',
+      required: ['decisionId', 'revision'],
+      properties: {
+        decisionId: { type: 'string' },
+        revision: { type: 'integer', description: 'the stream revision (send it as If-Match)' },
+        status: { type: 'string' },
+      },
+    },
   })
   get(@Param('decisionId', uuid()) id: string): Promise<Decision> {
     return this.queries.execute(new GetDecisionQuery(id));

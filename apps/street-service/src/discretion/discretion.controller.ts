@@ -7,6 +7,7 @@ import {
   STAFF,
   CurrentPrincipal,
   type Principal,
+  commandResultSchema,
 } from '@gridline/platform';
 import { CategoryPipe } from '../shared/category.pipe.js';
 import { commandAnswers, categoryParam } from '../shared/openapi.js';
@@ -38,6 +39,7 @@ export class DiscretionController {
     roles: ['admin'],
     ownAgency: true,
     answers: { ...commandAnswers, 201: 'the new version' },
+    response: commandResultSchema(),
   })
   publish(
     @Param('category', CategoryPipe) category: string,
@@ -57,6 +59,16 @@ export class DiscretionController {
     roles: STAFF,
     ownAgency: true,
     answers: { 404: 'no standard published for the category' },
+    response: {
+      type: 'object',
+      additionalProperties: true,
+      required: ['category', 'current', 'versions'],
+      properties: {
+        category: { type: 'string' },
+        current: { type: 'object', additionalProperties: true },
+        versions: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      },
+    },
   })
   get(@Param('category', CategoryPipe) category: string): Promise<StandardView> {
     return this.queries.execute(new GetStandardQuery(category));

@@ -1,3 +1,4 @@
+import { uuidSchema } from '@gridline/contracts';
 import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
@@ -7,6 +8,7 @@ import {
   STAFF,
   CurrentPrincipal,
   type Principal,
+  commandResultSchema,
 } from '@gridline/platform';
 import {
   ProposePenaltyCommand,
@@ -47,6 +49,7 @@ export class EnforcementController {
     roles: ['grid-worker', 'officer'],
     ownAgency: true,
     answers: { ...commandAnswers, 201: 'the step id' },
+    response: commandResultSchema({ stepId: uuidSchema }),
   })
   remind(
     @Body() body: ReminderBody,
@@ -68,6 +71,7 @@ export class EnforcementController {
     roles: ['officer'],
     ownAgency: true,
     answers: { ...commandAnswers, 201: 'the step id' },
+    response: commandResultSchema({ stepId: uuidSchema }),
   })
   warn(
     @Body() body: WarningBody,
@@ -92,6 +96,11 @@ export class EnforcementController {
     roles: ['officer'],
     ownAgency: true,
     answers: { ...commandAnswers, 201: 'the decision id, major or not' },
+    response: commandResultSchema({
+      decisionId: uuidSchema,
+      major: { type: 'boolean' },
+      standardVersion: { type: 'integer' },
+    }),
   })
   proposePenalty(
     @Body() body: ProposePenaltyBody,
@@ -116,6 +125,7 @@ export class EnforcementController {
     roles: ['officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema({ stepId: uuidSchema }),
   })
   recordEvidence(
     @Param('subjectId', new ParseUUIDPipe()) subjectId: string,
@@ -141,6 +151,11 @@ export class EnforcementController {
     roles: STAFF,
     ownAgency: true,
     answers: { 404: 'no step for this subject and category' },
+    response: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'the 721 progression of the subject in this category',
+    },
   })
   get(
     @Param('subjectId', new ParseUUIDPipe()) subjectId: string,

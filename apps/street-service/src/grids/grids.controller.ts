@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { GridRef } from '@gridline/contracts';
+import { gridRefSchema, type GridRef } from '@gridline/contracts';
 import { ReadRoute, STAFF } from '@gridline/platform';
 import {
   geometryOf,
@@ -21,6 +21,39 @@ export interface GridFeatureCollection {
   readonly type: 'FeatureCollection';
   readonly features: readonly GridFeature[];
 }
+
+/** The JSON Schema of GridFeatureCollection (GET /api/grids). */
+export const gridFeatureCollectionSchema = {
+  type: 'object',
+  required: ['type', 'features'],
+  properties: {
+    type: { type: 'string', enum: ['FeatureCollection'] },
+    features: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'id', 'properties', 'geometry'],
+        properties: {
+          type: { type: 'string', enum: ['Feature'] },
+          id: { type: 'string', description: 'the grid code' },
+          properties: gridRefSchema,
+          geometry: {
+            type: 'object',
+            required: ['type', 'coordinates'],
+            properties: {
+              type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] },
+              coordinates: {
+                type: 'array',
+                description: 'Polygon: rings of [lon, lat]; MultiPolygon: polygons of rings',
+                items: { type: 'array' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
 
 /** The grid map as GeoJSON: polygons as loaded, boxes as one ring each. */
 export function gridFeatures(jurisdiction: Jurisdiction): GridFeatureCollection {
@@ -55,6 +88,7 @@ export class GridsController {
       'Feature `id` = the grid code, `properties: {street, community, grid}`, geometry in WGS 84 ' +
       '([lon, lat] rings, holes after the outer ring); grids kept as boxes come as one ring.',
     roles: STAFF,
+    response: gridFeatureCollectionSchema,
   })
   list(): GridFeatureCollection {
     return this.collection;

@@ -1,3 +1,4 @@
+import { uuidSchema } from '@gridline/contracts';
 import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
@@ -7,10 +8,11 @@ import {
   STAFF,
   CurrentPrincipal,
   type Principal,
+  commandResultSchema,
 } from '@gridline/platform';
 import { commandAnswers, uuidParam } from '../shared/openapi.js';
 import type { CommandResult } from '../shared/run-command.js';
-import { GetIssueQuery, type IssueView } from './get-issue.query.js';
+import { GetIssueQuery, issueViewSchema, type IssueView } from './get-issue.query.js';
 import {
   addIssueNoteBodySchema,
   HandleIssueCommand,
@@ -48,6 +50,10 @@ export class IssuesController {
     roles: ['grid-worker', 'officer'],
     ownAgency: true,
     answers: { ...commandAnswers, 201: 'the issue and its case id' },
+    response: commandResultSchema(
+      { issueId: uuidSchema, caseId: uuidSchema },
+      { events: 'eventId' },
+    ),
   })
   report(
     @Body() body: ReportIssueBody,
@@ -67,6 +73,7 @@ export class IssuesController {
     roles: ['grid-worker', 'officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   acknowledge(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
@@ -89,6 +96,7 @@ export class IssuesController {
     roles: ['grid-worker', 'officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   addNote(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
@@ -112,6 +120,7 @@ export class IssuesController {
     roles: ['grid-worker', 'officer'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema(),
   })
   resolve(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
@@ -139,6 +148,10 @@ export class IssuesController {
     roles: ['admin'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema({
+      issueId: uuidSchema,
+      erased: { type: 'boolean', enum: [true] },
+    }),
   })
   eraseReporter(
     @Param('issueId', new ParseUUIDPipe()) issueId: string,
@@ -156,6 +169,7 @@ export class IssuesController {
     roles: STAFF,
     ownAgency: true,
     answers: { 404: 'no such issue' },
+    response: issueViewSchema,
   })
   get(@Param('issueId', new ParseUUIDPipe()) issueId: string): Promise<IssueView> {
     return this.queries.execute(new GetIssueQuery(issueId));

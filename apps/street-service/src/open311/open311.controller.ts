@@ -71,6 +71,16 @@ export class Open311Controller {
     query: jurisdictionId,
     answers: { 200: 'the services', ...tooManyReads },
     guard: Open311Guard,
+    response: {
+      type: 'array',
+      description: 'GeoReport v2 services',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['service_code', 'service_name'],
+        properties: { service_code: { type: 'string' }, service_name: { type: 'string' } },
+      },
+    },
   })
   services(@Query() query: Record<string, unknown>): GeoReportService[] {
     this.checkJurisdiction(plainQuery(query));
@@ -90,6 +100,11 @@ export class Open311Controller {
       ...tooManyReads,
     },
     guard: Open311Guard,
+    response: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'a GeoReport v2 service definition',
+    },
   })
   definition(@Param('serviceCode') code: string, @Query() query: Record<string, unknown>): never {
     this.checkJurisdiction(plainQuery(query));
@@ -121,6 +136,20 @@ export class Open311Controller {
       403: geoReportError(403, 'the key is not a street reporting-app account'),
       404: geoReportError(404, 'jurisdiction_id is not served here'),
       429: geoReportError(429, 'too many requests from this app'),
+    },
+    response: {
+      type: 'array',
+      description: 'GeoReport v2 wraps even one created request in an array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['service_request_id', 'service_notice', 'account_id'],
+        properties: {
+          service_request_id: { type: 'string' },
+          service_notice: { type: 'string' },
+          account_id: { type: 'string', nullable: true },
+        },
+      },
     },
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
@@ -167,6 +196,28 @@ export class Open311Controller {
       ...tooManyReads,
     },
     guard: Open311Guard,
+    response: {
+      type: 'array',
+      description: 'GeoReport v2 service requests',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: [
+          'service_request_id',
+          'status',
+          'service_code',
+          'requested_datetime',
+          'updated_datetime',
+        ],
+        properties: {
+          service_request_id: { type: 'string' },
+          status: { type: 'string', enum: ['open', 'closed'] },
+          service_code: { type: 'string' },
+          requested_datetime: { type: 'string', format: 'date-time' },
+          updated_datetime: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
   })
   async list(
     @Query() query: Record<string, unknown>,
@@ -193,6 +244,28 @@ export class Open311Controller {
       ...tooManyReads,
     },
     guard: Open311Guard,
+    response: {
+      type: 'array',
+      description: 'GeoReport v2 service requests',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: [
+          'service_request_id',
+          'status',
+          'service_code',
+          'requested_datetime',
+          'updated_datetime',
+        ],
+        properties: {
+          service_request_id: { type: 'string' },
+          status: { type: 'string', enum: ['open', 'closed'] },
+          service_code: { type: 'string' },
+          requested_datetime: { type: 'string', format: 'date-time' },
+          updated_datetime: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
   })
   async one(
     @Param('requestId') requestId: string,

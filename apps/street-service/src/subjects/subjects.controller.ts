@@ -1,7 +1,12 @@
 import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { CommandRoute, CurrentPrincipal, type Principal } from '@gridline/platform';
+import {
+  CommandRoute,
+  CurrentPrincipal,
+  type Principal,
+  commandResultSchema,
+} from '@gridline/platform';
 import { commandAnswers, uuidParam } from '../shared/openapi.js';
 import {
   EraseSubjectCommand,
@@ -33,6 +38,7 @@ export class SubjectsController {
     roles: ['grid-worker', 'officer'],
     ownAgency: true,
     answers: { ...commandAnswers, 201: 'the pseudonymous subjectId' },
+    response: commandResultSchema({ subjectId: { type: 'string' } }),
   })
   register(
     @Body() body: RegisterSubjectBody,
@@ -57,6 +63,10 @@ export class SubjectsController {
     roles: ['admin'],
     ownAgency: true,
     answers: commandAnswers,
+    response: commandResultSchema({
+      subjectId: { type: 'string' },
+      erased: { type: 'boolean', enum: [true] },
+    }),
   })
   erase(
     @Param('subjectId', new ParseUUIDPipe()) subjectId: string,

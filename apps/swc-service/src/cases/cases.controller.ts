@@ -9,11 +9,19 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { CaseArea, CaseMode, HandlingAgency, RiskLevel, Severity } from '@gridline/contracts';
+import {
+  uuidSchema,
+  type CaseArea,
+  type CaseMode,
+  type HandlingAgency,
+  type RiskLevel,
+  type Severity,
+} from '@gridline/contracts';
 import type { Clock, IdGenerator } from '@gridline/eventsourcing';
 import {
   CLOCK,
   CommandRoute,
+  commandResultSchema,
   CurrentPrincipal,
   IDS,
   ReadRoute,
@@ -36,7 +44,17 @@ import {
   triageSchema,
   verifySchema,
 } from './case.schemas.js';
-import { GetCaseQuery, type CaseView } from './get-case.query.js';
+import { GetCaseQuery, swcCaseViewSchema, type CaseView } from './get-case.query.js';
+
+const caseCommandResultSchema = commandResultSchema(
+  { caseId: uuidSchema },
+  {
+    revision: {
+      description: 'the stream revision after the events (`no_stream` when nothing was recorded)',
+      oneOf: [{ type: 'integer' }, { type: 'string', enum: ['no_stream'] }],
+    },
+  },
+);
 import { SLA_TABLE } from './sla.js';
 import type { SlaTable } from './sla.js';
 
@@ -96,6 +114,7 @@ export class CasesController {
     body: openCaseSchema,
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   open(
     @Body()
@@ -118,6 +137,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin', 'analyst'],
     ownAgency: true,
+    response: swcCaseViewSchema,
   })
   get(@Param('caseId', new ParseUUIDPipe()) caseId: string): Promise<CaseView> {
     return this.queries.execute(new GetCaseQuery(caseId));
@@ -132,6 +152,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   triage(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -165,6 +186,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   changeRisk(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -184,6 +206,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   switchMode(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -203,6 +226,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   assign(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -233,6 +257,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   verify(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -252,6 +277,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   feedback(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -272,6 +298,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   close(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -291,6 +318,7 @@ export class CasesController {
     params: { caseId: UUID },
     roles: ['coordinator', 'admin'],
     ownAgency: true,
+    response: caseCommandResultSchema,
   })
   reopen(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,

@@ -1,9 +1,44 @@
+import { isoTimeSchema, uuidSchema } from '@gridline/contracts';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { SwcEvent } from '@gridline/contracts';
 import { fold, type EventStore } from '@gridline/eventsourcing';
 import { EVENT_STORE, NotFoundError } from '@gridline/platform';
 import { caseDecider, caseStreamId, type ActiveCase } from './case.decider.js';
+
+const riskLevelSchema = { type: 'string', enum: ['blue', 'yellow', 'orange', 'red'] } as const;
+
+/** The JSON Schema of CaseView (GET /api/cases/:caseId). */
+export const swcCaseViewSchema = {
+  type: 'object',
+  required: ['status', 'caseId', 'mode', 'triaged', 'assignments', 'verified', 'revision'],
+  properties: {
+    status: { type: 'string', enum: ['open', 'closed'] },
+    caseId: uuidSchema,
+    originEventId: uuidSchema,
+    riskLevel: riskLevelSchema,
+    mode: { type: 'string', enum: ['routine', 'emergency'] },
+    triaged: { type: 'boolean' },
+    assignments: {
+      type: 'object',
+      description: 'by assignment id',
+      additionalProperties: {
+        type: 'object',
+        required: ['agency', 'role', 'status', 'assignedAt', 'dueAt', 'escalated'],
+        properties: {
+          agency: { type: 'string', enum: ['drc', 'street'] },
+          role: { type: 'string', enum: ['lead', 'co-handler'] },
+          status: { type: 'string' },
+          assignedAt: isoTimeSchema,
+          dueAt: isoTimeSchema,
+          escalated: { type: 'boolean' },
+        },
+      },
+    },
+    verified: { type: 'boolean' },
+    revision: { type: 'integer', description: 'the stream revision (send it as If-Match)' },
+  },
+} as const;
 
 export class GetCaseQuery {
   constructor(readonly caseId: string) {}

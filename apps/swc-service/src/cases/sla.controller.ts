@@ -17,6 +17,22 @@ export class SlaController {
     summary:
       'Assignment deadlines in hours: `{ routine: { blue, yellow, orange, red }, emergency: {…} }`',
     roles: STAFF,
+    response: {
+      type: 'object',
+      required: ['routine', 'emergency'],
+      properties: Object.fromEntries(
+        ['routine', 'emergency'].map((mode) => [
+          mode,
+          {
+            type: 'object',
+            required: ['blue', 'yellow', 'orange', 'red'],
+            properties: Object.fromEntries(
+              ['blue', 'yellow', 'orange', 'red'].map((risk) => [risk, { type: 'number' }]),
+            ),
+          },
+        ]),
+      ),
+    },
   })
   get(): SlaTable {
     return this.sla;

@@ -4,7 +4,7 @@
 // SWC's own view of the case and send its revision as If-Match; a 409 reloads
 // the case and each form lists what was recorded meanwhile.
 import { useCallback, useEffect, useState } from 'react';
-import { CommandRefused, readAgency } from '../../api/commands';
+import { CommandRefused, dataOf, swcApi } from '../../api/commands';
 import type { TimelineEntry } from '../../api/types';
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
@@ -81,14 +81,16 @@ function SwcWork({
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    readAgency<SwcCase>('swc', `cases/${caseId}`, { signal: controller.signal }).then(
-      setSwc,
-      (error: unknown) => {
-        // A case a report has just opened may not be in the SWC's stream yet.
-        if (error instanceof CommandRefused && error.refusal.kind === 'not-found')
-          timer = setTimeout(() => setGeneration((g) => g + 1), RETRY_MS);
-      },
-    );
+    dataOf<SwcCase>(
+      swcApi.GET('/api/cases/{caseId}', {
+        params: { path: { caseId } },
+        signal: controller.signal,
+      }),
+    ).then(setSwc, (error: unknown) => {
+      // A case a report has just opened may not be in the SWC's stream yet.
+      if (error instanceof CommandRefused && error.refusal.kind === 'not-found')
+        timer = setTimeout(() => setGeneration((g) => g + 1), RETRY_MS);
+    });
     return () => {
       controller.abort();
       clearTimeout(timer);

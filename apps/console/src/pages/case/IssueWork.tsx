@@ -2,18 +2,13 @@
 // acknowledge, add notes, resolve — each issue read from the street service
 // (GET /api/issues/:id), found from the timeline's street-issue streams.
 import { useEffect, useMemo, useState } from 'react';
-import { readAgency } from '../../api/commands';
+import { dataOf, streetApi, type StreetIssue } from '../../api/commands';
 import type { TimelineEntry } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useCommand } from '../../lib/useCommand';
 import { CommandForm, Field } from '../../components/CommandForm';
 
-interface Issue {
-  readonly issueId: string;
-  readonly status: 'reported' | 'acknowledged' | 'resolved';
-  readonly category: string;
-  readonly revision: number;
-}
+type Issue = StreetIssue;
 
 const ISSUE_STREAM = 'street-issue-';
 const OUTCOMES = ['remedied', 'referred', 'no-action-needed', 'enforcement-started'] as const;
@@ -50,10 +45,12 @@ function IssuePanel({ issueId, onChanged }: { issueId: string; onChanged: () => 
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
-    readAgency<Issue>('street', `issues/${issueId}`, { signal: controller.signal }).then(
-      setIssue,
-      () => undefined,
-    );
+    dataOf<Issue>(
+      streetApi.GET('/api/issues/{issueId}', {
+        params: { path: { issueId } },
+        signal: controller.signal,
+      }),
+    ).then(setIssue, () => undefined);
     return () => controller.abort();
   }, [issueId, generation]);
   const recorded = () => {

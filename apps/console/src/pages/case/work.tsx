@@ -4,7 +4,7 @@
 // concurrent change (409: reload, and list what changed meanwhile).
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
-import { readAgency, type Refusal } from '../../api/commands';
+import { dataOf, swcApi, type Refusal, type SlaTable, type SwcCase } from '../../api/commands';
 import { useCommand, type CommandState } from '../../lib/useCommand';
 
 export type RiskLevel = 'blue' | 'yellow' | 'orange' | 'red';
@@ -13,30 +13,8 @@ export type HandlingAgency = 'drc' | 'street';
 export const RISK_LEVELS: readonly RiskLevel[] = ['blue', 'yellow', 'orange', 'red'];
 export const HANDLING_AGENCIES: readonly HandlingAgency[] = ['street', 'drc'];
 
-/** GET /api/cases/:id of the SWC service (apps/swc-service/src/cases/get-case.query.ts). */
-export interface SwcCase {
-  readonly caseId: string;
-  readonly status: 'open' | 'closed';
-  readonly riskLevel?: RiskLevel;
-  readonly mode: CaseMode;
-  readonly triaged: boolean;
-  readonly verified: boolean;
-  readonly assignments: Readonly<
-    Record<
-      string,
-      {
-        readonly agency: HandlingAgency;
-        readonly role: 'lead' | 'co-handler';
-        readonly status: string;
-        readonly dueAt: string;
-      }
-    >
-  >;
-  readonly revision: number;
-}
-
-/** GET /api/sla of the SWC service: hours per mode and risk level. */
-export type SlaTable = Readonly<Record<CaseMode, Readonly<Record<RiskLevel, number>>>>;
+/** GET /api/cases/:id of the SWC service (generated from its OpenAPI document). */
+export type { SwcCase, SlaTable };
 
 let slaTable: Promise<SlaTable> | undefined;
 
@@ -44,7 +22,7 @@ let slaTable: Promise<SlaTable> | undefined;
 export function useSla(): SlaTable | undefined | null {
   const [sla, setSla] = useState<SlaTable | undefined | null>(undefined);
   useEffect(() => {
-    slaTable ??= readAgency<SlaTable>('swc', 'sla');
+    slaTable ??= dataOf<SlaTable>(swcApi.GET('/api/sla'));
     let live = true;
     slaTable.then(
       (table) => live && setSla(table),

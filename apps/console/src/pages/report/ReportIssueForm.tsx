@@ -4,27 +4,20 @@
 // yet, and the report command takes no photo references, so the form says so
 // instead of pretending to upload.
 import { useEffect, useState } from 'react';
-import { readAgency } from '../../api/commands';
+import { dataOf, streetApi, type GridCollection } from '../../api/commands';
 import { CommandForm, Field } from '../../components/CommandForm';
 import { useI18n } from '../../i18n';
 import { useCommand } from '../../lib/useCommand';
 import { Link } from '../../router';
 
-export interface GridFeature {
-  readonly id: string;
-  readonly properties: {
-    readonly street: string;
-    readonly community: string;
-    readonly grid: string;
-  };
-}
+export type GridFeature = GridCollection['features'][number];
 
 /** The grid registry, for a select. */
 export function useGrids(): readonly GridFeature[] | undefined {
   const [grids, setGrids] = useState<readonly GridFeature[] | undefined>(undefined);
   useEffect(() => {
     const controller = new AbortController();
-    readAgency<{ features: GridFeature[] }>('street', 'grids', { signal: controller.signal }).then(
+    dataOf<GridCollection>(streetApi.GET('/api/grids', { signal: controller.signal })).then(
       (collection) => setGrids(collection.features),
       () => setGrids([]),
     );
