@@ -11,6 +11,7 @@ import { Board } from './pages/Board';
 import { CasePage } from './pages/CasePage';
 import { Operations } from './pages/Operations';
 import { SignIn } from './pages/SignIn';
+import { WorkNavLinks, workRoute } from './pages/work/work-routes';
 import { Link, match, Redirect, useFocusOnNavigate, useLocation } from './router';
 
 function LanguageSwitch() {
@@ -60,6 +61,8 @@ function Routes() {
   if (path === '/board') return <Board />;
   if (path === '/analytics') return <Analytics />;
   if (path === '/operations') return <Operations />;
+  const work = workRoute(path);
+  if (work) return work;
   const caseRoute = match('/cases/:caseId', path);
   if (caseRoute?.caseId) return <CasePage key={caseRoute.caseId} caseId={caseRoute.caseId} />;
   return (
@@ -124,6 +127,7 @@ export function App() {
             label={t('nav.analytics')}
             current={path === '/analytics'}
           />
+          <WorkNavLinks identity={identity} path={path} />
           {isAdmin(identity) && (
             <NavLink
               to="/operations"

@@ -1,4 +1,5 @@
 // English. Keys are those of zh-CN.ts (the type makes a missing one a compile error).
+import { enforcementWorkEn } from './enforcement-work';
 import type { MessageKey } from './zh-CN';
 
 export const en: Record<MessageKey, string> = {
@@ -387,4 +388,5 @@ export const en: Record<MessageKey, string> = {
   'form.note.submit': 'Add',
   'form.resolve.title': 'Resolve the issue',
   'form.resolve.submit': 'Resolve',
+  ...enforcementWorkEn,
 };

@@ -1,4 +1,6 @@
 // Chinese (simplified), the default language. Every key here must exist in en.ts.
+import { enforcementWorkZh } from './enforcement-work';
+
 export const zhCN = {
   'app.title': 'Gridline 协同工作台',
   'app.skip': '跳到主要内容',
@@ -379,6 +381,7 @@ export const zhCN = {
   'form.note.submit': '添加',
   'form.resolve.title': '办结问题',
   'form.resolve.submit': '办结问题',
+  ...enforcementWorkZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

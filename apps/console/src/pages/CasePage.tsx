@@ -2,7 +2,7 @@
 // causation, assignments and deadlines, the 721 progression, evidence digests,
 // publicity and appeal. Live entries arrive from the stream. With `?asOf=` the
 // page shows the case as it stood then (timeline up to then) and what changed since.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { getCase, getCaseAsOf, getCaseDiff, getTimeline } from '../api/gateway';
 import type { CaseAsOf, CaseDiff, CaseView, EvidenceItem, TimelineEntry } from '../api/types';
@@ -23,6 +23,7 @@ import { decisionState, enforcementSteps } from '../lib/enforcement';
 import { fromCaseView, fromHistory, type CaseSnapshot } from '../lib/snapshot';
 import { parseIso } from '../lib/time';
 import { Link, navigate, useLocation } from '../router';
+import { CaseWork } from './work/CaseWork';
 
 const LIVE_DEBOUNCE_MS = 300;
 
@@ -62,6 +63,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [announcement, setAnnouncement] = useState('');
   const [generation, setGeneration] = useState(0);
+  const reloadCase = useCallback(() => setGeneration((g) => g + 1), []);
 
   // The case now: view, timeline, fold. Reloaded on live entries (debounced).
   useEffect(() => {
@@ -260,6 +262,16 @@ export function CasePage({ caseId }: { caseId: string }) {
         <PublicityAndAppeal state={decisions} onSelect={setSelected} />
         <Evidence items={evidenceShown} />
       </div>
+
+      {!asOf && (
+        <CaseWork
+          caseId={caseId}
+          view={live.view}
+          fold={live.fold}
+          entries={live.timeline}
+          reload={reloadCase}
+        />
+      )}
 
       <details className="panel entry-list">
         <summary>{t('case.list')}</summary>
