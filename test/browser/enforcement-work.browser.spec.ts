@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
@@ -54,12 +55,14 @@ describe('enforcement work in the console', () => {
   const contexts: BrowserContext[] = [];
   const problems: PageProblems[] = [];
   const accounts: Record<string, Account> = {};
+  // Fresh names: the test database outlives runs, and the registry keeps every officer's grants.
+  const run = randomBytes(3).toString('hex');
   const people = {
-    admin: { username: 'st-admin', roles: ['admin'] },
-    officer: { username: 'st-officer', roles: ['officer'] },
-    reviewer: { username: 'st-reviewer', roles: ['legal-reviewer'] },
+    admin: { username: `st-admin-${run}`, roles: ['admin'] },
+    officer: { username: `st-officer-${run}`, roles: ['officer'] },
+    reviewer: { username: `st-reviewer-${run}`, roles: ['legal-reviewer'] },
     // Both an officer and a legal reviewer: never offered the review of their own draft.
-    dual: { username: 'st-dual', roles: ['officer', 'legal-reviewer'] },
+    dual: { username: `st-dual-${run}`, roles: ['officer', 'legal-reviewer'] },
   } as const;
 
   const open = async (who: keyof typeof people | 'drc'): Promise<Page> => {
@@ -245,6 +248,7 @@ describe('enforcement work in the console', () => {
     expect(count(await caseEvents(), 'street.decision.penalty-proposed.v1')).toBe(0);
 
     await page.getByTestId('penalty-amount').fill('1500');
+    await page.getByTestId('form-propose-penalty').scrollIntoViewIfNeeded();
     await screenshot(page, 'work-street-penalty');
     await page.getByTestId('submit-propose-penalty').click();
     await recorded(page, 'propose-penalty');
@@ -349,23 +353,14 @@ describe('enforcement work in the console', () => {
       'street.decision.appeal-filed.v1',
       'street.decision.appeal-decided.v1',
     ];
+    // Projected (each agency's topic arrives on its own), then shown on the case page.
+    await story.timelineWith(caseId, steps);
     await officer.goto(`/cases/${caseId}`);
-    await until(
-      'every step on the case timeline',
-      async () => {
-        const shown = await Promise.all(
-          (await officer.getByTestId('timeline-entry').all()).map((n) =>
-            n.getAttribute('data-type'),
-          ),
-        );
-        if (!steps.every((s) => shown.includes(s))) {
-          await officer.reload();
-          return undefined;
-        }
-        return true;
-      },
-      60_000,
+    await visible(officer.getByTestId('timeline-entry'), 'the timeline');
+    const shown = await Promise.all(
+      (await officer.getByTestId('timeline-entry').all()).map((n) => n.getAttribute('data-type')),
     );
+    expect(steps.filter((step) => !shown.includes(step))).toEqual([]);
   });
 
   it('the DRC accepts its co-handling assignment on the case page', async () => {
@@ -373,6 +368,7 @@ describe('enforcement work in the console', () => {
     await page.goto(`/cases/${caseId}`);
     await visible(page.getByTestId('inbox-drc'), "the DRC's inbox on the case page", 60_000);
     await visible(page.getByTestId('submit-accept-assignment'), 'the accept form', 60_000);
+    await page.getByTestId('inbox-drc').scrollIntoViewIfNeeded();
     await screenshot(page, 'work-drc-inbox');
     await page.getByTestId('submit-accept-assignment').click();
     await visible(
