@@ -6,10 +6,13 @@ import { useAuth } from './auth';
 import { LiveStatus } from './components/LiveStatus';
 import { useI18n } from './i18n';
 import { LiveProvider } from './live';
+import { mayUse } from './lib/permissions';
 import { Analytics } from './pages/Analytics';
 import { Board } from './pages/Board';
 import { CasePage } from './pages/CasePage';
+import { OpenCase } from './pages/OpenCase';
 import { Operations } from './pages/Operations';
+import { ReportIssue } from './pages/ReportIssue';
 import { SignIn } from './pages/SignIn';
 import { WorkNavLinks, workRoute } from './pages/work/work-routes';
 import { Link, match, Redirect, useFocusOnNavigate, useLocation } from './router';
@@ -61,6 +64,8 @@ function Routes() {
   if (path === '/board') return <Board />;
   if (path === '/analytics') return <Analytics />;
   if (path === '/operations') return <Operations />;
+  if (path === '/report') return <ReportIssue />;
+  if (path === '/cases/new') return <OpenCase />;
   const work = workRoute(path);
   if (work) return work;
   const caseRoute = match('/cases/:caseId', path);
@@ -127,6 +132,22 @@ export function App() {
             label={t('nav.analytics')}
             current={path === '/analytics'}
           />
+          {mayUse(identity, 'ReportIssue') && (
+            <NavLink
+              to="/report"
+              testId="nav-report"
+              label={t('nav.report')}
+              current={path === '/report'}
+            />
+          )}
+          {mayUse(identity, 'OpenCase') && (
+            <NavLink
+              to="/cases/new"
+              testId="nav-open-case"
+              label={t('nav.openCase')}
+              current={path === '/cases/new'}
+            />
+          )}
           <WorkNavLinks identity={identity} path={path} />
           {isAdmin(identity) && (
             <NavLink

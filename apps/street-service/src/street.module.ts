@@ -20,6 +20,7 @@ import { PublishStandardHandler } from './discretion/publish-standard.command.js
 import { EnforcementCommandHandler } from './enforcement/enforcement.commands.js';
 import { EnforcementController } from './enforcement/enforcement.controller.js';
 import { GetEnforcementHandler } from './enforcement/get-enforcement.query.js';
+import { GridsController } from './grids/grids.controller.js';
 import { GetIssueHandler } from './issues/get-issue.query.js';
 import { HandleIssueHandler } from './issues/handle-issue.commands.js';
 import { EraseReporterHandler } from './issues/erase-reporter.command.js';
@@ -53,6 +54,7 @@ export class StreetModule {
         DecisionQueueController,
         CredentialsController,
         Open311Controller,
+        GridsController,
       ],
       providers: [
         { provide: ENFORCEMENT_POLICY, useValue: loadEnforcementPolicy() },

@@ -11,6 +11,7 @@ import {
 } from '@gridline/platform';
 import { CaseCommandHandler } from './cases/case-command.handler.js';
 import { CasesController } from './cases/cases.controller.js';
+import { SlaController } from './cases/sla.controller.js';
 import { GetCaseHandler } from './cases/get-case.query.js';
 import { DEFAULT_SLA, parseSlaTable, SLA_TABLE } from './cases/sla.js';
 import { DEADLINE_SCAN_MS, DeadlineTracker } from './deadlines/deadline-tracker.js';
@@ -47,7 +48,7 @@ export class SwcModule {
     return {
       module: SwcModule,
       imports: [CqrsModule.forRoot(), AgencyRuntimeModule.forRoot('swc', config, logger)],
-      controllers: [CasesController],
+      controllers: [CasesController, SlaController],
       providers: [
         swcInboundCommands,
         CaseCommandHandler,

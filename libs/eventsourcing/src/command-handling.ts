@@ -27,6 +27,12 @@ export interface CommandEnvelope<Command> {
 export interface HandleOptions {
   /** How many times a concurrency conflict is retried before giving up. */
   readonly maxRetries?: number;
+  /**
+   * The revision the caller decided on (a person's form, HTTP `If-Match`): a
+   * stream at another revision is a WrongExpectedVersionError at once, never
+   * retried, so a change the person did not see is not overwritten.
+   */
+  readonly ifRevision?: number;
 }
 
 export class ConcurrencyConflictError extends Error {
@@ -63,8 +69,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       decider,
       history.map((e) => ({ type: e.type, data: e.data }) as Event),
     );
-    const newEvents = decider.decide(envelope.command, state);
     const current = history.at(-1)?.revision ?? 'no_stream';
+    if (options.ifRevision !== undefined && current !== options.ifRevision)
+      throw new WrongExpectedVersionError(envelope.streamId, options.ifRevision, current);
+    const newEvents = decider.decide(envelope.command, state);
     if (newEvents.length === 0) return { events: [], newEvents, nextExpectedRevision: current };
     const toAppend = newEvents.map((event, index): NewEvent => ({
       id: envelope.eventId(index),
@@ -79,7 +87,12 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
         expectedRevision: current,
       });
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError && attempt <= maxRetries) continue;
+      if (
+        error instanceof WrongExpectedVersionError &&
+        attempt <= maxRetries &&
+        options.ifRevision === undefined
+      )
+        continue;
       if (error instanceof WrongExpectedVersionError)
         throw new ConcurrencyConflictError(envelope.streamId, attempt);
       throw error;

@@ -131,4 +131,36 @@ describe('handleCommand', () => {
     const error = new WrongExpectedVersionError('s', 3, 5);
     expect(error.message).toBe('stream s: expected revision 3, actual 5');
   });
+
+  describe('with the revision the caller decided on (If-Match)', () => {
+    it('appends when the stream is still at that revision', async () => {
+      const store = new InMemoryEventStore();
+      await handleCommand(store, counter, envelope({ by: 1, limit: 10 }));
+      const result = await handleCommand(store, counter, envelope({ by: 1, limit: 10 }), {
+        ifRevision: 0,
+      });
+      expect(result.nextExpectedRevision).toBe(1);
+    });
+
+    it('refuses at once, deciding nothing, when the stream moved on', async () => {
+      const store = new InMemoryEventStore();
+      await handleCommand(store, counter, envelope({ by: 1, limit: 10 }));
+      await handleCommand(store, counter, envelope({ by: 1, limit: 10 }));
+      // Even a command its rule would refuse: the caller first sees what changed.
+      await expect(
+        handleCommand(store, counter, envelope({ by: 100, limit: 10 }), { ifRevision: 0 }),
+      ).rejects.toMatchObject({ name: 'WrongExpectedVersionError', expected: 0, actual: 1 });
+      expect(await store.readStream('street-counter-1')).toHaveLength(2);
+    });
+
+    it('does not retry a concurrent write onto the fresh state', async () => {
+      const inner = new InMemoryEventStore();
+      await handleCommand(inner, counter, envelope({ by: 1, limit: 10 }));
+      const store = new InterferingStore(inner, 1);
+      await expect(
+        handleCommand(store, counter, envelope({ by: 1, limit: 10 }), { ifRevision: 0 }),
+      ).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      expect(await inner.readStream('street-counter-1')).toHaveLength(2);
+    });
+  });
 });

@@ -87,9 +87,12 @@ export function Field({
   name,
   refusal,
   hint,
+  also = [],
   children,
 }: {
   label: string;
+  /** Other body fields this control sets (a grid also sets its street and community). */
+  also?: readonly string[];
   /** The body's field (dotted for nested ones: `location.grid`). */
   name: string;
   refusal?: Refusal | undefined;
@@ -98,7 +101,7 @@ export function Field({
 }) {
   const { t } = useI18n();
   const id = useId();
-  const problems = problemsFor(refusal, name);
+  const problems = [name, ...also].flatMap((field) => problemsFor(refusal, field));
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const described = [hint ? hintId : '', problems.length ? errorId : ''].filter(Boolean).join(' ');

@@ -38,6 +38,7 @@ export function useCommand<T = unknown>(
   agency: AgencyCode,
   path: string,
   onRecorded?: (result: T) => void,
+  onRefused?: (refusal: Refusal) => void,
 ): CommandState<T> {
   const [sending, setSending] = useState(false);
   const [refusal, setRefusal] = useState<Refusal | undefined>(undefined);
@@ -46,6 +47,8 @@ export function useCommand<T = unknown>(
   const pending = useRef<Pending | undefined>(undefined);
   const recorded = useRef(onRecorded);
   recorded.current = onRecorded;
+  const refused = useRef(onRefused);
+  refused.current = onRefused;
 
   const submit = useCallback(
     async (body: unknown, options: Pick<SendOptions, 'ifMatch'> = {}) => {
@@ -70,6 +73,7 @@ export function useCommand<T = unknown>(
         if (!(error instanceof CommandRefused)) throw error;
         if (!retryable(error.refusal)) pending.current = undefined;
         setRefusal(error.refusal);
+        refused.current?.(error.refusal);
         return undefined;
       } finally {
         inFlight.current = false;

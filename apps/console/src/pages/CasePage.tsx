@@ -19,11 +19,12 @@ import { EntryDetails, Swimlanes } from '../components/Swimlanes';
 import { TimeTravel } from '../components/TimeTravel';
 import { useI18n } from '../i18n';
 import { useLiveEntries } from '../live';
+import { CaseWork } from './case/CaseWork';
 import { decisionState, enforcementSteps } from '../lib/enforcement';
 import { fromCaseView, fromHistory, type CaseSnapshot } from '../lib/snapshot';
 import { parseIso } from '../lib/time';
 import { Link, navigate, useLocation } from '../router';
-import { CaseWork } from './work/CaseWork';
+import { AgencyWork } from './work/AgencyWork';
 
 const LIVE_DEBOUNCE_MS = 300;
 
@@ -63,21 +64,31 @@ export function CasePage({ caseId }: { caseId: string }) {
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [announcement, setAnnouncement] = useState('');
   const [generation, setGeneration] = useState(0);
-  const reloadCase = useCallback(() => setGeneration((g) => g + 1), []);
 
   // The case now: view, timeline, fold. Reloaded on live entries (debounced).
+  // A case just opened or reported may not be in the read model yet: a 404 is
+  // asked again a few times before it is shown.
+  const notFoundTries = useRef(0);
   useEffect(() => {
     const controller = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
     loadLive(caseId, controller.signal)
       .then((value) => {
         setLive(value);
         setError(undefined);
       })
       .catch((caught: unknown) => {
-        if (!controller.signal.aborted) setError(caught as Error);
+        if (controller.signal.aborted) return;
+        if (caught instanceof ApiError && caught.status === 404 && notFoundTries.current++ < 15)
+          retry = setTimeout(() => setGeneration((g) => g + 1), 700);
+        else setError(caught as Error);
       });
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      clearTimeout(retry);
+    };
   }, [caseId, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
   // The case at the chosen time, and the diff from then to now.
   useEffect(() => {
@@ -233,6 +244,24 @@ export function CasePage({ caseId }: { caseId: string }) {
 
       {snapshot && <CaseFacts snapshot={snapshot} view={asOf ? undefined : live.view} />}
 
+      {!asOf && (
+        <CaseWork
+          caseId={caseId}
+          category={live.view.category}
+          entries={live.timeline}
+          onChanged={reload}
+        />
+      )}
+      {!asOf && (
+        <AgencyWork
+          caseId={caseId}
+          view={live.view}
+          fold={live.fold}
+          entries={live.timeline}
+          reload={reload}
+        />
+      )}
+
       <section className="panel timeline-panel" aria-labelledby="timeline-title">
         <div className="panel-head">
           <h2 id="timeline-title" className="section-title">
@@ -262,16 +291,6 @@ export function CasePage({ caseId }: { caseId: string }) {
         <PublicityAndAppeal state={decisions} onSelect={setSelected} />
         <Evidence items={evidenceShown} />
       </div>
-
-      {!asOf && (
-        <CaseWork
-          caseId={caseId}
-          view={live.view}
-          fold={live.fold}
-          entries={live.timeline}
-          reload={reloadCase}
-        />
-      )}
 
       <details className="panel entry-list">
         <summary>{t('case.list')}</summary>

@@ -9,7 +9,7 @@ import { loadConfig, parsers, setting, type JsonLogger } from '@gridline/platfor
  * gateway is `/api/<path>` of that agency's service, so a person's commands go
  * where the domain rules are (the agency service authenticates, authorises and
  * decides; the gateway only forwards). Only what a command needs crosses: the
- * bearer token, the body and its type, the Idempotency-Key, the trace; the
+ * bearer token, the body and its type, the Idempotency-Key, If-Match, the trace; the
  * answer comes back with its status and body as the service gave them.
  */
 export const agencyProxySettings = {
@@ -39,6 +39,8 @@ const REQUEST_HEADERS = [
   'accept',
   'accept-language',
   'idempotency-key',
+  // The revision a person decided on: the service answers 409 when it moved on.
+  'if-match',
   'traceparent',
   'tracestate',
 ];

@@ -24,6 +24,8 @@ export class ExecuteCaseCommand {
     readonly metadata: EventMetadata,
     /** Set by reactions: event ids derived from the trigger make redelivery harmless. */
     readonly triggerId?: string,
+    /** The case revision the person decided on (HTTP If-Match): another one is a 409. */
+    readonly ifRevision?: number,
   ) {}
 }
 
@@ -45,16 +47,23 @@ export function principalCaseCommand(
     readonly causationId: string;
     readonly sla: SlaTable;
     readonly traceparent?: string;
+    readonly ifRevision?: number;
   },
 ): ExecuteCaseCommand {
   const full = { ...command, by: principal.id, at: context.now, sla: context.sla };
-  return new ExecuteCaseCommand(caseId, full, {
+  return new ExecuteCaseCommand(
     caseId,
-    correlationId: caseId,
-    causationId: context.causationId,
-    actor: { id: principal.id, agency: principal.agency, kind: 'user' },
-    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-  });
+    full,
+    {
+      caseId,
+      correlationId: caseId,
+      causationId: context.causationId,
+      actor: { id: principal.id, agency: principal.agency, kind: 'user' },
+      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+    },
+    undefined,
+    context.ifRevision,
+  );
 }
 
 export interface CaseCommandResult {
@@ -70,16 +79,21 @@ export class CaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, C
     @Inject(IDS) private readonly ids: IdGenerator,
   ) {}
 
-  async execute({ caseId, command, metadata, triggerId }: ExecuteCaseCommand) {
+  async execute({ caseId, command, metadata, triggerId, ifRevision }: ExecuteCaseCommand) {
     try {
-      const result = await handleCommand(this.store, caseDecider, {
-        streamId: caseStreamId(caseId),
-        command,
-        metadata,
-        now: command.at,
-        eventId: (index) =>
-          triggerId ? deterministicId(`${triggerId}:${command.type}:${index}`) : this.ids.newId(),
-      });
+      const result = await handleCommand(
+        this.store,
+        caseDecider,
+        {
+          streamId: caseStreamId(caseId),
+          command,
+          metadata,
+          now: command.at,
+          eventId: (index) =>
+            triggerId ? deterministicId(`${triggerId}:${command.type}:${index}`) : this.ids.newId(),
+        },
+        ifRevision === undefined ? {} : { ifRevision },
+      );
       return {
         caseId,
         eventIds: result.events.map((e) => e.id),

@@ -1,4 +1,12 @@
-import { Body, Controller, Headers, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Headers,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { CaseArea, CaseMode, HandlingAgency, RiskLevel, Severity } from '@gridline/contracts';
@@ -33,6 +41,18 @@ import { SLA_TABLE } from './sla.js';
 import type { SlaTable } from './sla.js';
 
 /**
+ * `If-Match: "<revision>"` on a case command: the case revision the person
+ * decided on (the console sends the one it showed). The command is refused with
+ * 409 when the case has moved on since, so a change nobody saw is not overruled.
+ */
+export function ifMatchRevision(header: string | undefined): number | undefined {
+  if (header === undefined || header === '') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,12})"?$/.exec(header.trim());
+  if (!match?.[1]) throw new BadRequestException('If-Match must be a case revision, e.g. "3"');
+  return Number(match[1]);
+}
+
+/**
  * The coordination centre's commands on a case. Coordinators (and admins) of the
  * SWC act here; every rule is the decider's, this controller only translates.
  */
@@ -55,13 +75,16 @@ export class CasesController {
     principal: Principal,
     command: CaseCommandInput,
     traceparent?: string,
+    ifMatch?: string,
   ): Promise<CaseCommandResult> {
+    const ifRevision = ifMatchRevision(ifMatch);
     return this.commands.execute(
       principalCaseCommand(caseId, principal, command, {
         now: this.clock.now(),
         causationId: this.ids.newId(),
         sla: this.sla,
         ...(traceparent ? { traceparent } : {}),
+        ...(ifRevision === undefined ? {} : { ifRevision }),
       }),
     );
   }
@@ -121,9 +144,16 @@ export class CasesController {
       instructions?: string;
     },
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
     const assignmentIds = [body.leadAgency, ...body.coHandlers].map(() => this.ids.newId());
-    return this.run(caseId, principal, { type: 'TriageCase', ...body, assignmentIds });
+    return this.run(
+      caseId,
+      principal,
+      { type: 'TriageCase', ...body, assignmentIds },
+      undefined,
+      ifMatch,
+    );
   }
 
   @CommandRoute({
@@ -140,8 +170,9 @@ export class CasesController {
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: { to: RiskLevel; reason: string },
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.run(caseId, principal, { type: 'ChangeRiskLevel', ...body });
+    return this.run(caseId, principal, { type: 'ChangeRiskLevel', ...body }, undefined, ifMatch);
   }
 
   @CommandRoute({
@@ -158,8 +189,9 @@ export class CasesController {
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: { mode: CaseMode; reason: string },
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.run(caseId, principal, { type: 'SwitchMode', ...body });
+    return this.run(caseId, principal, { type: 'SwitchMode', ...body }, undefined, ifMatch);
   }
 
   @CommandRoute({
@@ -177,12 +209,19 @@ export class CasesController {
     @Body()
     body: { agency: HandlingAgency; role: 'lead' | 'co-handler'; instructions?: string },
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.run(caseId, principal, {
-      type: 'AssignAgency',
-      assignmentId: this.ids.newId(),
-      ...body,
-    });
+    return this.run(
+      caseId,
+      principal,
+      {
+        type: 'AssignAgency',
+        assignmentId: this.ids.newId(),
+        ...body,
+      },
+      undefined,
+      ifMatch,
+    );
   }
 
   @CommandRoute({
@@ -199,8 +238,9 @@ export class CasesController {
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: { note: string },
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.run(caseId, principal, { type: 'VerifyOutcome', ...body });
+    return this.run(caseId, principal, { type: 'VerifyOutcome', ...body }, undefined, ifMatch);
   }
 
   @CommandRoute({
@@ -218,8 +258,9 @@ export class CasesController {
     @Body()
     body: { satisfaction: 1 | 2 | 3 | 4 | 5; channel: 'phone' | 'visit' | 'online' },
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.run(caseId, principal, { type: 'RecordFeedback', ...body });
+    return this.run(caseId, principal, { type: 'RecordFeedback', ...body }, undefined, ifMatch);
   }
 
   @CommandRoute({
@@ -236,8 +277,9 @@ export class CasesController {
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() _body: Record<string, never>,
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.run(caseId, principal, { type: 'CloseCase' });
+    return this.run(caseId, principal, { type: 'CloseCase' }, undefined, ifMatch);
   }
 
   @CommandRoute({
@@ -254,7 +296,8 @@ export class CasesController {
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: { reason: string },
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.run(caseId, principal, { type: 'ReopenCase', ...body });
+    return this.run(caseId, principal, { type: 'ReopenCase', ...body }, undefined, ifMatch);
   }
 }

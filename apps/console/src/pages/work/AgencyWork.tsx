@@ -1,4 +1,4 @@
-// The work forms of the case page for street and DRC staff: the agency's
+// The street and DRC staff's work on the case page (beside the SWC's pages/case/CaseWork): the agency's
 // inbox entry of the case, the street officer's 721 work, the DRC's projects.
 // Each part shows itself only to the roles that may use it (lib/permissions).
 import type { CaseAsOf, CaseView, TimelineEntry } from '../../api/types';
@@ -6,7 +6,7 @@ import { DrcCasePanel } from './DrcWork';
 import { InboxPanel } from './InboxPanel';
 import { StreetEnforcementPanel } from './StreetEnforcementPanel';
 
-export function CaseWork({
+export function AgencyWork({
   caseId,
   view,
   fold,
@@ -20,7 +20,7 @@ export function CaseWork({
   reload: () => void;
 }) {
   return (
-    <div className="work-area" data-testid="case-work">
+    <div className="work-area" data-testid="agency-work">
       <InboxPanel assignments={view.assignments} reload={reload} />
       <StreetEnforcementPanel
         caseId={caseId}

@@ -1,0 +1,156 @@
+// A grid worker reports an issue (POST /api/issues of the street service), at
+// phone width: one column, large touch targets. The grid comes from the grid
+// registry (GET /api/grids, GeoJSON). Photos: the platform has no file store
+// yet, and the report command takes no photo references, so the form says so
+// instead of pretending to upload.
+import { useEffect, useState } from 'react';
+import { readAgency } from '../../api/commands';
+import { CommandForm, Field } from '../../components/CommandForm';
+import { useI18n } from '../../i18n';
+import { useCommand } from '../../lib/useCommand';
+import { Link } from '../../router';
+
+export interface GridFeature {
+  readonly id: string;
+  readonly properties: {
+    readonly street: string;
+    readonly community: string;
+    readonly grid: string;
+  };
+}
+
+/** The grid registry, for a select. */
+export function useGrids(): readonly GridFeature[] | undefined {
+  const [grids, setGrids] = useState<readonly GridFeature[] | undefined>(undefined);
+  useEffect(() => {
+    const controller = new AbortController();
+    readAgency<{ features: GridFeature[] }>('street', 'grids', { signal: controller.signal }).then(
+      (collection) => setGrids(collection.features),
+      () => setGrids([]),
+    );
+    return () => controller.abort();
+  }, []);
+  return grids;
+}
+
+const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+/** Categories the street offices use most; any code of the same form is taken. */
+export const CATEGORIES = [
+  'street-vending',
+  'illegal-parking',
+  'garbage',
+  'illegal-construction',
+  'noise',
+  'road-damage',
+] as const;
+
+export function ReportIssueForm() {
+  const { t } = useI18n();
+  const grids = useGrids();
+  const [grid, setGrid] = useState('');
+  const [category, setCategory] = useState('');
+  const [severity, setSeverity] = useState<(typeof SEVERITIES)[number]>('medium');
+  const [place, setPlace] = useState('');
+  const [description, setDescription] = useState('');
+  const command = useCommand<{ caseId: string; issueId: string }>('street', 'issues');
+  const area = grids?.find((g) => g.id === grid)?.properties;
+
+  return (
+    <CommandForm
+      name="report-issue"
+      title={t('form.report.title')}
+      command={command}
+      submitLabel={t('form.report.submit')}
+      recordedText={
+        command.result ? t('form.report.recorded', { caseId: command.result.caseId }) : undefined
+      }
+      onSubmit={() =>
+        void command.submit({
+          category: category.trim(),
+          severity,
+          location: {
+            street: area?.street ?? '',
+            community: area?.community ?? '',
+            grid,
+            description: place.trim(),
+          },
+          description: description.trim(),
+        })
+      }
+    >
+      <p className="muted">{t('form.report.intro')}</p>
+      <Field
+        label={t('form.field.grid')}
+        name="location.grid"
+        also={['location.street', 'location.community']}
+        refusal={command.refusal}
+      >
+        <select data-testid="report-grid" value={grid} onChange={(e) => setGrid(e.target.value)}>
+          <option value="">{grids ? t('form.choose') : t('form.report.gridsLoading')}</option>
+          {(grids ?? []).map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.id} · {g.properties.community} · {g.properties.street}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('form.field.category')} name="category" refusal={command.refusal}>
+        <input
+          data-testid="report-category"
+          list="report-categories"
+          value={category}
+          autoComplete="off"
+          autoCapitalize="none"
+          onChange={(e) => setCategory(e.target.value)}
+        />
+      </Field>
+      <datalist id="report-categories">
+        {CATEGORIES.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>
+      <Field label={t('form.field.severity')} name="severity" refusal={command.refusal}>
+        <select
+          data-testid="report-severity"
+          value={severity}
+          onChange={(e) => setSeverity(e.target.value as (typeof SEVERITIES)[number])}
+        >
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {t(`severity.${s}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('form.field.place')} name="location.description" refusal={command.refusal}>
+        <input
+          data-testid="report-place"
+          value={place}
+          onChange={(e) => setPlace(e.target.value)}
+        />
+      </Field>
+      <Field label={t('form.field.description')} name="description" refusal={command.refusal}>
+        <textarea
+          data-testid="report-description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </Field>
+      <div className="field">
+        <span className="small muted">{t('form.report.photos')}</span>
+        <p className="banner" data-testid="report-photos">
+          {t('form.report.photosNone')}
+        </p>
+      </div>
+      {command.result && (
+        <Link
+          to={`/cases/${command.result.caseId}`}
+          className="button secondary"
+          data-testid="report-open-case"
+        >
+          {t('form.report.openCase')}
+        </Link>
+      )}
+    </CommandForm>
+  );
+}
