@@ -248,7 +248,7 @@ describe('enforcement work in the console', () => {
     expect(count(await caseEvents(), 'street.decision.penalty-proposed.v1')).toBe(0);
 
     await page.getByTestId('penalty-amount').fill('1500');
-    await page.getByTestId('form-propose-penalty').scrollIntoViewIfNeeded();
+    await page.getByTestId('penalty-circumstance').scrollIntoViewIfNeeded();
     await screenshot(page, 'work-street-penalty');
     await page.getByTestId('submit-propose-penalty').click();
     await recorded(page, 'propose-penalty');
