@@ -5,6 +5,14 @@ import { declaredAccess, type Access } from '@gridline/platform';
 import { COMMANDS } from '../../apps/console/src/lib/command-access.js';
 import { CasesController } from '../../apps/swc-service/src/cases/cases.controller.js';
 import { IssuesController } from '../../apps/street-service/src/issues/issues.controller.js';
+import { SubjectsController } from '../../apps/street-service/src/subjects/subjects.controller.js';
+import { EnforcementController } from '../../apps/street-service/src/enforcement/enforcement.controller.js';
+import { DecisionsController } from '../../apps/street-service/src/decisions/decisions.controller.js';
+import { DiscretionController } from '../../apps/street-service/src/discretion/discretion.controller.js';
+import { CredentialsController } from '../../apps/street-service/src/credentials/credentials.controller.js';
+import { WarningsController } from '../../apps/drc-service/src/warnings/warnings.controller.js';
+import { ProjectsController } from '../../apps/drc-service/src/projects/projects.controller.js';
+import { AssignmentInboxModule } from '@gridline/assignment-inbox';
 
 /**
  * The console's table of who may use which command (apps/console/src/lib/
@@ -12,7 +20,24 @@ import { IssuesController } from '../../apps/street-service/src/issues/issues.co
  * command, the route exists on that agency's controller with the same roles
  * and the own-agency rule.
  */
-const CONTROLLERS = { swc: [CasesController], street: [IssuesController], drc: [] } as const;
+// The inbox's controller, as the library hands it to each agency's module.
+const [InboxController] = (AssignmentInboxModule.forAgency('street').controllers ?? []) as [
+  new (...a: never[]) => object,
+];
+
+const CONTROLLERS = {
+  swc: [CasesController],
+  street: [
+    IssuesController,
+    SubjectsController,
+    EnforcementController,
+    DecisionsController,
+    DiscretionController,
+    CredentialsController,
+    InboxController,
+  ],
+  drc: [WarningsController, ProjectsController, InboxController],
+} as const;
 
 function declarations(agency: keyof typeof CONTROLLERS): Map<string, Access | undefined> {
   const routes = new Map<string, Access | undefined>();
@@ -36,18 +61,20 @@ describe("the console's command access table", () => {
     const declared = declarations(access.agency).get(access.route);
     expect(declared).toEqual({
       kind: 'roles',
-      roles: [...access.roles],
+      roles: [...access.roles, ...(access.machines ?? [])],
       ownAgency: access.ownAgency,
     });
   });
 
-  it('covers every command route of the case and issue controllers but the admins’ erasure', () => {
-    const routes = [...declarations('swc').keys(), ...declarations('street').keys()].filter(
-      (route) => route.startsWith('POST') && !route.endsWith('reporter-erasure'),
+  it('covers every command route of the three services but the admins’ erasures', () => {
+    const routes = (['swc', 'street', 'drc'] as const).flatMap((agency) =>
+      [...declarations(agency).keys()]
+        .filter((route) => route.startsWith('POST') && !route.endsWith('erasure'))
+        .map((route) => `${agency} ${route}`),
     );
     expect(routes.sort()).toEqual(
       Object.values(COMMANDS)
-        .map((c) => c.route)
+        .map((c) => `${c.agency} ${c.route}`)
         .sort(),
     );
   });

@@ -14,6 +14,7 @@ import { OpenCase } from './pages/OpenCase';
 import { Operations } from './pages/Operations';
 import { ReportIssue } from './pages/ReportIssue';
 import { SignIn } from './pages/SignIn';
+import { WorkNavLinks, workRoute } from './pages/work/work-routes';
 import { MyWorkPage } from './pages/MyWork';
 import { landsOnMyWork, MyWorkProvider, useMyWork } from './work/my-work';
 import { Link, match, Redirect, useFocusOnNavigate, useLocation } from './router';
@@ -93,6 +94,8 @@ function Routes({ landing }: { landing: string }) {
   if (path === '/operations') return <Operations />;
   if (path === '/report') return <ReportIssue />;
   if (path === '/cases/new') return <OpenCase />;
+  const work = workRoute(path);
+  if (work) return work;
   const caseRoute = match('/cases/:caseId', path);
   if (caseRoute?.caseId) return <CasePage key={caseRoute.caseId} caseId={caseRoute.caseId} />;
   return (
@@ -175,6 +178,7 @@ export function App() {
                 current={path === '/cases/new'}
               />
             )}
+            <WorkNavLinks identity={identity} path={path} />
             {isAdmin(identity) && (
               <NavLink
                 to="/operations"

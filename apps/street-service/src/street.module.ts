@@ -9,6 +9,8 @@ import {
 } from './credentials/credential.queries.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
 import { DecisionActionHandler } from './decisions/decision.commands.js';
+import { DecisionQueueController } from './decisions/decision-queue.controller.js';
+import { DecisionQueueHandler } from './decisions/decision-queue.query.js';
 import { DecisionsController } from './decisions/decisions.controller.js';
 import { GetDecisionHandler } from './decisions/get-decision.query.js';
 import { ProposePenaltyHandler } from './decisions/propose-penalty.command.js';
@@ -49,6 +51,7 @@ export class StreetModule {
         EnforcementController,
         DiscretionController,
         DecisionsController,
+        DecisionQueueController,
         CredentialsController,
         Open311Controller,
         GridsController,
@@ -70,6 +73,7 @@ export class StreetModule {
         ProposePenaltyHandler,
         DecisionActionHandler,
         GetDecisionHandler,
+        DecisionQueueHandler,
         CredentialActionHandler,
         GetOfficerCredentialsHandler,
         ListCredentialsHandler,

@@ -1,4 +1,5 @@
 // English. Keys are those of zh-CN.ts (the type makes a missing one a compile error).
+import { enforcementWorkEn } from './enforcement-work';
 import type { MessageKey } from './zh-CN';
 
 export const en: Record<MessageKey, string> = {
@@ -427,4 +428,5 @@ export const en: Record<MessageKey, string> = {
   'mywork.kind.decide-project': 'Approve or reject the project',
   'mywork.kind.fund-project': 'Fund the project',
   'mywork.kind.complete-project': 'Complete the project',
+  ...enforcementWorkEn,
 };

@@ -1,4 +1,6 @@
 // Chinese (simplified), the default language. Every key here must exist in en.ts.
+import { enforcementWorkZh } from './enforcement-work';
+
 export const zhCN = {
   'app.title': 'Gridline 协同工作台',
   'app.skip': '跳到主要内容',
@@ -418,6 +420,7 @@ export const zhCN = {
   'mywork.kind.decide-project': '审批民生项目',
   'mywork.kind.fund-project': '拨付项目资金',
   'mywork.kind.complete-project': '完成民生项目',
+  ...enforcementWorkZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

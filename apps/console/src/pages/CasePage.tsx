@@ -24,6 +24,7 @@ import { decisionState, enforcementSteps } from '../lib/enforcement';
 import { fromCaseView, fromHistory, type CaseSnapshot } from '../lib/snapshot';
 import { parseIso } from '../lib/time';
 import { Link, navigate, useLocation } from '../router';
+import { AgencyWork } from './work/AgencyWork';
 
 const LIVE_DEBOUNCE_MS = 300;
 
@@ -249,6 +250,15 @@ export function CasePage({ caseId }: { caseId: string }) {
           category={live.view.category}
           entries={live.timeline}
           onChanged={reload}
+        />
+      )}
+      {!asOf && (
+        <AgencyWork
+          caseId={caseId}
+          view={live.view}
+          fold={live.fold}
+          entries={live.timeline}
+          reload={reload}
         />
       )}
 

@@ -155,6 +155,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/decisions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** { status, items: decisions with their drafters } */
+        readonly get: operations["DecisionQueueController_list"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/decisions/{decisionId}": {
         readonly parameters: {
             readonly query?: never;
@@ -1396,6 +1413,60 @@ export interface operations {
             };
             /** @description refused: credential-unknown, credential-already-withdrawn, role-required */
             readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    readonly DecisionQueueController_list: {
+        readonly parameters: {
+            readonly query?: {
+                readonly status?: "drafted" | "review-requested" | "returned" | "approved" | "issued" | "revoked";
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description { status, items: decisions with their drafters } */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        /** @description oldest request first, each decision as GET /api/decisions/{decisionId} answers it */
+                        readonly items: readonly ({
+                            readonly decisionId: string;
+                            readonly revision: number;
+                            readonly status?: string;
+                        } & {
+                            readonly [key: string]: unknown;
+                        })[];
+                        /** @enum {string} */
+                        readonly status: "drafted" | "review-requested" | "returned" | "approved" | "issued" | "revoked";
+                    };
+                };
+            };
+            /** @description a query parameter is invalid; `problems` names each */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no valid bearer token */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description refused unless the caller holds one of: legal-reviewer, officer, admin, of this service's agency */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
