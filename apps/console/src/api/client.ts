@@ -66,28 +66,14 @@ export function withQuery(path: string, query: Record<string, string | undefined
   return text ? `${path}?${text}` : path;
 }
 
-/** One request to the gateway; the raw Response when it succeeded. */
-export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
-  const token = options.token ?? accessToken();
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    response = await fetch(withQuery(path, options.query), {
+/** One request to the gateway; the raw Response when it succeeded (refusals as in authorisedFetch). */
+export function request(path: string, options: RequestOptions = {}): Promise<Response> {
+  return authorisedFetch(options)(
+    new Request(withQuery(path, options.query), {
       method: options.method ?? 'GET',
-      headers,
       ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError(0, (error as Error).message || 'network error');
-  }
-  if (!response.ok) {
-    const error = await errorFrom(response);
-    if (response.status === 401 && !options.quiet401) reportUnauthorized(error.message);
-    throw error;
-  }
-  return response;
+    }),
+  );
 }
 
 /**
