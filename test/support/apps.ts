@@ -5,7 +5,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signDevToken, type DevTokenClaims, type Role } from '@gridline/platform';
 import { client } from './http.js';
-import { testInfra } from './infra.js';
+import { EvidenceObjects } from '@gridline/evidence-store';
+import { evidenceStoreInfra, testInfra } from './infra.js';
+
+/** The tests' evidence bucket, apart from the development platform's. */
+export const TEST_EVIDENCE_BUCKET = 'gridline-test-evidence';
+let testBucket: Promise<void> | undefined;
+
+/** Creates the tests' evidence bucket once per test process. */
+export function ensureTestEvidenceBucket(): Promise<void> {
+  testBucket ??= (async () => {
+    const objects = EvidenceObjects.connect(evidenceStoreInfra(TEST_EVIDENCE_BUCKET));
+    try {
+      await objects.ensureBucket();
+    } finally {
+      objects.close();
+    }
+  })();
+  return testBucket;
+}
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -68,6 +86,7 @@ export async function startApps(
   identity: TestIdentity,
   options: { basePort: number; env?: Record<string, string>; only?: readonly AppName[] },
 ): Promise<Map<AppName, RunningApp>> {
+  await ensureTestEvidenceBucket();
   const apps = new Map<AppName, RunningApp>();
   const ports: Record<AppName, number> = {
     gateway: options.basePort,
@@ -106,6 +125,7 @@ export async function startInstance(
     waitFor?: 'ready' | 'live';
   },
 ): Promise<RunningApp> {
+  await ensureTestEvidenceBucket();
   const app = launchInstance(identity, name, options.port, options.env);
   await waitUntilReady(app, 90_000, options.waitFor ?? 'ready');
   return app;
@@ -147,6 +167,7 @@ export function appEnvironment(
     JWT_AUDIENCE: identity.audience,
     // Own topics and groups: a development platform on the same broker stays apart.
     KAFKA_NAMESPACE: 'e2e',
+    ...evidenceStoreInfra(TEST_EVIDENCE_BUCKET).env,
     ...extraEnv,
   };
 }

@@ -40,7 +40,23 @@ export function client(baseUrl: string, token: string) {
     });
     return { status: response.status, text: await response.text(), headers: response.headers };
   };
+  /** Raw bytes (evidence files): status, the bytes, and the JSON of a refusal. */
+  const bytes = async (method: string, path: string, body?: Buffer, headers = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      ...(body === undefined ? {} : { body }),
+    });
+    const raw = Buffer.from(await response.arrayBuffer());
+    const json = (response.headers.get('content-type') ?? '').includes('json')
+      ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>)
+      : undefined;
+    return { status: response.status, bytes: raw, json, headers: response.headers };
+  };
   return {
+    getBytes: (path: string) => bytes('GET', path),
+    postBytes: (path: string, body: Buffer, headers: Record<string, string> = {}) =>
+      bytes('POST', path, body, headers),
     getText: (path: string) => text('GET', path),
     postText: (path: string, body: string, contentType: string) =>
       text('POST', path, body, contentType),

@@ -65,3 +65,47 @@ export function keycloakInfra(): KeycloakInfra {
   }
   return { url: need('KEYCLOAK_URL'), adminUser: need('KEYCLOAK_ADMIN_USER'), adminPassword };
 }
+
+/** The S3-compatible evidence store of the local stack (EVIDENCE_S3_*, `stack.sh env`). */
+export interface EvidenceStoreInfra {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** The variables as the apps take them. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const EVIDENCE_VARIABLES = [
+  'EVIDENCE_S3_ENDPOINT',
+  'EVIDENCE_S3_ACCESS_KEY_ID',
+  'EVIDENCE_S3_SECRET_KEY_FILE',
+];
+
+/** The evidence store, failing clearly when the stack's S3 server is not set up. */
+export function evidenceStoreInfra(bucket?: string): EvidenceStoreInfra {
+  const missing = EVIDENCE_VARIABLES.filter((name) => !process.env[name]);
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.join(', ')} not set: these tests need the S3 evidence store. Run them with ` +
+        '`npm test` (it starts the local stack, SeaweedFS included), or run `npm run infra:up` ' +
+        'and export what `bash deploy/local/stack.sh env` prints.',
+    );
+  const file = process.env['EVIDENCE_S3_SECRET_KEY_FILE']!;
+  const env = {
+    EVIDENCE_S3_ENDPOINT: need('EVIDENCE_S3_ENDPOINT'),
+    EVIDENCE_S3_REGION: process.env['EVIDENCE_S3_REGION'] ?? 'us-east-1',
+    EVIDENCE_S3_BUCKET: bucket ?? process.env['EVIDENCE_S3_BUCKET'] ?? 'gridline-evidence',
+    EVIDENCE_S3_ACCESS_KEY_ID: need('EVIDENCE_S3_ACCESS_KEY_ID'),
+    EVIDENCE_S3_SECRET_KEY_FILE: file,
+  };
+  return {
+    endpoint: env.EVIDENCE_S3_ENDPOINT,
+    region: env.EVIDENCE_S3_REGION,
+    bucket: env.EVIDENCE_S3_BUCKET,
+    accessKeyId: env.EVIDENCE_S3_ACCESS_KEY_ID,
+    secretAccessKey: readFileSync(file, 'utf8').trim(),
+    env,
+  };
+}

@@ -21,6 +21,8 @@ import { EnforcementCommandHandler } from './enforcement/enforcement.commands.js
 import { EnforcementController } from './enforcement/enforcement.controller.js';
 import { GetEnforcementHandler } from './enforcement/get-enforcement.query.js';
 import { GridsController } from './grids/grids.controller.js';
+import { EvidenceController } from './evidence/evidence.controller.js';
+import { evidenceProviders } from './evidence/evidence.providers.js';
 import { GetIssueHandler } from './issues/get-issue.query.js';
 import { HandleIssueHandler } from './issues/handle-issue.commands.js';
 import { EraseReporterHandler } from './issues/erase-reporter.command.js';
@@ -55,10 +57,12 @@ export class StreetModule {
         CredentialsController,
         Open311Controller,
         GridsController,
+        EvidenceController,
       ],
       providers: [
         { provide: ENFORCEMENT_POLICY, useValue: loadEnforcementPolicy() },
         { provide: OPEN311_JURISDICTION, useValue: loadJurisdiction() },
+        ...evidenceProviders,
         streetInboundCommands,
         ReportIssueHandler,
         HandleIssueHandler,

@@ -33,6 +33,8 @@ export interface ReportIssueBody {
   readonly severity: Severity;
   /** How to reach the reporter (phone, e-mail); required for resident complaints. Sealed at once. */
   readonly reporterContact?: string;
+  /** Photos uploaded to the evidence store first, each named by its upload and the file's SHA-256. */
+  readonly photos?: readonly { readonly uploadId: string; readonly sha256: string }[];
 }
 
 export const reportIssueBodySchema = {
@@ -46,6 +48,20 @@ export const reportIssueBodySchema = {
     description: { type: 'string', minLength: 1, maxLength: 2000 },
     severity: severitySchema,
     reporterContact: { type: 'string', minLength: 1, maxLength: 200 },
+    photos: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['uploadId', 'sha256'],
+        properties: {
+          uploadId: { type: 'string', format: 'uuid' },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+      },
+    },
   },
 } as const;
 

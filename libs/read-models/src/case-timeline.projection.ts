@@ -52,26 +52,40 @@ export function timelineEntry(event: EventEnvelope): TimelineEntry {
 
 /**
  * The evidence digests an event carries (`data.evidence`: one piece, or a list
- * for a warning or penalty issued with its evidence). Only digests, kinds and
- * times: descriptions and places stay in the store.
+ * for a warning or penalty issued with its evidence; `data.photos` of a report).
+ * Only digests, kinds, times and whether a file is stored (its type and size):
+ * descriptions, places and the files' keys stay in the store.
  */
 function evidenceOf(event: EventEnvelope): { evidence?: EvidenceDigest[] } {
-  const found = (event.data as { evidence?: unknown } | null)?.evidence;
-  const pieces = (Array.isArray(found) ? found : found ? [found] : []) as Partial<
-    Record<keyof EvidenceDigest, unknown>
-  >[];
-  const evidence = pieces.flatMap((p) =>
+  const data = event.data as {
+    evidence?: unknown;
+    photos?: { files?: unknown };
+    reportedAt?: unknown;
+  } | null;
+  const found = data?.evidence;
+  type Piece = Partial<Record<keyof EvidenceDigest, unknown>> & {
+    file?: { contentType?: unknown; size?: unknown };
+  };
+  const pieces = (Array.isArray(found) ? found : found ? [found] : []) as Piece[];
+  const photos = (Array.isArray(data?.photos?.files) ? data.photos.files : []) as Piece[];
+  const digest = (p: Piece, kind: unknown, capturedAt: unknown): EvidenceDigest[] =>
     typeof p.sha256 === 'string' && typeof p.evidenceId === 'string'
       ? [
           {
             evidenceId: p.evidenceId,
-            kind: String(p.kind),
+            kind: String(kind),
             sha256: p.sha256,
-            capturedAt: String(p.capturedAt),
+            capturedAt: String(capturedAt),
+            ...(p.file
+              ? { file: { contentType: String(p.file.contentType), size: Number(p.file.size) } }
+              : {}),
           },
         ]
-      : [],
-  );
+      : [];
+  const evidence = [
+    ...pieces.flatMap((p) => digest(p, p.kind, p.capturedAt)),
+    ...photos.flatMap((p) => digest(p, 'photo', data?.reportedAt)),
+  ];
   return evidence.length > 0 ? { evidence } : {};
 }
 

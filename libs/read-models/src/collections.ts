@@ -38,6 +38,8 @@ export interface EvidenceDigest {
   readonly kind: string;
   readonly sha256: string;
   readonly capturedAt: string;
+  /** The file is in the evidence store (custodians download it from the street service). */
+  readonly file?: { readonly contentType: string; readonly size: number };
 }
 
 export type AssignmentStatus = 'pending' | 'accepted' | 'declined' | 'returned' | 'completed';

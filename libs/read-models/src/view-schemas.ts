@@ -30,6 +30,11 @@ export const evidenceDigestSchema = {
     kind: { type: 'string' },
     sha256: { type: 'string' },
     capturedAt: time,
+    file: {
+      type: 'object',
+      required: ['contentType', 'size'],
+      properties: { contentType: { type: 'string' }, size: { type: 'integer' } },
+    },
   },
 } as const;
 

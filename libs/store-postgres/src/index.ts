@@ -5,3 +5,4 @@ export * from './connection.js';
 export * from './postgres-personal-data-vault.js';
 export * from './postgres-idempotency-store.js';
 export * from './postgres-export-audit.js';
+export * from './postgres-evidence.js';

@@ -155,6 +155,44 @@ BEGIN
   END IF;
 END
 $fn$;
+-- Evidence files (docs/evidence.md): an upload waits here, with its data key sealed
+-- under a vault subject of its own, until a command attaches it to evidence or the
+-- grace period removes it. Every download of a file is recorded in the access log.
+CREATE TABLE IF NOT EXISTS gridline_evidence_uploads (
+  upload_id     uuid PRIMARY KEY,
+  agency        text NOT NULL,
+  uploaded_by   text NOT NULL,
+  kind          text NOT NULL,
+  status        text NOT NULL DEFAULT 'receiving',
+  sealed_key    jsonb NOT NULL,
+  content_type  text,
+  size          bigint,
+  stored_size   bigint,
+  sha256        text,
+  stored_sha256 text,
+  created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  stored_at     timestamptz,
+  attached_at   timestamptz,
+  attached_to   text,
+  CONSTRAINT gridline_evidence_uploads_status
+    CHECK (status IN ('receiving', 'stored', 'attaching', 'attached', 'expired'))
+);
+CREATE INDEX IF NOT EXISTS gridline_evidence_uploads_pending
+  ON gridline_evidence_uploads (created_at) WHERE status IN ('receiving', 'stored');
+CREATE TABLE IF NOT EXISTS gridline_evidence_access (
+  access_id    uuid PRIMARY KEY,
+  case_id      uuid NOT NULL,
+  evidence_id  uuid NOT NULL,
+  principal_id text NOT NULL,
+  agency       text,
+  roles        text[] NOT NULL DEFAULT '{}',
+  outcome      text NOT NULL DEFAULT 'started',
+  bytes        bigint NOT NULL DEFAULT 0,
+  accessed_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+  finished_at  timestamptz
+);
+CREATE INDEX IF NOT EXISTS gridline_evidence_access_by_case
+  ON gridline_evidence_access (case_id, accessed_at);
 CREATE TABLE IF NOT EXISTS gridline_checkpoints (
   name             text PRIMARY KEY,
   commit_position  bigint NOT NULL,
@@ -168,7 +206,7 @@ CREATE TABLE IF NOT EXISTS gridline_checkpoints (
  * as `ALTER TABLE … ADD COLUMN IF NOT EXISTS` takes an exclusive lock even when
  * there is nothing to do, which deadlocks against appends in flight.
  */
-export const EVENT_STORE_SCHEMA_VERSION = 3;
+export const EVENT_STORE_SCHEMA_VERSION = 4;
 
 async function schemaVersion(db: Pick<Pool, 'query'>): Promise<number | undefined> {
   const exists = await db.query<{ present: boolean }>(

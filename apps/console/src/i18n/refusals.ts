@@ -66,6 +66,15 @@ export const refusals: Record<RefusalLocale, Readonly<Record<string, string>>> =
     'step-exists': '该执法步骤已存在。',
     'step-unknown': '没有这个执法步骤。',
     'evidence-required': '须至少附上一份证据。',
+    // evidence files (libs/evidence-store/src/evidence-files.ts)
+    'evidence-digest-mismatch':
+      '提交的 SHA-256 与存储的文件不一致（存储的是 {stored}），文件可能在上传途中被改动，请重新上传。',
+    'evidence-upload-unknown': '找不到这份上传的文件，请重新上传。',
+    'evidence-upload-incomplete': '文件还在上传中，请等上传完成后再提交。',
+    'evidence-upload-attached': '这份文件已附在其他证据上，不能重复使用。',
+    'evidence-upload-expired': '这份文件上传后长时间未使用，已被清除，请重新上传。',
+    'evidence-upload-repeated': '同一份文件被附了两次。',
+    'evidence-kind-mismatch': '这份文件是作为“{uploaded}”上传的，不能记为“{recorded}”。',
     'progression-721':
       '不符合“721”工作法：近 {lookBackMonths} 个月内缺少{missing}（自 {windowStart} 起）。情节严重且写明法律依据的除外。',
 
@@ -173,6 +182,18 @@ export const refusals: Record<RefusalLocale, Readonly<Record<string, string>>> =
     'step-exists': 'This enforcement step exists already.',
     'step-unknown': 'There is no such enforcement step.',
     'evidence-required': 'Attach at least one piece of evidence.',
+    // evidence files (libs/evidence-store/src/evidence-files.ts)
+    'evidence-digest-mismatch':
+      'The SHA-256 submitted is not the stored file’s (the store holds {stored}): the file may have changed on the way. Upload it again.',
+    'evidence-upload-unknown': 'That uploaded file cannot be found. Upload it again.',
+    'evidence-upload-incomplete': 'The file is still uploading. Submit once it has finished.',
+    'evidence-upload-attached':
+      'That file is already attached to other evidence and cannot be used twice.',
+    'evidence-upload-expired':
+      'That file was removed because it was not used in time. Upload it again.',
+    'evidence-upload-repeated': 'The same file is attached twice.',
+    'evidence-kind-mismatch':
+      'The file was uploaded as a {uploaded} and cannot be recorded as a {recorded}.',
     'progression-721':
       'The 721 method asks for a {missing} first, within the last {lookBackMonths} months (since {windowStart}), unless the violation is serious and a legal ground is stated.',
 

@@ -41,10 +41,22 @@ const REQUEST_HEADERS = [
   'idempotency-key',
   // The revision a person decided on: the service answers 409 when it moved on.
   'if-match',
+  // A device's digest of the evidence file it uploads (RFC 9530).
+  'repr-digest',
   'traceparent',
   'tracestate',
 ];
-const RESPONSE_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'etag'];
+const RESPONSE_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-disposition',
+  'location',
+  'retry-after',
+  'etag',
+  // An evidence file's digest (RFC 9530) and the refusal to guess its type.
+  'repr-digest',
+  'x-content-type-options',
+];
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
 const TIMEOUT_MS = 30_000;
 

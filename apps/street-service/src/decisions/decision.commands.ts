@@ -11,7 +11,14 @@ import {
 } from '../discretion/discretion.decider.js';
 import { penaltyTermsBodySchema, textBodySchema } from '../shared/body-schemas.js';
 import { actorWithCredentials } from '../credentials/officer-credentials.js';
-import { evidenceBodySchema, type EvidenceBody } from '../shared/evidence.js';
+import type { EvidenceClaims } from '@gridline/evidence-store';
+import {
+  evidenceBodySchema,
+  recordingFiles,
+  withFiles,
+  type EvidenceBody,
+} from '../shared/evidence.js';
+import { EVIDENCE_FILES } from '../evidence/evidence.providers.js';
 import { loadExisting, loadState, runCommand, type CommandResult } from '../shared/run-command.js';
 import { ENFORCEMENT_POLICY, type EnforcementPolicy } from '../shared/street-policy.js';
 import { publicSubjectLabel } from '../subjects/subject-label.js';
@@ -131,6 +138,7 @@ export class DecisionActionHandler implements ICommandHandler<
     @Inject(IDS) private readonly ids: IdGenerator,
     @Inject(PERSONAL_DATA) private readonly vault: PersonalDataVault,
     @Inject(ENFORCEMENT_POLICY) private readonly policy: EnforcementPolicy,
+    @Inject(EVIDENCE_FILES) private readonly files: EvidenceClaims,
   ) {}
 
   async execute({
@@ -147,13 +155,33 @@ export class DecisionActionHandler implements ICommandHandler<
       `decision ${decisionId}`,
     );
     const now = this.clock.now();
-    const command = await this.toCommand(decision, action, principal, now);
-    return runCommand(this.store, this.ids, decisionDecider, streamId, command, {
+    const origin = {
       principal,
       caseId: decision.caseId,
       now,
       ...(traceparent ? { traceparent } : {}),
-    });
+    };
+    if (action.kind === 'evidence') {
+      const { evidence, claim } = await withFiles(
+        this.files,
+        [action.body],
+        { dataSubjectId: decision.subjectId, claimant: `decision:${decisionId}` },
+        () => this.ids.newId(),
+      );
+      const actor = await actorWithCredentials(this.store, principal);
+      return recordingFiles(claim, streamId, () =>
+        runCommand(
+          this.store,
+          this.ids,
+          decisionDecider,
+          streamId,
+          { type: 'RecordDecisionEvidence', evidence: evidence[0]!, actor, recordedAt: now },
+          origin,
+        ),
+      );
+    }
+    const command = await this.toCommand(decision, action, principal, now);
+    return runCommand(this.store, this.ids, decisionDecider, streamId, command, origin);
   }
 
   private async toCommand(
@@ -212,12 +240,7 @@ export class DecisionActionHandler implements ICommandHandler<
         };
       }
       case 'evidence':
-        return {
-          type: 'RecordDecisionEvidence',
-          evidence: { evidenceId: this.ids.newId(), ...action.body },
-          actor,
-          recordedAt: now,
-        };
+        throw new Error('evidence is recorded with its files in execute');
     }
   }
 

@@ -19,7 +19,14 @@ import {
   seriousBodySchema,
   textBodySchema,
 } from '../shared/body-schemas.js';
-import { evidenceListSchema, type EvidenceBody } from '../shared/evidence.js';
+import type { EvidenceClaims } from '@gridline/evidence-store';
+import {
+  evidenceListSchema,
+  recordingFiles,
+  withFiles,
+  type EvidenceBody,
+} from '../shared/evidence.js';
+import { EVIDENCE_FILES } from '../evidence/evidence.providers.js';
 import { actorWithCredentials } from '../credentials/officer-credentials.js';
 import { loadExisting, loadState, runCommand, type CommandResult } from '../shared/run-command.js';
 import { ENFORCEMENT_POLICY, type EnforcementPolicy } from '../shared/street-policy.js';
@@ -83,6 +90,7 @@ export class ProposePenaltyHandler implements ICommandHandler<
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: IdGenerator,
     @Inject(ENFORCEMENT_POLICY) private readonly policy: EnforcementPolicy,
+    @Inject(EVIDENCE_FILES) private readonly files: EvidenceClaims,
   ) {}
 
   async execute({
@@ -104,34 +112,42 @@ export class ProposePenaltyHandler implements ICommandHandler<
     const decisionId = this.ids.newId();
     const now = this.clock.now();
     const streamId = decisionStreamId(decisionId);
-    const result = await runCommand(
-      this.store,
-      this.ids,
-      decisionDecider,
-      streamId,
-      {
-        type: 'ProposePenalty',
-        decisionId,
-        caseId: body.caseId,
-        subjectId: body.subjectId,
-        category: body.category,
-        penalty: body.penalty,
-        facts: body.facts,
-        legalBasis: body.legalBasis,
-        ...(body.serious ? { serious: body.serious } : {}),
-        evidence: body.evidence.map((e) => ({ evidenceId: this.ids.newId(), ...e })),
-        actor,
-        proposedAt: now,
-        priorSteps: enforcement.steps.map(({ stepId, kind, issuedAt }) => ({
-          stepId,
-          kind,
-          issuedAt,
-        })),
-        lookBackMonths: this.policy.lookBackMonths,
-        standard: currentStandard(discretion),
-        majorThresholdYuan: this.policy.majorThresholdYuan,
-      },
-      { principal, caseId: body.caseId, now, ...(traceparent ? { traceparent } : {}) },
+    const { evidence, claim } = await withFiles(
+      this.files,
+      body.evidence,
+      { dataSubjectId: body.subjectId, claimant: `decision:${decisionId}` },
+      () => this.ids.newId(),
+    );
+    const result = await recordingFiles(claim, streamId, () =>
+      runCommand(
+        this.store,
+        this.ids,
+        decisionDecider,
+        streamId,
+        {
+          type: 'ProposePenalty',
+          decisionId,
+          caseId: body.caseId,
+          subjectId: body.subjectId,
+          category: body.category,
+          penalty: body.penalty,
+          facts: body.facts,
+          legalBasis: body.legalBasis,
+          ...(body.serious ? { serious: body.serious } : {}),
+          evidence,
+          actor,
+          proposedAt: now,
+          priorSteps: enforcement.steps.map(({ stepId, kind, issuedAt }) => ({
+            stepId,
+            kind,
+            issuedAt,
+          })),
+          lookBackMonths: this.policy.lookBackMonths,
+          standard: currentStandard(discretion),
+          majorThresholdYuan: this.policy.majorThresholdYuan,
+        },
+        { principal, caseId: body.caseId, now, ...(traceparent ? { traceparent } : {}) },
+      ),
     );
     const decision = await loadExisting(this.store, decisionDecider, streamId, 'decision');
     return {

@@ -10,7 +10,15 @@ import {
 import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
 import { CLOCK, EVENT_STORE, IDS, NotFoundError, type Principal } from '@gridline/platform';
 import { seriousBodySchema, textBodySchema } from '../shared/body-schemas.js';
-import { evidenceBodySchema, evidenceListSchema, type EvidenceBody } from '../shared/evidence.js';
+import type { EvidenceClaims } from '@gridline/evidence-store';
+import {
+  evidenceBodySchema,
+  evidenceListSchema,
+  recordingFiles,
+  withFiles,
+  type EvidenceBody,
+} from '../shared/evidence.js';
+import { EVIDENCE_FILES } from '../evidence/evidence.providers.js';
 import { actorWithCredentials } from '../credentials/officer-credentials.js';
 import { loadExisting, runCommand, type CommandResult } from '../shared/run-command.js';
 import { ENFORCEMENT_POLICY, type EnforcementPolicy } from '../shared/street-policy.js';
@@ -93,6 +101,7 @@ export class EnforcementCommandHandler implements ICommandHandler<
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: IdGenerator,
     @Inject(ENFORCEMENT_POLICY) private readonly policy: EnforcementPolicy,
+    @Inject(EVIDENCE_FILES) private readonly files: EvidenceClaims,
   ) {}
 
   async execute({
@@ -114,19 +123,27 @@ export class EnforcementCommandHandler implements ICommandHandler<
       );
       const step = state.steps.find((s) => s.stepId === action.stepId);
       if (!step) throw new NotFoundError(`enforcement step ${action.stepId}`);
-      const result = await runCommand(
-        this.store,
-        this.ids,
-        enforcementDecider,
-        streamId,
-        {
-          type: 'RecordStepEvidence',
-          stepId: action.stepId,
-          evidence: { evidenceId: this.ids.newId(), ...action.body },
-          actor,
-          recordedAt: now,
-        },
-        { principal, caseId: step.caseId, now, ...trace },
+      const { evidence, claim } = await withFiles(
+        this.files,
+        [action.body],
+        { dataSubjectId: action.subjectId, claimant: `step:${action.stepId}` },
+        () => this.ids.newId(),
+      );
+      const result = await recordingFiles(claim, streamId, () =>
+        runCommand(
+          this.store,
+          this.ids,
+          enforcementDecider,
+          streamId,
+          {
+            type: 'RecordStepEvidence',
+            stepId: action.stepId,
+            evidence: evidence[0]!,
+            actor,
+            recordedAt: now,
+          },
+          { principal, caseId: step.caseId, now, ...trace },
+        ),
       );
       return { stepId: action.stepId, ...result };
     }
@@ -149,23 +166,30 @@ export class EnforcementCommandHandler implements ICommandHandler<
       actor,
       issuedAt: now,
     };
+    const { evidence, claim } = await withFiles(
+      this.files,
+      action.kind === 'warning' ? action.body.evidence : [],
+      { dataSubjectId: body.subjectId, claimant: `step:${stepId}` },
+      () => this.ids.newId(),
+    );
     const command: EnforcementCommand =
       action.kind === 'reminder'
         ? { type: 'IssueReminder', ...step }
         : {
             type: 'IssueWarning',
             ...step,
-            evidence: action.body.evidence.map((e) => ({ evidenceId: this.ids.newId(), ...e })),
+            evidence,
             ...(action.body.serious ? { serious: action.body.serious } : {}),
             lookBackMonths: this.policy.lookBackMonths,
           };
-    const result = await runCommand(
-      this.store,
-      this.ids,
-      enforcementDecider,
-      enforcementStreamId(body.subjectId, body.category),
-      command,
-      { principal, caseId: body.caseId, now, ...trace },
+    const streamId = enforcementStreamId(body.subjectId, body.category);
+    const result = await recordingFiles(claim, streamId, () =>
+      runCommand(this.store, this.ids, enforcementDecider, streamId, command, {
+        principal,
+        caseId: body.caseId,
+        now,
+        ...trace,
+      }),
     );
     return { stepId, ...result };
   }

@@ -7,6 +7,7 @@ import type {
   IssueResolved,
   IssueSource,
   Place,
+  IssuePhoto,
   SealedValue,
   Severity,
 } from '@gridline/contracts';
@@ -25,6 +26,8 @@ export interface ReportIssue {
   readonly reportedAt: Date;
   /** Sealed by the handler under the reporter's data-subject key; never clear text here. */
   readonly reporterContact?: { readonly dataSubjectId: string; readonly contact: SealedValue };
+  /** Photos in the evidence store, their keys sealed under the reporter's data subject. */
+  readonly photos?: { readonly dataSubjectId: string; readonly files: readonly IssuePhoto[] };
 }
 
 export interface AcknowledgeIssue {
@@ -139,6 +142,7 @@ export const issueDecider: Decider<IssueCommand, IssueEvent, IssueState> = {
               reportedBy: command.reportedBy,
               reportedAt: command.reportedAt.toISOString(),
               ...(command.reporterContact ? { reporterContact: command.reporterContact } : {}),
+              ...(command.photos ? { photos: command.photos } : {}),
             },
           },
         ];
@@ -234,8 +238,12 @@ export const issueDecider: Decider<IssueCommand, IssueEvent, IssueState> = {
           severity: event.data.severity,
           reportedAt: event.data.reportedAt,
           notes: [],
-          ...(event.data.reporterContact
-            ? { reporterSubjectId: event.data.reporterContact.dataSubjectId }
+          // One data subject for the reporter's contact and photos (the handler makes it so).
+          ...(event.data.reporterContact || event.data.photos
+            ? {
+                reporterSubjectId:
+                  event.data.reporterContact?.dataSubjectId ?? event.data.photos!.dataSubjectId,
+              }
             : {}),
         };
       case 'street.issue.acknowledged.v1':

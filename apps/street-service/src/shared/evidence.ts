@@ -1,5 +1,12 @@
-import type { EnforcementEvidence, EvidenceKind, OfficerRef, Place } from '@gridline/contracts';
-import { evidenceKindSchema, placeSchema, sha256Schema } from '@gridline/contracts';
+import type {
+  EnforcementEvidence,
+  EvidenceFile,
+  EvidenceKind,
+  OfficerRef,
+  Place,
+} from '@gridline/contracts';
+import { evidenceKindSchema, placeSchema, sha256Schema, uuidSchema } from '@gridline/contracts';
+import type { EvidenceClaims, FileClaim } from '@gridline/evidence-store';
 
 /** Evidence as an officer submits it; the record adds who recorded it and when. */
 export interface NewEvidence {
@@ -9,10 +16,18 @@ export interface NewEvidence {
   readonly description: string;
   readonly capturedAt: string;
   readonly place: Place;
+  /** The file in the evidence store, when one was uploaded and attached. */
+  readonly file?: EvidenceFile;
 }
 
-/** HTTP body fragment of one piece of evidence (the id is assigned by the service). */
-export type EvidenceBody = Omit<NewEvidence, 'evidenceId'>;
+/**
+ * HTTP body fragment of one piece of evidence (the id is assigned by the
+ * service). `uploadId` names a file uploaded first (`POST /api/evidence/files`);
+ * `sha256` must then be the digest of its bytes.
+ */
+export type EvidenceBody = Omit<NewEvidence, 'evidenceId' | 'file'> & {
+  readonly uploadId?: string;
+};
 
 export const evidenceBodySchema = {
   type: 'object',
@@ -24,6 +39,7 @@ export const evidenceBodySchema = {
     description: { type: 'string', minLength: 1, maxLength: 500 },
     capturedAt: { type: 'string', format: 'date-time' },
     place: placeSchema,
+    uploadId: uuidSchema,
   },
 } as const;
 
@@ -40,4 +56,46 @@ export function recordEvidence(
   recordedAt: Date,
 ): EnforcementEvidence {
   return { ...evidence, recordedBy: officer, recordedAt: recordedAt.toISOString() };
+}
+
+/**
+ * Takes the files a command's evidence names (422 when one can't be attached or
+ * its digest is not the stored bytes'), and gives each piece its id and file.
+ * The caller records the events, then commits the claim, or releases it when
+ * the command failed.
+ */
+export async function withFiles(
+  files: EvidenceClaims,
+  bodies: readonly EvidenceBody[],
+  target: { readonly dataSubjectId: string; readonly claimant: string },
+  newId: () => string,
+): Promise<{ readonly evidence: NewEvidence[]; readonly claim: FileClaim }> {
+  const claim = await files.claim(
+    bodies.flatMap((b) =>
+      b.uploadId ? [{ uploadId: b.uploadId, sha256: b.sha256, kind: b.kind }] : [],
+    ),
+    { agency: 'street', ...target },
+  );
+  const evidence = bodies.map(({ uploadId, ...body }) => {
+    const file = uploadId ? claim.files.get(uploadId) : undefined;
+    return { evidenceId: newId(), ...body, ...(file ? { file } : {}) };
+  });
+  return { evidence, claim };
+}
+
+/** Runs `record` with the claim: committed when it succeeds, released when it fails. */
+export async function recordingFiles<T extends { readonly revision: number }>(
+  claim: FileClaim,
+  streamId: string,
+  record: () => Promise<T>,
+): Promise<T> {
+  let result: T;
+  try {
+    result = await record();
+  } catch (error) {
+    await claim.release();
+    throw error;
+  }
+  await claim.commit(`${streamId}@${result.revision}`);
+  return result;
 }

@@ -1,3 +1,4 @@
+import { withoutUploads } from '@gridline/evidence-store';
 import {
   InMemoryEventStore,
   InMemoryPersonalDataVault,
@@ -80,7 +81,7 @@ describe('personal data in street commands', () => {
   });
 
   it('a resident’s contact on a complaint is stored sealed', async () => {
-    const handler = new ReportIssueHandler(store, clock, ids, vault);
+    const handler = new ReportIssueHandler(store, clock, ids, vault, withoutUploads);
     const { issueId } = await handler.execute({
       body: {
         source: 'resident-complaint',
@@ -140,7 +141,13 @@ describe('personal data in street commands', () => {
       grid: 'G-0312',
       description: 'gate',
     };
-    const { decisionId } = await new ProposePenaltyHandler(store, clock, ids, policy).execute({
+    const { decisionId } = await new ProposePenaltyHandler(
+      store,
+      clock,
+      ids,
+      policy,
+      withoutUploads,
+    ).execute({
       body: {
         subjectId,
         category: 'street-vending',
@@ -161,7 +168,7 @@ describe('personal data in street commands', () => {
       },
       principal: officer,
     });
-    const decisions = new DecisionActionHandler(store, clock, ids, vault, policy);
+    const decisions = new DecisionActionHandler(store, clock, ids, vault, policy, withoutUploads);
     await decisions.execute({ decisionId, action: { kind: 'issue' }, principal: officer });
     await decisions.execute({ decisionId, action: { kind: 'publish' }, principal: officer });
 

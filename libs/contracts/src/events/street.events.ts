@@ -52,6 +52,30 @@ export interface EnforcementEvidence {
   readonly place: Place;
   readonly recordedBy: OfficerRef;
   readonly recordedAt: string;
+  /** The file itself, when it was uploaded to the evidence store (docs/evidence.md). */
+  readonly file?: EvidenceFile;
+}
+
+/**
+ * A file in the evidence store: sealed with a data key of its own, kept under
+ * the digest of the sealed bytes (`storedSha256`), which anyone can check
+ * without a key; `sha256` beside it (on the evidence) is the file's own digest.
+ */
+export interface EvidenceFile {
+  readonly storedSha256: string;
+  readonly size: number;
+  readonly storedSize: number;
+  /** The media type judged by the file's bytes. */
+  readonly contentType: string;
+  /** The data key, sealed under its data subject's key: erasing the subject makes the file unreadable. */
+  readonly dataKey: SealedValue;
+}
+
+/** A photo attached to an issue report. */
+export interface IssuePhoto {
+  readonly evidenceId: string;
+  readonly sha256: string;
+  readonly file: EvidenceFile;
 }
 
 export interface DiscretionRange {
@@ -110,6 +134,37 @@ const officerRefSchema = {
   required: ['officerId', 'credentialId'],
   properties: { officerId: idSchema, credentialId: idSchema },
 } as const;
+export const evidenceFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['storedSha256', 'size', 'storedSize', 'contentType', 'dataKey'],
+  properties: {
+    storedSha256: sha256Schema,
+    size: { type: 'integer', minimum: 0 },
+    storedSize: { type: 'integer', minimum: 0 },
+    contentType: { type: 'string', pattern: '^[a-z]+/[a-z0-9.+-]+$', maxLength: 100 },
+    dataKey: sealedValueSchema,
+  },
+} as const;
+const issuePhotosSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['dataSubjectId', 'files'],
+  properties: {
+    dataSubjectId: uuidSchema,
+    files: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['evidenceId', 'sha256', 'file'],
+        properties: { evidenceId: uuidSchema, sha256: sha256Schema, file: evidenceFileSchema },
+      },
+    },
+  },
+} as const;
 const evidenceSchema = {
   type: 'object',
   additionalProperties: false,
@@ -132,6 +187,7 @@ const evidenceSchema = {
     place: placeSchema,
     recordedBy: officerRefSchema,
     recordedAt: isoTimeSchema,
+    file: evidenceFileSchema,
   },
 } as const;
 export const discretionRangeSchema = {
@@ -201,6 +257,11 @@ export interface IssueReported {
     readonly reporterContact?: {
       readonly dataSubjectId: string;
       readonly contact: SealedValue;
+    };
+    /** Photos of the scene, sealed under the reporter's data subject (the contact's, when both). */
+    readonly photos?: {
+      readonly dataSubjectId: string;
+      readonly files: readonly IssuePhoto[];
     };
   };
 }
@@ -567,7 +628,7 @@ export const streetEventSchemas = {
   'street.issue.reported.v1': eventSchema(
     'street.issue.reported.v1',
     'IssueReported',
-    'A grid worker or a resident complaint reported an issue in a grid; the reporter contact, if any, is sealed.',
+    "A grid worker or a resident complaint reported an issue in a grid, perhaps with photos in the evidence store; the reporter contact, if any, is sealed, and so are the photos' keys.",
     [
       'issueId',
       'caseId',
@@ -595,6 +656,7 @@ export const streetEventSchemas = {
         required: ['dataSubjectId', 'contact'],
         properties: { dataSubjectId: uuidSchema, contact: sealedValueSchema },
       },
+      photos: issuePhotosSchema,
     },
   ),
   'street.issue.acknowledged.v1': eventSchema(

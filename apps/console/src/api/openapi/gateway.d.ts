@@ -1159,6 +1159,10 @@ export interface operations {
                                 /** Format: date-time */
                                 readonly capturedAt: string;
                                 readonly evidenceId: string;
+                                readonly file?: {
+                                    readonly contentType: string;
+                                    readonly size: number;
+                                };
                                 readonly kind: string;
                                 readonly sha256: string;
                             }[];

@@ -103,6 +103,43 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/cases/{caseId}/evidence-access": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** who opened the case's evidence files, newest first */
+        readonly get: operations["EvidenceController_accesses"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/cases/{caseId}/evidence/{evidenceId}/file": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * the evidence file, checked against its recorded digests as it is read
+         * @description Every access is recorded (who, when, which file, outcome). Answers `Repr-Digest` with the file's SHA-256. Officers and legal reviewers of the street office, and coordinators of the SWC or of an agency that worked on the case.
+         */
+        readonly get: operations["EvidenceController_download"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/credentials": {
         readonly parameters: {
             readonly query?: never;
@@ -456,6 +493,26 @@ export interface paths {
         readonly put?: never;
         /** warning issued */
         readonly post: operations["EnforcementController_warn"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/evidence/files": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * file stored; attach it to evidence by its uploadId before it expires
+         * @description The body is the file itself (any Content-Type; the type is judged by the bytes). Optional `Repr-Digest: sha-256=:<base64>:` (RFC 9530): the stored bytes must match it. Sizes and types per kind: docs/evidence.md.
+         */
+        readonly post: operations["EvidenceController_upload"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1145,6 +1202,121 @@ export interface operations {
             };
         };
     };
+    readonly EvidenceController_accesses: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly caseId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description who opened the case's evidence files, newest first */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly accesses: readonly {
+                            /** Format: date-time */
+                            readonly accessedAt: string;
+                            /** Format: uuid */
+                            readonly accessId: string;
+                            readonly agency: string | null;
+                            readonly bytes: number;
+                            /** Format: uuid */
+                            readonly caseId: string;
+                            /** Format: uuid */
+                            readonly evidenceId: string;
+                            /** Format: date-time */
+                            readonly finishedAt: string | null;
+                            /** @enum {unknown} */
+                            readonly outcome: "started" | "served" | "tampered" | "erased" | "missing" | "failed";
+                            readonly principalId: string;
+                            readonly roles: readonly string[];
+                        }[];
+                        /** Format: uuid */
+                        readonly caseId: string;
+                    };
+                };
+            };
+            /** @description no valid bearer token */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description refused unless the caller holds one of: officer, legal-reviewer, coordinator, admin; not entitled to this case */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    readonly EvidenceController_download: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly caseId: string;
+                readonly evidenceId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description the evidence file, checked against its recorded digests as it is read */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/octet-stream": string;
+                };
+            };
+            /** @description no valid bearer token */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description refused unless the caller holds one of: officer, legal-reviewer, coordinator; not entitled to this case */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such evidence file on the case */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the stored object does not match its recorded digest (reported as tampering) */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the file is unreadable: its data subject's personal data was erased */
+            readonly 410: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     readonly CredentialsController_list: {
         readonly parameters: {
             readonly query?: {
@@ -1797,6 +1969,8 @@ export interface operations {
                         readonly street: string;
                     };
                     readonly sha256: string;
+                    /** Format: uuid */
+                    readonly uploadId?: string;
                 };
             };
         };
@@ -2513,6 +2687,8 @@ export interface operations {
                         readonly street: string;
                     };
                     readonly sha256: string;
+                    /** Format: uuid */
+                    readonly uploadId?: string;
                 };
             };
         };
@@ -2605,6 +2781,8 @@ export interface operations {
                             readonly street: string;
                         };
                         readonly sha256: string;
+                        /** Format: uuid */
+                        readonly uploadId?: string;
                     }[];
                     readonly facts: string;
                     readonly legalBasis: string;
@@ -2802,6 +2980,8 @@ export interface operations {
                             readonly street: string;
                         };
                         readonly sha256: string;
+                        /** Format: uuid */
+                        readonly uploadId?: string;
                     }[];
                     readonly explanation: string;
                     readonly place: {
@@ -2871,6 +3051,81 @@ export interface operations {
                 content?: never;
             };
             /** @description a business rule refused it (`error` code, `details`) */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    readonly EvidenceController_upload: {
+        readonly parameters: {
+            readonly query: {
+                /** @description the evidence kind */
+                readonly kind: "photo" | "video" | "statement" | "document";
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description file stored; attach it to evidence by its uploadId before it expires */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        /** @description the media type judged by the bytes */
+                        readonly contentType: string;
+                        /**
+                         * Format: date-time
+                         * @description removed unless a command attaches it by then
+                         */
+                        readonly expiresAt: string;
+                        /** @enum {unknown} */
+                        readonly kind: "photo" | "video" | "statement" | "document";
+                        /** @description the file's SHA-256: submit it with the evidence */
+                        readonly sha256: string;
+                        readonly size: number;
+                        /** @description SHA-256 of the stored, encrypted object */
+                        readonly storedSha256: string;
+                        /** Format: uuid */
+                        readonly uploadId: string;
+                    };
+                };
+            };
+            /** @description no valid bearer token */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description refused unless the caller holds one of: grid-worker, officer, service, of this service's agency */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description larger than the kind allows */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the bytes are no type the kind may be, or not the declared Content-Type */
+            readonly 415: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the bytes do not match the Repr-Digest sent */
             readonly 422: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -2953,6 +3208,11 @@ export interface operations {
                         readonly grid: string;
                         readonly street: string;
                     };
+                    readonly photos?: readonly {
+                        readonly sha256: string;
+                        /** Format: uuid */
+                        readonly uploadId: string;
+                    }[];
                     readonly reporterContact?: string;
                     /** @enum {unknown} */
                     readonly severity: "low" | "medium" | "high" | "critical";
