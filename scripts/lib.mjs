@@ -29,6 +29,18 @@ export function localStack() {
   return env;
 }
 
+/**
+ * The evidence store's settings, printed by `deploy/local/stack.sh env` (server
+ * `s3`, SeaweedFS); the secret key only as the name of its file.
+ */
+export const EVIDENCE_S3 = [
+  'EVIDENCE_S3_ENDPOINT',
+  'EVIDENCE_S3_REGION',
+  'EVIDENCE_S3_BUCKET',
+  'EVIDENCE_S3_ACCESS_KEY_ID',
+  'EVIDENCE_S3_SECRET_KEY_FILE',
+];
+
 export function spawnLogged(command, args, options) {
   return spawn(command, args, { cwd: root, ...options });
 }

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { DEV_AUDIENCE, DEV_ISSUER, devKeys } from './dev-keys.mjs';
 import { seedDemoAccounts } from './accounts.mjs';
-import { ensureDependencies, localStack, run, spawnLogged } from './lib.mjs';
+import { EVIDENCE_S3, ensureDependencies, localStack, run, spawnLogged } from './lib.mjs';
 
 const APPS = [
   { name: 'gateway', port: 3000 },
@@ -13,6 +13,9 @@ const APPS = [
   { name: 'street-service', port: 3003 },
   { name: 'projector', port: 3004 },
 ];
+
+/** The apps that keep or serve evidence files get the S3 store's settings. */
+const EVIDENCE_APPS = ['street-service', 'gateway'];
 
 ensureDependencies();
 console.log('▶ local stack');
@@ -48,6 +51,10 @@ const children = APPS.map(({ name, port }) => {
       // The local platform accepts simulated times from admins and service
       // accounts, so `npm run demo` can seed months of history (never in production).
       GRIDLINE_SIMULATED_CLOCK: process.env.GRIDLINE_SIMULATED_CLOCK ?? 'true',
+      // Evidence files: the local S3 store (SeaweedFS), for the apps that keep or serve them.
+      ...(EVIDENCE_APPS.includes(name)
+        ? Object.fromEntries(EVIDENCE_S3.map((v) => [v, process.env[v] ?? stack[v]]))
+        : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

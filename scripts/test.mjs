@@ -1,11 +1,12 @@
 // `npm test`: static checks, build, the local stack (unless the servers are
-// given through DATABASE_URL, KAFKA_BROKERS and MONGO_URL), then every jest tier
+// given through DATABASE_URL, KAFKA_BROKERS and MONGO_URL, and the S3 store
+// through EVIDENCE_S3_*), then every jest tier
 // with the runner's summary. `--only unit|int|e2e|security|browser|fault` runs one
 // tier, skipping the checks.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ensureChromium, ensureDependencies, localStack, root, run } from './lib.mjs';
+import { EVIDENCE_S3, ensureChromium, ensureDependencies, localStack, root, run } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
@@ -34,11 +35,15 @@ if (needsServers) {
     // Keycloak: the tests make realms of their own through the admin API.
     for (const name of ['KEYCLOAK_URL', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD_FILE'])
       env[name] ??= stack[name];
+    // S3 (SeaweedFS): the tests make buckets of their own (gridline-test-*).
+    for (const name of EVIDENCE_S3) env[name] ??= stack[name];
     // The fault tests may stop and start these servers (and only these).
     env.GRIDLINE_LOCAL_STACK = '1';
   } else if (given.length < 3) {
     console.error('Set all of DATABASE_URL, KAFKA_BROKERS and MONGO_URL, or none of them.');
     process.exit(2);
+  } else if (!env['EVIDENCE_S3_ENDPOINT']) {
+    console.warn(`  servers given, but no S3 store: set ${EVIDENCE_S3.join(', ')} too.`);
   }
 }
 if (!only || ['e2e', 'security', 'browser', 'fault'].includes(only)) {

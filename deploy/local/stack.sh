@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Local dev/test stack for Gridline: PostgreSQL 15, Keycloak (OpenID Connect, on
-# that PostgreSQL), Kafka (KRaft) and FerretDB (MongoDB wire protocol), installed
-# and started without Docker or systemd.
+# that PostgreSQL), Kafka (KRaft), FerretDB (MongoDB wire protocol) and SeaweedFS
+# (S3 API, for evidence files), installed and started without Docker or systemd.
 #
-#   deploy/local/stack.sh up|status|down|reset|env [postgres|keycloak|kafka|mongo ...]
+#   deploy/local/stack.sh up|status|down|reset|env [postgres|keycloak|kafka|mongo|s3 ...]
 #
 # up      install/build what is missing, start what is stopped, wait until each answers
 # status  one line per server; exit code 0 only if all named servers run
 # down    stop (graceful, then SIGKILL after a timeout)
 # reset   down + delete the servers' data
 # env     print the connection variables (eval "$(deploy/local/stack.sh env)");
-#         Keycloak's admin password is only named by its file, never printed
+#         Keycloak's admin password and the S3 secret key are only named by
+#         their files, never printed
 #
 # GRIDLINE_DATA  data, logs, pid files (default <repo>/.data/local, per clone)
 # GRIDLINE_CACHE downloads and builds  (default $HOME/.cache/gridline, shared)
@@ -29,12 +30,15 @@ source "$LIB_DIR/keycloak.sh"
 source "$LIB_DIR/kafka.sh"
 # shellcheck source=lib/mongo.sh
 source "$LIB_DIR/mongo.sh"
+# shellcheck source=lib/seaweedfs.sh
+source "$LIB_DIR/seaweedfs.sh"
 
-# In start order (down goes backwards): Keycloak keeps its data in PostgreSQL.
-ALL_SERVICES=(postgres keycloak kafka mongo)
+# In start order (down goes backwards): Keycloak keeps its data in PostgreSQL;
+# SeaweedFS (s3) depends on nothing.
+ALL_SERVICES=(postgres keycloak kafka mongo s3)
 
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -48,6 +52,11 @@ KEYCLOAK_URL=$KEYCLOAK_URL
 KEYCLOAK_REALM=$KEYCLOAK_REALM
 KEYCLOAK_ADMIN_USER=$KEYCLOAK_ADMIN_USER
 KEYCLOAK_ADMIN_PASSWORD_FILE=$KEYCLOAK_ADMIN_PASSWORD_FILE
+EVIDENCE_S3_ENDPOINT=$S3_ENDPOINT
+EVIDENCE_S3_REGION=$S3_REGION
+EVIDENCE_S3_BUCKET=$S3_BUCKET
+EVIDENCE_S3_ACCESS_KEY_ID=$(cat "$S3_ACCESS_KEY_ID_FILE" 2>/dev/null || true)
+EVIDENCE_S3_SECRET_KEY_FILE=$S3_SECRET_KEY_FILE
 EOF
 }
 
@@ -59,7 +68,7 @@ main() {
   local s
   for s in "${services[@]}"; do
     case "$s" in
-      postgres | keycloak | kafka | mongo) ;;
+      postgres | keycloak | kafka | mongo | s3) ;;
       *) die "unknown server '$s' (expected: ${ALL_SERVICES[*]})" ;;
     esac
   done

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { apps, environmentProblems, ROOT } from './settings.js';
+import { appSettings, apps, environmentProblems, ROOT } from './settings.js';
 
 interface ComposeService {
   image?: string;
@@ -19,6 +19,7 @@ interface ComposeService {
   read_only?: boolean;
   cap_drop?: string[];
   entrypoint?: string[];
+  user?: string;
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -114,7 +115,69 @@ describe('docker-compose.yml', () => {
     expect(service('keys').volumes).toEqual(
       expect.arrayContaining(['./.data/keys:/host-keys', 'keys:/keys']),
     );
-    for (const [app] of apps()) expect(service(app).volumes).toEqual(['keys:/keys:ro']);
+    // The S3 identity's volume only where the S3 store's secret key file is read.
+    for (const [app] of apps())
+      expect(service(app).volumes).toEqual(
+        envOf(service(app))['EVIDENCE_S3_SECRET_KEY_FILE']
+          ? ['keys:/keys:ro', 's3-secrets:/run/secrets/s3:ro']
+          : ['keys:/keys:ro'],
+      );
+  });
+
+  it('runs SeaweedFS pinned, with its S3 identities, the evidence bucket locked, for the apps that keep evidence', () => {
+    const seaweedfs = service('seaweedfs');
+    expect(seaweedfs.image).toBe('chrislusf/seaweedfs:4.53');
+    const command = ([] as string[]).concat(seaweedfs.command ?? []);
+    expect(command[0]).toBe('server');
+    expect(command).toEqual(
+      expect.arrayContaining([
+        '-filer',
+        '-s3',
+        '-s3.port=8333',
+        '-ip.bind=127.0.0.1',
+        '-s3.ip.bind=0.0.0.0',
+        '-master.volumePreallocate=false',
+        '-master.telemetry=false',
+        // Signed requests of the one-shot's identity only (no anonymous access).
+        '-s3.config=/run/secrets/s3/s3.json',
+      ]),
+    );
+    expect(seaweedfs.volumes).toEqual(
+      expect.arrayContaining(['seaweedfs:/data', 's3-secrets:/run/secrets/s3:ro']),
+    );
+    expect(seaweedfs.depends_on).toMatchObject({
+      's3-secrets': { condition: 'service_completed_successfully' },
+    });
+    expect(seaweedfs).toMatchObject({ user: '1000:1000', read_only: true, cap_drop: ['ALL'] });
+    expect(seaweedfs.ports).toEqual(['127.0.0.1:18333:8333']);
+    // The one-shot grants the access key id the apps are given.
+    const secrets = service('s3-secrets');
+    expect(secrets.volumes).toContain('s3-secrets:/secrets');
+    const readers = [...apps()].filter(
+      ([app, port]) => 'EVIDENCE_S3_ENDPOINT' in appSettings(app, port),
+    );
+    expect(readers.map(([app]) => app)).toContain('street-service');
+    for (const [app] of readers) {
+      const env = envOf(service(app));
+      expect(env).toMatchObject({
+        EVIDENCE_S3_ENDPOINT: 'http://seaweedfs:8333',
+        EVIDENCE_S3_ACCESS_KEY_ID: envOf(secrets)['S3_ACCESS_KEY_ID'],
+        EVIDENCE_S3_SECRET_KEY_FILE: '/run/secrets/s3/secret-key',
+      });
+      // Healthy only once the bucket exists, made with Object Lock when missing.
+      expect(healthCommand(seaweedfs)).toContain(
+        `s3.bucket.create -name ${env['EVIDENCE_S3_BUCKET']} -withLock`,
+      );
+      expect(service(app).depends_on).toMatchObject({
+        seaweedfs: { condition: 'service_healthy' },
+      });
+    }
+    for (const [app] of apps())
+      if (!readers.some(([reader]) => reader === app))
+        expect({
+          app,
+          s3: Object.keys(envOf(service(app))).filter((k) => k.startsWith('EVIDENCE_S3_')),
+        }).toEqual({ app, s3: [] });
   });
 
   it('runs Keycloak pinned, in production mode on the PostgreSQL, with the repo realm and a health check', () => {

@@ -19,15 +19,30 @@ import {
 } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace, type INamespace } from 'kubernetes-models/v1/Namespace';
+import {
+  PersistentVolumeClaim,
+  type IPersistentVolumeClaim,
+} from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
 import { Service, type IService } from 'kubernetes-models/v1/Service';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 
 export const K8S_DIR = path.resolve(import.meta.dirname, '../../deploy/k8s');
 export const NAMESPACE = 'gridline';
-/** Files of deploy/k8s deliberately kept out of kustomization.yaml, with the reason. */
 /** Servers deployed beside the apps (Deployments that are not an app of the monorepo). */
-export const SERVERS = ['keycloak'] as const;
+export const SERVERS = ['keycloak', 'seaweedfs'] as const;
+/** Health paths of each probe: the apps' and Keycloak's, unless a server has its own. */
+const PROBE_PATHS = {
+  startupProbe: '/health/live',
+  livenessProbe: '/health/live',
+  readinessProbe: '/health/ready',
+} as const;
+type ProbePaths = { readonly [probe in keyof typeof PROBE_PATHS]: string };
+const SERVER_PROBE_PATHS: Readonly<Record<string, ProbePaths>> = {
+  // The S3 gateway's own (SeaweedFS has no /health/*).
+  seaweedfs: { startupProbe: '/healthz', livenessProbe: '/healthz', readinessProbe: '/readyz' },
+};
+/** Files of deploy/k8s deliberately kept out of kustomization.yaml, with the reason. */
 export const NOT_APPLIED: Readonly<Record<string, string>> = {
   'secret.template.yaml': 'placeholders only; the real Secret is made outside the repository',
 };
@@ -38,6 +53,7 @@ const MODELS = {
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
   'v1/Service': Service,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
@@ -110,6 +126,10 @@ export function ofKind(
 export function ofKind(all: readonly Manifest[], kind: 'ConfigMap'): IConfigMap[];
 export function ofKind(all: readonly Manifest[], kind: 'Secret'): ISecret[];
 export function ofKind(all: readonly Manifest[], kind: 'Namespace'): INamespace[];
+export function ofKind(
+  all: readonly Manifest[],
+  kind: 'PersistentVolumeClaim',
+): IPersistentVolumeClaim[];
 export function ofKind(all: readonly Manifest[], kind: string): unknown[] {
   return all.filter((m) => m.doc['kind'] === kind).map((m) => m.doc);
 }
@@ -142,12 +162,13 @@ export function deploymentProblems(deployment: IDeployment): string[] {
   if (podSecurity?.runAsNonRoot !== true) say('pod securityContext.runAsNonRoot is not true');
   if (!podSecurity?.runAsUser) say('pod securityContext.runAsUser is not a non-zero uid');
   if (pod.containers.length === 0) say('no containers');
+  const probePaths = SERVER_PROBE_PATHS[name] ?? PROBE_PATHS;
   for (const [container, init] of [
     ...pod.containers.map((c) => [c, false] as const),
     ...(pod.initContainers ?? []).map((c) => [c, true] as const),
   ])
     problems.push(
-      ...containerProblems(container, podSecurity?.seccompProfile?.type, init).map(
+      ...containerProblems(container, podSecurity?.seccompProfile?.type, init, probePaths).map(
         (p) => `Deployment/${name} container ${container.name}: ${p}`,
       ),
     );
@@ -159,18 +180,14 @@ function containerProblems(
   container: IContainer,
   podSeccomp: string | undefined,
   init: boolean,
+  probes: ProbePaths,
 ): string[] {
   const problems: string[] = [];
   const ports = new Set((container.ports ?? []).map((p) => p.name ?? String(p.containerPort)));
-  const probes = {
-    startupProbe: '/health/live',
-    livenessProbe: '/health/live',
-    readinessProbe: '/health/ready',
-  } as const;
   for (const [probe, pathWanted] of Object.entries(probes)) {
-    const get = container[probe as keyof typeof probes]?.httpGet;
+    const get = container[probe as keyof ProbePaths]?.httpGet;
     if (init) {
-      if (container[probe as keyof typeof probes]) problems.push(`init container has a ${probe}`);
+      if (container[probe as keyof ProbePaths]) problems.push(`init container has a ${probe}`);
     } else if (!get) problems.push(`no ${probe} over HTTP`);
     else {
       if (get.path !== pathWanted) problems.push(`${probe} asks ${get.path}, not ${pathWanted}`);

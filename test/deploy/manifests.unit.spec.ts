@@ -21,7 +21,7 @@ import {
   SERVERS,
   yamlFiles,
 } from './k8s.js';
-import { apps, environmentProblems, ROOT } from './settings.js';
+import { appSettings, apps, environmentProblems, ROOT } from './settings.js';
 
 const manifests = readManifests();
 const allDeployments = ofKind(manifests, 'Deployment');
@@ -147,6 +147,114 @@ describe('deploy/k8s', () => {
     expect(budgets.filter((b) => selects(b.spec?.selector?.matchLabels, labels))).toHaveLength(1);
   });
 
+  it('runs SeaweedFS pinned, on a claim, with S3 identities from a Secret and the evidence bucket locked', () => {
+    const seaweedfs = allDeployments.find((d) => d.metadata?.name === 'seaweedfs')!;
+    const pod = seaweedfs.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(container.image).toBe('chrislusf/seaweedfs:4.53');
+    // One writer of the volume, even during a rollout.
+    expect(seaweedfs.spec?.replicas).toBe(1);
+    expect(seaweedfs.spec?.strategy?.type).toBe('Recreate');
+    const args = container.args ?? [];
+    expect(args[0]).toBe('server');
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-filer',
+        '-s3',
+        '-s3.port=8333',
+        // Master, volume server and filer on the loopback, only S3 on the pod's network.
+        '-ip.bind=127.0.0.1',
+        '-s3.ip.bind=0.0.0.0',
+        '-master.volumePreallocate=false',
+        '-master.telemetry=false',
+        '-s3.port.iceberg=0',
+        '-s3.port.lance=0',
+      ]),
+    );
+    const volumeOf = (path: string) => {
+      const mount = container.volumeMounts?.find((m) => path.startsWith(`${m.mountPath}`));
+      return { mount, volume: pod.volumes?.find((v) => v.name === mount?.name) };
+    };
+    // Data on the claim.
+    const dir = args.find((a) => a.startsWith('-dir='))?.slice('-dir='.length) ?? '';
+    const data = volumeOf(dir);
+    expect(data.mount?.mountPath).toBe(dir);
+    const claim = ofKind(manifests, 'PersistentVolumeClaim').find(
+      (c) => c.metadata?.name === data.volume?.persistentVolumeClaim?.claimName,
+    );
+    expect(claim?.spec?.accessModes).toEqual(['ReadWriteOnce']);
+    expect(claim?.spec?.resources?.requests?.['storage']).toBeDefined();
+    // Identities from the Secret (without them SeaweedFS accepts any credentials).
+    const config = args.find((a) => a.startsWith('-s3.config='))?.slice('-s3.config='.length) ?? '';
+    const identities = volumeOf(config);
+    expect(identities.volume?.secret?.secretName).toBe('seaweedfs-secrets');
+    const item = identities.volume?.secret?.items?.find(
+      (i) => `${identities.mount?.mountPath}/${i.path}` === config,
+    );
+    const secrets = ofKind(manifests, 'Secret');
+    const s3json = secrets.find((s) => s.metadata?.name === 'seaweedfs-secrets')?.stringData?.[
+      item?.key ?? ''
+    ];
+    const parsed = JSON.parse(s3json ?? '{}') as {
+      identities?: { name: string; credentials?: unknown[]; actions: string[] }[];
+    };
+    expect(parsed.identities?.map((i) => i.name)).toEqual(['gridline']);
+    expect(parsed.identities?.[0]?.credentials).toHaveLength(1);
+    expect(parsed.identities?.[0]?.actions).toEqual(
+      expect.arrayContaining(['Admin', 'Read', 'Write', 'List']),
+    );
+    // The bucket street-service uses, made with Object Lock when missing.
+    const street = deployments.find((d) => d.metadata?.name === 'street-service')!;
+    const streetEnv = Object.fromEntries(
+      (street.spec?.template.spec?.containers[0]?.env ?? []).map((e) => [e.name, e]),
+    );
+    const bucket = streetEnv['EVIDENCE_S3_BUCKET']?.value ?? '?';
+    expect((container.lifecycle?.postStart?.exec?.command ?? []).join(' ')).toContain(
+      `s3.bucket.create -name ${bucket} -withLock`,
+    );
+    // street-service's endpoint is this Service's S3 port.
+    const endpoint = new URL(streetEnv['EVIDENCE_S3_ENDPOINT']?.value ?? 'http://?');
+    const service = services.find((s) => s.metadata?.name === endpoint.hostname);
+    expect(selects(service?.spec?.selector, podLabels(seaweedfs))).toBe(true);
+    expect(service?.spec?.ports?.map((p) => [p.port, p.targetPort])).toEqual([
+      [Number(endpoint.port), 's3'],
+    ]);
+    // The key pair from gridline-secrets: the id as a variable, the secret only as a file.
+    expect(streetEnv['EVIDENCE_S3_ACCESS_KEY_ID']?.valueFrom?.secretKeyRef?.name).toBe(
+      'gridline-secrets',
+    );
+    expect(Object.keys(streetEnv).filter((n) => /SECRET_(ACCESS_)?KEY$/.test(n))).toEqual([]);
+  });
+
+  it('gives every app that keeps evidence files the S3 store, and no other app', () => {
+    const configMaps = ofKind(manifests, 'ConfigMap');
+    const secrets = ofKind(manifests, 'Secret');
+    const evidence = [
+      'EVIDENCE_S3_ENDPOINT',
+      'EVIDENCE_S3_REGION',
+      'EVIDENCE_S3_BUCKET',
+      'EVIDENCE_S3_ACCESS_KEY_ID',
+      'EVIDENCE_S3_SECRET_KEY_FILE',
+    ];
+    const readers = [...apps()].filter(
+      ([app, port]) => 'EVIDENCE_S3_ENDPOINT' in appSettings(app, port),
+    );
+    expect(readers.map(([app]) => app)).toContain('street-service');
+    for (const deployment of deployments) {
+      const name = deployment.metadata?.name ?? '?';
+      const { env } = containerEnv(
+        deployment.spec!.template.spec!.containers[0]!,
+        configMaps,
+        secrets,
+      );
+      const given = evidence.filter((v) => env[v] !== undefined);
+      expect({ name, given }).toEqual({
+        name,
+        given: readers.some(([app]) => app === name) ? evidence : [],
+      });
+    }
+  });
+
   it('gives every Deployment a Service, an autoscaler and a disruption budget that find its pods', () => {
     for (const deployment of deployments) {
       const name = deployment.metadata?.name;
@@ -233,7 +341,12 @@ describe('deploy/k8s', () => {
       const pod = deployment.spec?.template.spec;
       const container = pod?.containers[0];
       const { env } = containerEnv(container!, configMaps, secrets);
-      for (const setting of ['PII_MASTER_KEY_FILE']) {
+      // Every file setting the app is given (the personal-data key always).
+      const fileSettings = new Set([
+        'PII_MASTER_KEY_FILE',
+        ...Object.keys(env).filter((n) => n.endsWith('_FILE')),
+      ]);
+      for (const setting of fileSettings) {
         const file = env[setting] ?? '';
         const mount = container?.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
         const volume = pod?.volumes?.find((v) => v.name === mount?.name);

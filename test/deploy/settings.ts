@@ -14,6 +14,7 @@ import {
 } from '@gridline/platform';
 import { swcSettings } from '../../apps/swc-service/src/swc.module.js';
 import { streetSettings } from '../../apps/street-service/src/shared/street-policy.js';
+import { evidenceSettings } from '../../apps/street-service/src/evidence/evidence.providers.js';
 import { consoleSettings } from '../../apps/gateway/src/console/console-files.js';
 import { agencyProxySettings } from '../../apps/gateway/src/agencies/agency-proxy.js';
 
@@ -41,7 +42,7 @@ export function apps(): ReadonlyMap<string, number> {
 /** The settings of one app besides those every app shares (serviceSettings). */
 function ownSettings(app: string): Record<string, Setting<unknown>> {
   if (app === 'swc-service') return swcSettings;
-  if (app === 'street-service') return streetSettings;
+  if (app === 'street-service') return { ...streetSettings, ...evidenceSettings };
   if (app === 'gateway') return { ...consoleSettings, ...agencyProxySettings };
   return {};
 }
