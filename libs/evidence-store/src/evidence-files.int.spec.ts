@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { EvidenceFile } from '@gridline/contracts';
 import { DomainError } from '@gridline/eventsourcing';
 import {
@@ -13,6 +13,7 @@ import {
 import { evidenceStoreInfra, TEST_EVIDENCE_BUCKET, testInfra } from '@gridline/testing';
 import { EvidenceFiles, EvidenceUnavailable } from './evidence-files.js';
 import { EvidenceFileRefusal, EvidenceObjects, EvidenceTampered } from './evidence-objects.js';
+import { newDataKey } from './sealed-stream.js';
 
 type Store = Awaited<ReturnType<typeof openPostgresStore>>;
 
@@ -210,6 +211,36 @@ describe('evidence files in the S3 store', () => {
     }
     await expect(read(file, sha256(photo))).rejects.toBeInstanceOf(EvidenceTampered);
     expect((await objects.digestOf(file.storedSha256))?.sha256).not.toBe(file.storedSha256);
+  });
+
+  it('locks an attached object where the bucket has Object Lock, and says so where it has none', async () => {
+    const locked = EvidenceObjects.connect(evidenceStoreInfra('gridline-test-evidence-locked'));
+    try {
+      await locked.ensureBucket({ objectLock: true });
+      const stored = await locked.store(crypto.randomUUID(), Readable.from([jpeg(5000)]), {
+        kind: 'photo',
+        dataKey: newDataKey(),
+      });
+      // Two minutes: long enough to try, short enough not to pile up locked test objects.
+      expect(await locked.retain(stored.key, new Date(Date.now() + 2 * 60 * 1000))).toBe(true);
+      const head = await locked.client.send(
+        new HeadObjectCommand({ Bucket: locked.bucket, Key: stored.key }),
+      );
+      await expect(
+        locked.client.send(
+          new DeleteObjectCommand({
+            Bucket: locked.bucket,
+            Key: stored.key,
+            VersionId: head.VersionId,
+          }),
+        ),
+      ).rejects.toThrow();
+      expect(await locked.exists(stored.key)).toBe(true);
+      // The tests' own bucket has no lock: retain answers false rather than pretending.
+      expect(await objects.retain(stored.key, new Date())).toBe(false);
+    } finally {
+      locked.close();
+    }
   });
 
   it("makes a subject's files unreadable when the subject is erased", async () => {

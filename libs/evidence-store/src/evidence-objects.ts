@@ -7,6 +7,7 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectLockConfigurationCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   PutObjectRetentionCommand,
@@ -354,26 +355,34 @@ export class EvidenceObjects {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
+  private locking: Promise<boolean> | undefined;
+
+  /** Whether the bucket has Object Lock enabled (asked once). */
+  objectLockEnabled(): Promise<boolean> {
+    this.locking ??= this.client
+      .send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }))
+      .then((answer) => answer.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled')
+      .catch(() => false);
+    return this.locking;
+  }
+
   /**
    * Locks an attached object against change and deletion until `until` (S3
-   * Object Lock, compliance mode) where the bucket has object lock; answers
-   * whether it did. Where it does not, the verifier's digest check stands guard.
+   * Object Lock, compliance mode) where the bucket has Object Lock; answers
+   * whether it did. Asked of the bucket first: some stores accept a retention
+   * on an unlocked bucket and enforce nothing. Where there is no lock, the
+   * verifier's digest check stands guard.
    */
   async retain(key: string, until: Date): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutObjectRetentionCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Retention: { Mode: 'COMPLIANCE', RetainUntilDate: until },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof S3ServiceException && (error.$metadata.httpStatusCode ?? 500) < 500)
-        return false;
-      throw error;
-    }
+    if (!(await this.objectLockEnabled())) return false;
+    await this.client.send(
+      new PutObjectRetentionCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Retention: { Mode: 'COMPLIANCE', RetainUntilDate: until },
+      }),
+    );
+    return true;
   }
 
   close(): void {
