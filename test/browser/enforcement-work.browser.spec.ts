@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
@@ -17,6 +17,7 @@ import {
   type VendorStory,
 } from '@gridline/testing';
 import {
+  attachPhoto,
   launchChromium,
   newConsolePage,
   screenshot,
@@ -191,7 +192,10 @@ describe('enforcement work in the console', () => {
       'issue-warning-place-description': 'school gate',
       ...evidence('issue-warning'),
     });
-    await visible(page.getByTestId('evidence-note'), 'the note that files are not uploaded yet');
+    // The photo itself goes to the evidence store; its SHA-256 replaces the one typed.
+    const photo = await attachPhoto(page, 'issue-warning-evidence');
+    const digest = createHash('sha256').update(photo).digest('hex');
+    expect(await page.getByTestId('issue-warning-evidence-sha256').inputValue()).toBe(digest);
     await page.getByTestId('submit-issue-warning').click();
     const early = await refusal(page, 'issue-warning');
     expect(early.code).toBe('progression-721');
@@ -212,6 +216,14 @@ describe('enforcement work in the console', () => {
     const steps = await events(stream);
     expect(count(steps, 'street.enforcement.reminder-issued.v1')).toBe(1);
     expect(count(steps, 'street.enforcement.warning-issued.v1')).toBe(1);
+    // The refused first try released the upload; the warning holds the file.
+    const warning = (await store!.store.readStream(stream)).find(
+      (e) => e.type === 'street.enforcement.warning-issued.v1',
+    );
+    const recordedEvidence = (warning?.data as { evidence: { sha256: string; file?: object }[] })
+      .evidence[0];
+    expect(recordedEvidence?.sha256).toBe(digest);
+    expect(recordedEvidence?.file).toMatchObject({ contentType: 'image/jpeg', size: photo.length });
     expect(page.url()).toContain(caseId);
     expect(await page.content()).not.toContain(identifier);
     expect(await page.content()).not.toContain(name);
@@ -361,6 +373,26 @@ describe('enforcement work in the console', () => {
       (await officer.getByTestId('timeline-entry').all()).map((n) => n.getAttribute('data-type')),
     );
     expect(steps.filter((step) => !shown.includes(step))).toEqual([]);
+
+    // The warning's photo is in the evidence panel; the officer opens it, and the opening is on record.
+    const file = officer.locator('[data-testid="evidence-item"]', {
+      has: officer.getByTestId('evidence-file'),
+    });
+    await visible(file.first(), 'the evidence file on the case page');
+    expect(await file.first().getByTestId('evidence-file').innerText()).toContain('image/jpeg');
+    const [tab] = await Promise.all([
+      officer.context().waitForEvent('page'),
+      file.first().getByTestId('evidence-open').click(),
+    ]);
+    expect(tab.url()).toMatch(/^blob:/);
+    await tab.close();
+    await officer.reload();
+    await visible(officer.getByTestId('evidence-accesses'), 'the file accesses');
+    await officer.getByTestId('evidence-accesses').locator('summary').click();
+    expect(await officer.getByTestId('evidence-access').first().innerText()).toContain(
+      people.officer.username,
+    );
+    await screenshot(officer, 'work-evidence-panel');
   });
 
   it('the DRC accepts its co-handling assignment on the case page', async () => {

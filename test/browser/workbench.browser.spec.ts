@@ -12,6 +12,7 @@ import {
 import {
   launchChromium,
   newConsolePage,
+  attachPhoto,
   screenshot,
   signIn,
   until,
@@ -104,7 +105,9 @@ describe('the workbench in a browser', () => {
         ? true
         : undefined,
     );
-    await visible(page.getByTestId('report-photos'), 'what the form says about photos');
+    // The camera's photo goes to the evidence store first; the report names it.
+    await attachPhoto(page, 'report-photo');
+    expect(await page.getByTestId('report-photo-file-status').innerText()).toContain('image/jpeg');
 
     await page.getByTestId('report-grid').selectOption('G-0312');
     await page.getByTestId('report-category').fill('street-vending');

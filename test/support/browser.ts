@@ -5,6 +5,7 @@
  * with what to install. Not exported from @gridline/testing: only the browser
  * tier loads playwright.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -142,4 +143,20 @@ export async function loginAtProvider(page: Page, account: Account): Promise<voi
   await page.locator('#username').fill(account.username);
   await page.locator('#password').fill(account.password);
   await page.locator('#kc-login').click();
+}
+
+/**
+ * Chooses a photo (a JPEG made here) in the evidence file input `testId`, and
+ * waits until the console says the evidence store kept it. Answers its bytes.
+ */
+export async function attachPhoto(page: Page, testId: string, size = 60_000): Promise<Buffer> {
+  const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
+  await page
+    .getByTestId(`${testId}-file`)
+    .setInputFiles({ name: 'scene.jpg', mimeType: 'image/jpeg', buffer: bytes });
+  await visible(
+    page.locator(`[data-testid="${testId}-file-status"][data-state="stored"]`),
+    `the photo stored (${testId})`,
+  );
+  return bytes;
 }

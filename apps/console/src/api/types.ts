@@ -125,6 +125,8 @@ export interface EvidenceItem {
   readonly kind: string;
   readonly sha256: string;
   readonly capturedAt: string;
+  /** The file is in the evidence store: custodians may open it. */
+  readonly file?: { readonly contentType: string; readonly size: number };
 }
 
 // --- the grid map (street-service GET /api/grids, through /api/agencies/street/grids) ---

@@ -1,6 +1,9 @@
 // The case page's side panels: assignments with deadlines, the 721 progression,
 // evidence digests, publicity and appeal.
+import { useEffect, useState } from 'react';
+import { evidenceAccesses, openEvidenceFile, type EvidenceAccess } from '../api/evidence';
 import type { EvidenceItem } from '../api/types';
+import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import type { DecisionState, StepView } from '../lib/enforcement';
 import type { AssignmentRow } from '../lib/snapshot';
@@ -94,8 +97,73 @@ export function EnforcementSteps({
   );
 }
 
-export function Evidence({ items }: { items: readonly EvidenceItem[] | undefined }) {
+/** Who may open a case's evidence files (the street service decides; this only hides the button). */
+function mayOpenFiles(roles: readonly string[], agency: string | undefined): boolean {
+  if (roles.includes('coordinator')) return true;
+  return agency === 'street' && (roles.includes('officer') || roles.includes('legal-reviewer'));
+}
+
+/** One evidence file: opened in a new tab from a blob, fetched and checked by the service. */
+function OpenFile({ caseId, item }: { caseId: string; item: EvidenceItem }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<'idle' | 'opening' | { refused: string }>('idle');
+  const open = async () => {
+    setState('opening');
+    try {
+      const blob = await openEvidenceFile(caseId, item.evidenceId);
+      const url = URL.createObjectURL(blob);
+      window.open(url, '_blank', 'noopener');
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setState('idle');
+    } catch (error) {
+      setState({ refused: (error as Error).message });
+    }
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="button secondary small"
+        data-testid="evidence-open"
+        data-evidence-id={item.evidenceId}
+        disabled={state === 'opening'}
+        onClick={() => void open()}
+      >
+        {state === 'opening' ? t('case.evidenceOpening') : t('case.evidenceOpen')}
+      </button>
+      {typeof state === 'object' && (
+        <span className="error small" role="alert" data-testid="evidence-open-refused">
+          {t('case.evidenceRefused', { reason: state.refused })}
+        </span>
+      )}
+    </>
+  );
+}
+
+export function Evidence({
+  items,
+  caseId,
+}: {
+  items: readonly EvidenceItem[] | undefined;
+  caseId: string;
+}) {
   const { t, dateTime } = useI18n();
+  const kindLabel = (kind: string) => {
+    const known = (['photo', 'video', 'statement', 'document'] as const).find((k) => k === kind);
+    return known ? t(`ew.evidence.kind.${known}`) : kind;
+  };
+  const { identity } = useAuth();
+  const custodian = mayOpenFiles(identity?.roles ?? [], identity?.agency);
+  const [accesses, setAccesses] = useState<readonly EvidenceAccess[] | undefined>(undefined);
+  const withFiles = (items ?? []).some((e) => e.file);
+  useEffect(() => {
+    if (!custodian || !withFiles) return;
+    const controller = new AbortController();
+    evidenceAccesses(caseId)
+      .then((found) => !controller.signal.aborted && setAccesses(found))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [caseId, custodian, withFiles]);
   return (
     <section className="panel" aria-labelledby="evidence-title">
       <h2 id="evidence-title" className="section-title">
@@ -107,7 +175,7 @@ export function Evidence({ items }: { items: readonly EvidenceItem[] | undefined
         <>
           <ul className="evidence">
             {items.map((e) => (
-              <li key={`${e.eventId}-${e.evidenceId}`}>
+              <li key={`${e.eventId}-${e.evidenceId}`} data-testid="evidence-item">
                 <code
                   data-testid="evidence-digest"
                   title={e.sha256}
@@ -116,14 +184,43 @@ export function Evidence({ items }: { items: readonly EvidenceItem[] | undefined
                 >
                   {e.sha256.slice(0, 12)}…
                 </code>{' '}
-                <span>{e.kind}</span>{' '}
+                <span>{kindLabel(e.kind)}</span>{' '}
                 <time className="muted small" dateTime={e.capturedAt}>
                   {dateTime(e.capturedAt)}
                 </time>
+                {e.file && (
+                  <>
+                    {' '}
+                    <span className="muted small" data-testid="evidence-file">
+                      {t('case.evidenceFile', {
+                        type: e.file.contentType,
+                        size: `${Math.max(1, Math.round(e.file.size / 1024))} KB`,
+                      })}
+                    </span>{' '}
+                    {custodian && <OpenFile caseId={caseId} item={e} />}
+                  </>
+                )}
               </li>
             ))}
           </ul>
           <p className="muted small">{t('case.evidenceAudited')}</p>
+          {accesses && accesses.length > 0 && (
+            <details data-testid="evidence-accesses">
+              <summary>{t('case.evidenceAccesses')}</summary>
+              <ul className="small">
+                {accesses.map((a) => (
+                  <li key={a.accessId} data-testid="evidence-access">
+                    {t('case.evidenceAccess', {
+                      who: a.principalId,
+                      agency: a.agency ?? '—',
+                      at: dateTime(a.accessedAt),
+                      outcome: a.outcome,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
         </>
       )}
     </section>

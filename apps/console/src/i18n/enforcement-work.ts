@@ -37,7 +37,8 @@ export const enforcementWorkZh = {
   'ew.place.description': '具体位置',
   'ew.evidence': '证据',
   'ew.evidence.noUpload':
-    '目前只登记证据文件的 SHA-256 摘要，文件本身请按规定留存：对象存储尚未建成（问题单已开）。',
+    '选择文件后会上传到证据库并自动填入摘要；没有电子文件时，可只填写所留存文件的 SHA-256 摘要。',
+  'ew.evidence.file': '证据文件',
   'ew.evidence.kind': '证据类型',
   'ew.evidence.kind.photo': '照片',
   'ew.evidence.kind.video': '视频',
@@ -275,7 +276,8 @@ export const enforcementWorkEn: Record<keyof typeof enforcementWorkZh, string> =
   'ew.place.description': 'Where exactly',
   'ew.evidence': 'Evidence',
   'ew.evidence.noUpload':
-    'Only the SHA-256 digest of the evidence file is recorded; keep the file as the rules say. The object store for files is not built yet (an issue is open).',
+    'A chosen file is uploaded to the evidence store and its digest filled in; without an electronic file, type the SHA-256 of the file kept.',
+  'ew.evidence.file': 'Evidence file',
   'ew.evidence.kind': 'Kind',
   'ew.evidence.kind.photo': 'Photo',
   'ew.evidence.kind.video': 'Video',

@@ -289,7 +289,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         {snapshot && <Assignments rows={snapshot.assignments} {...(asOf ? { at: asOf } : {})} />}
         <EnforcementSteps steps={steps} onSelect={setSelected} />
         <PublicityAndAppeal state={decisions} onSelect={setSelected} />
-        <Evidence items={evidenceShown} />
+        <Evidence items={evidenceShown} caseId={caseId} />
       </div>
 
       <details className="panel entry-list">

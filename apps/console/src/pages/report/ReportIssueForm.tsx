@@ -1,11 +1,12 @@
 // A grid worker reports an issue (POST /api/issues of the street service), at
 // phone width: one column, large touch targets. The grid comes from the grid
-// registry (GET /api/grids, GeoJSON). Photos: the platform has no file store
-// yet, and the report command takes no photo references, so the form says so
-// instead of pretending to upload.
+// registry (GET /api/grids, GeoJSON). A photo is taken or chosen on the phone,
+// uploaded to the evidence store first, and named in the report with its SHA-256.
 import { useEffect, useState } from 'react';
 import { dataOf, streetApi, type GridCollection } from '../../api/commands';
+import type { UploadedFile } from '../../api/evidence';
 import { CommandForm, Field } from '../../components/CommandForm';
+import { EvidenceFileInput } from '../../components/EvidenceFileInput';
 import { useI18n } from '../../i18n';
 import { useCommand } from '../../lib/useCommand';
 import { Link } from '../../router';
@@ -45,6 +46,7 @@ export function ReportIssueForm() {
   const [severity, setSeverity] = useState<(typeof SEVERITIES)[number]>('medium');
   const [place, setPlace] = useState('');
   const [description, setDescription] = useState('');
+  const [photo, setPhoto] = useState<UploadedFile | undefined>(undefined);
   const command = useCommand<{ caseId: string; issueId: string }>('street', 'issues');
   const area = grids?.find((g) => g.id === grid)?.properties;
 
@@ -68,6 +70,7 @@ export function ReportIssueForm() {
             description: place.trim(),
           },
           description: description.trim(),
+          ...(photo ? { photos: [{ uploadId: photo.uploadId, sha256: photo.sha256 }] } : {}),
         })
       }
     >
@@ -129,12 +132,13 @@ export function ReportIssueForm() {
           onChange={(e) => setDescription(e.target.value)}
         />
       </Field>
-      <div className="field">
-        <span className="small muted">{t('form.report.photos')}</span>
-        <p className="banner" data-testid="report-photos">
-          {t('form.report.photosNone')}
-        </p>
-      </div>
+      <EvidenceFileInput
+        kind="photo"
+        capture="environment"
+        testId="report-photo"
+        label={t('form.report.photo')}
+        onUploaded={setPhoto}
+      />
       {command.result && (
         <Link
           to={`/cases/${command.result.caseId}`}

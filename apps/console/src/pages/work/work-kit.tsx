@@ -5,6 +5,8 @@ import { useEffect, useState } from 'react';
 import type { ChangeEvent, ReactNode } from 'react';
 import type { AgencyCode } from '../../api/commands';
 import { Field } from '../../components/CommandForm';
+import { EvidenceFileInput } from '../../components/EvidenceFileInput';
+import type { EvidenceKind } from '../../api/evidence';
 import { useI18n } from '../../i18n';
 import { useCommand, type CommandState } from '../../lib/useCommand';
 
@@ -127,6 +129,8 @@ export function PlaceFields({
 export interface EvidenceValues {
   kind: string;
   sha256: string;
+  /** The file uploaded for this piece of evidence, when there is one. */
+  uploadId?: string;
   description: string;
   capturedAt: string;
   place: PlaceValues;
@@ -143,6 +147,7 @@ export const emptyEvidence = (place: PlaceValues): EvidenceValues => ({
 export const evidenceBody = (e: EvidenceValues) => ({
   kind: e.kind,
   sha256: e.sha256.trim().toLowerCase(),
+  ...(e.uploadId ? { uploadId: e.uploadId } : {}),
   description: e.description.trim(),
   capturedAt: instant(e.capturedAt),
   place: placeBody(e.place),
@@ -151,9 +156,9 @@ export const evidenceBody = (e: EvidenceValues) => ({
 export const EVIDENCE_KINDS = ['photo', 'video', 'statement', 'document'] as const;
 
 /**
- * One piece of evidence as the commands take it today: kind, the SHA-256 of the
- * file the officer keeps, a description, when and where it was captured. Files
- * themselves are not uploaded: the object store is an open issue, and the form says so.
+ * One piece of evidence: kind, the file (uploaded to the evidence store, which
+ * fills in its SHA-256) or only the digest of a file kept elsewhere, a
+ * description, when and where it was captured.
  */
 export function EvidenceFields({
   value,
@@ -190,6 +195,16 @@ export function EvidenceFields({
           ))}
         </select>
       </Field>
+      <EvidenceFileInput
+        key={value.kind}
+        kind={value.kind as EvidenceKind}
+        testId={testId}
+        label={t('ew.evidence.file')}
+        onUploaded={(file) => {
+          const { uploadId: _dropped, ...rest } = value;
+          onChange(file ? { ...rest, uploadId: file.uploadId, sha256: file.sha256 } : rest);
+        }}
+      />
       <Field
         label={t('ew.evidence.sha256')}
         name={name('sha256')}
@@ -201,6 +216,7 @@ export function EvidenceFields({
           value={value.sha256}
           spellCheck={false}
           autoComplete="off"
+          readOnly={value.uploadId !== undefined}
           onChange={(e) => onChange({ ...value, sha256: e.target.value })}
         />
       </Field>
