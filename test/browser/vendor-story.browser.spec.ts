@@ -525,8 +525,6 @@ describe('the vendor story, told in the console', () => {
       described(type, typeof by === 'string' ? by : `causedBy ${by.causedBy}`),
     );
     expect([...seen].sort()).toEqual([...expected].sort());
-    await page.getByTestId('lane-street').scrollIntoViewIfNeeded();
-    await screenshot(page, 'story-timeline');
   });
 
   it("the event store holds each step's event exactly once", async () => {
