@@ -106,8 +106,11 @@ describe('the workbench in a browser', () => {
     await visible(page.getByTestId('form-triage-case'), 'the triage form');
     const before = await swcCase();
     await page.getByTestId('triage-risk').selectOption('orange');
-    // Routine orange: 48 hours (apps/swc-service/src/cases/sla.ts), shown before saving.
-    expect(await page.getByTestId('sla-preview').innerText()).toContain('48 小时');
+    // Routine orange: 48 hours (apps/swc-service/src/cases/sla.ts), shown before saving
+    // once the SLA table is read.
+    await until('the deadline of an orange case shown', async () =>
+      (await page.getByTestId('sla-preview').innerText()).includes('48 小时') ? true : undefined,
+    );
     expect((await swcCase()).revision).toBe(before.revision);
     await page.getByTestId('triage-lead').selectOption('street');
     await screenshot(page, 'work-triage');
