@@ -119,6 +119,22 @@ describe('the vendor story, told in the console', () => {
       60_000,
     );
 
+  /**
+   * One person's step of the story. The story goes on from where the last step
+   * left it: after a failed step the later ones are not tried, and say which broke.
+   */
+  let broken: string | undefined;
+  const step = (name: string, body: () => Promise<void>) =>
+    it(name, async () => {
+      if (broken) throw new Error(`not tried: the story broke at "${broken}"`);
+      try {
+        await body();
+      } catch (error) {
+        broken = name;
+        throw error;
+      }
+    });
+
   beforeAll(async () => {
     browser = await launchChromium();
     realm = await createTestRealm({ consoleOrigins: [`http://127.0.0.1:${basePort}`] });
@@ -144,51 +160,63 @@ describe('the vendor story, told in the console', () => {
     await realm?.delete();
   });
 
-  it('the grid worker reports the vending from a phone, the grid chosen from the grid map', async () => {
-    const page = await signedIn('worker', { viewport: PHONE });
-    await openReportForm(page, report.grid);
-    await fillReportForm(page, report);
-    await page.getByTestId('submit-report-issue').click();
-    const link = page.getByTestId('report-open-case');
-    await visible(link, 'the case the report opened');
-    caseId = (await link.getAttribute('href'))?.split('/').pop() ?? '';
-    expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await page.getByTestId('recorded-report-issue').innerText()).toContain(caseId);
-  });
+  step(
+    'the grid worker reports the vending from a phone, the grid chosen from the grid map',
+    async () => {
+      const page = await signedIn('worker', { viewport: PHONE });
+      await openReportForm(page, report.grid);
+      await fillReportForm(page, report);
+      await page.getByTestId('submit-report-issue').click();
+      const link = page.getByTestId('report-open-case');
+      await visible(link, 'the case the report opened');
+      caseId = (await link.getAttribute('href'))?.split('/').pop() ?? '';
+      expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await page.getByTestId('recorded-report-issue').innerText()).toContain(caseId);
+    },
+  );
 
-  it('the SWC coordinator finds the case on the board and triages it: yellow, the street office leading, the DRC co-handling', async () => {
-    const page = await signedIn('coordinator');
-    await visible(page.getByTestId('board'), 'the board, where SWC lands');
-    await setFilter(page.getByTestId('filter-grid'), report.grid);
-    const row = page.locator(`[data-testid="case-row"][data-case-id="${caseId}"]`);
-    await visible(row, 'the reported case on the board', 30_000);
-    await row.getByRole('link').first().click();
-    await casePage(page);
-    await visible(page.getByTestId('form-triage-case'), 'the triage form', 30_000);
-    expect(await page.getByTestId('triage-category').inputValue()).toBe(category);
-    await page.getByTestId('triage-risk').selectOption('yellow');
-    // Routine yellow: 72 hours (apps/swc-service/src/cases/sla.ts), shown before saving.
-    expect(await page.getByTestId('sla-preview').innerText()).toContain('72 小时');
-    await page.getByTestId('triage-lead').selectOption('street');
-    await page.getByTestId('triage-co-drc').check();
-    await page.getByTestId('submit-triage-case').click();
-    await visible(page.getByTestId('form-assign-agency'), 'the forms of a triaged case');
-    await until('both assignments on the case page', async () => {
-      const rows = await page.getByTestId('assignment').all();
-      const agencies = await Promise.all(rows.map((r) => r.getAttribute('data-agency')));
-      return agencies.sort().join() === 'drc,street' ? true : undefined;
-    });
-  });
+  step(
+    'the SWC coordinator finds the case on the board and triages it: yellow, the street office leading, the DRC co-handling',
+    async () => {
+      const page = await signedIn('coordinator');
+      await visible(page.getByTestId('board'), 'the board, where SWC lands');
+      await setFilter(page.getByTestId('filter-grid'), report.grid);
+      const row = page.locator(`[data-testid="case-row"][data-case-id="${caseId}"]`);
+      await visible(row, 'the reported case on the board', 30_000);
+      await row.getByRole('link').first().click();
+      await casePage(page);
+      await visible(page.getByTestId('form-triage-case'), 'the triage form', 30_000);
+      expect(await page.getByTestId('triage-category').inputValue()).toBe(category);
+      await page.getByTestId('triage-risk').selectOption('yellow');
+      // Routine yellow: 72 hours (apps/swc-service/src/cases/sla.ts), shown before saving
+      // once the SLA table is read.
+      await until('the deadline of a yellow case shown', async () =>
+        (await page.getByTestId('sla-preview').innerText()).includes('72 小时') ? true : undefined,
+      );
+      await page.getByTestId('triage-lead').selectOption('street');
+      await page.getByTestId('triage-co-drc').check();
+      await page.getByTestId('submit-triage-case').click();
+      await visible(page.getByTestId('form-assign-agency'), 'the forms of a triaged case');
+      await until('both assignments on the case page', async () => {
+        const rows = await page.getByTestId('assignment').all();
+        const agencies = await Promise.all(rows.map((r) => r.getAttribute('data-agency')));
+        return agencies.sort().join() === 'drc,street' ? true : undefined;
+      });
+    },
+  );
 
-  it('the street office accepts its lead assignment: the officer finds it in My work', async () => {
-    const page = await signedIn('officer');
-    await fromMyWork(page, 'accept-assignment');
-    await inboxEntry(page, 'street', 'received');
-    await page.getByTestId('inbox-street').getByTestId('submit-accept-assignment').click();
-    await inboxEntry(page, 'street', 'accepted');
-  });
+  step(
+    'the street office accepts its lead assignment: the officer finds it in My work',
+    async () => {
+      const page = await signedIn('officer');
+      await fromMyWork(page, 'accept-assignment');
+      await inboxEntry(page, 'street', 'received');
+      await page.getByTestId('inbox-street').getByTestId('submit-accept-assignment').click();
+      await inboxEntry(page, 'street', 'accepted');
+    },
+  );
 
-  it('the DRC accepts its co-handling assignment, found in its My work', async () => {
+  step('the DRC accepts its co-handling assignment, found in its My work', async () => {
     const page = await signedIn('drc');
     await fromMyWork(page, 'accept-assignment');
     await inboxEntry(page, 'drc', 'received');
@@ -196,62 +224,65 @@ describe('the vendor story, told in the console', () => {
     await inboxEntry(page, 'drc', 'accepted');
   });
 
-  it('the street admin grants the officer a credential, sees no standard published for the category and publishes one', async () => {
-    const page = await signedIn('admin');
-    await page.getByTestId('nav-credentials').click();
-    await visible(page.getByTestId('credentials-page'), 'the credential registry');
-    await fillByTestId(page, {
-      'grant-officer': people.officer.username,
-      'grant-number': freshCredentialNumber('ZF-VS'),
-      'grant-issuing-body': 'Xicheng District Urban Management Bureau',
-      'grant-valid-from': '2000-01-01T00:00',
-      'grant-valid-to': '2100-01-01T00:00',
-    });
-    await page.getByTestId('submit-grant-credential').click();
-    await recorded(page, 'grant-credential');
-    await visible(
-      page.locator(
-        `[data-testid="credential-row"][data-officer-id="${people.officer.username}"][data-status="valid"]`,
-      ),
-      "the officer's valid credential in the registry",
-    );
-
-    await page.getByTestId('discretion-work').scrollIntoViewIfNeeded();
-    await page.getByTestId('standard-category').fill(category);
-    const current = page.getByTestId('standard-current');
-    await visible(
-      page.locator('[data-testid="standard-current"][data-state="none"]'),
-      'that no standard is published for the category',
-    );
-    expect(await current.innerText()).toContain('尚未发布裁量基准');
-    await screenshot(page, 'story-standard-none');
-    await page.getByTestId('standard-first-offence-on').check();
-    await page.getByTestId('standard-repeat-on').check();
-    await fillByTestId(page, {
-      'standard-first-offence-min': '50',
-      'standard-first-offence-max': '200',
-      'standard-repeat-min': '200',
-      'standard-repeat-max': '2000',
-      'standard-legal-basis': 'City appearance and environmental sanitation regulations, art. 17',
-    });
-    await page.getByTestId('submit-publish-standard').click();
-    await recorded(page, 'publish-standard');
-    await visible(
-      page.locator('[data-testid="standard-current"][data-state="published"][data-version="1"]'),
-      'version 1 in force',
-    );
-    const ranges: (string | null)[][] = [];
-    for (const r of await current.getByTestId('standard-current-range').all())
-      ranges.push(
-        await Promise.all(['circumstance', 'min', 'max'].map((a) => r.getAttribute(`data-${a}`))),
+  step(
+    'the street admin grants the officer a credential, sees no standard published for the category and publishes one',
+    async () => {
+      const page = await signedIn('admin');
+      await page.getByTestId('nav-credentials').click();
+      await visible(page.getByTestId('credentials-page'), 'the credential registry');
+      await fillByTestId(page, {
+        'grant-officer': people.officer.username,
+        'grant-number': freshCredentialNumber('ZF-VS'),
+        'grant-issuing-body': 'Xicheng District Urban Management Bureau',
+        'grant-valid-from': '2000-01-01T00:00',
+        'grant-valid-to': '2100-01-01T00:00',
+      });
+      await page.getByTestId('submit-grant-credential').click();
+      await recorded(page, 'grant-credential');
+      await visible(
+        page.locator(
+          `[data-testid="credential-row"][data-officer-id="${people.officer.username}"][data-status="valid"]`,
+        ),
+        "the officer's valid credential in the registry",
       );
-    expect(ranges).toEqual([
-      ['first-offence', '50', '200'],
-      ['repeat', '200', '2000'],
-    ]);
-  });
 
-  it('the officer registers the vendor, reminds, then warns with evidence', async () => {
+      await page.getByTestId('discretion-work').scrollIntoViewIfNeeded();
+      await page.getByTestId('standard-category').fill(category);
+      const current = page.getByTestId('standard-current');
+      await visible(
+        page.locator('[data-testid="standard-current"][data-state="none"]'),
+        'that no standard is published for the category',
+      );
+      expect(await current.innerText()).toContain('尚未发布裁量基准');
+      await screenshot(page, 'story-standard-none');
+      await page.getByTestId('standard-first-offence-on').check();
+      await page.getByTestId('standard-repeat-on').check();
+      await fillByTestId(page, {
+        'standard-first-offence-min': '50',
+        'standard-first-offence-max': '200',
+        'standard-repeat-min': '200',
+        'standard-repeat-max': '2000',
+        'standard-legal-basis': 'City appearance and environmental sanitation regulations, art. 17',
+      });
+      await page.getByTestId('submit-publish-standard').click();
+      await recorded(page, 'publish-standard');
+      await visible(
+        page.locator('[data-testid="standard-current"][data-state="published"][data-version="1"]'),
+        'version 1 in force',
+      );
+      const ranges: (string | null)[][] = [];
+      for (const r of await current.getByTestId('standard-current-range').all())
+        ranges.push(
+          await Promise.all(['circumstance', 'min', 'max'].map((a) => r.getAttribute(`data-${a}`))),
+        );
+      expect(ranges).toEqual([
+        ['first-offence', '50', '200'],
+        ['repeat', '200', '2000'],
+      ]);
+    },
+  );
+
+  step('the officer registers the vendor, reminds, then warns with evidence', async () => {
     const page = await signedIn('officer');
     await fromMyWork(page, 'handle-assignment');
     await visible(page.getByTestId('street-work'), 'the enforcement work on the case page');
@@ -284,39 +315,42 @@ describe('the vendor story, told in the console', () => {
     await recorded(page, 'issue-warning');
   });
 
-  it('the officer drafts a penalty inside the published range and asks for legal review', async () => {
-    const page = await signedIn('officer');
-    await page.goto(`/cases/${caseId}`);
-    await visible(page.getByTestId('form-propose-penalty'), 'the penalty form', 30_000);
-    await page.getByTestId('subject-select').selectOption(subjectId);
-    await page.getByTestId('penalty-circumstance').selectOption('repeat');
-    const range = page.locator('[data-testid="discretion-range"][data-max]');
-    await visible(range, 'the published range beside the amount');
-    expect(
-      await Promise.all(['min', 'max', 'version'].map((a) => range.getAttribute(`data-${a}`))),
-    ).toEqual(['200', '2000', '1']);
-    await fillByTestId(page, {
-      'penalty-amount': '1500',
-      'penalty-facts': 'Third time vending at the school gate after a reminder and a warning',
-      'penalty-legal-basis': 'City appearance and environmental sanitation regulations, art. 17',
-      'propose-penalty-evidence-sha256': 'b7'.repeat(32),
-      'propose-penalty-evidence-description': 'stall at the gate during pick-up',
-      'propose-penalty-evidence-place-description': 'school gate',
-    });
-    // Closing the stall makes the decision major: it needs a legal reviewer's approval.
-    await page.getByTestId('penalty-measure').selectOption('closure');
-    await page.getByTestId('submit-propose-penalty').click();
-    await recorded(page, 'propose-penalty');
-    await page.getByTestId('proposed-decision-link').click();
-    await visible(page.getByTestId('decision-page'), 'the decision page');
-    decisionId = (await page.getByTestId('decision-page').getAttribute('data-decision-id')) ?? '';
-    expect(decisionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await page.getByTestId('form-issue-decision').count()).toBe(0);
-    await page.getByTestId('submit-request-review').click();
-    await decisionStatus(page, 'review-requested');
-  });
+  step(
+    'the officer drafts a penalty inside the published range and asks for legal review',
+    async () => {
+      const page = await signedIn('officer');
+      await page.goto(`/cases/${caseId}`);
+      await visible(page.getByTestId('form-propose-penalty'), 'the penalty form', 30_000);
+      await page.getByTestId('subject-select').selectOption(subjectId);
+      await page.getByTestId('penalty-circumstance').selectOption('repeat');
+      const range = page.locator('[data-testid="discretion-range"][data-max]');
+      await visible(range, 'the published range beside the amount');
+      expect(
+        await Promise.all(['min', 'max', 'version'].map((a) => range.getAttribute(`data-${a}`))),
+      ).toEqual(['200', '2000', '1']);
+      await fillByTestId(page, {
+        'penalty-amount': '1500',
+        'penalty-facts': 'Third time vending at the school gate after a reminder and a warning',
+        'penalty-legal-basis': 'City appearance and environmental sanitation regulations, art. 17',
+        'propose-penalty-evidence-sha256': 'b7'.repeat(32),
+        'propose-penalty-evidence-description': 'stall at the gate during pick-up',
+        'propose-penalty-evidence-place-description': 'school gate',
+      });
+      // Closing the stall makes the decision major: it needs a legal reviewer's approval.
+      await page.getByTestId('penalty-measure').selectOption('closure');
+      await page.getByTestId('submit-propose-penalty').click();
+      await recorded(page, 'propose-penalty');
+      await page.getByTestId('proposed-decision-link').click();
+      await visible(page.getByTestId('decision-page'), 'the decision page');
+      decisionId = (await page.getByTestId('decision-page').getAttribute('data-decision-id')) ?? '';
+      expect(decisionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await page.getByTestId('form-issue-decision').count()).toBe(0);
+      await page.getByTestId('submit-request-review').click();
+      await decisionStatus(page, 'review-requested');
+    },
+  );
 
-  it('a legal reviewer, not its drafter, approves it from the review queue', async () => {
+  step('a legal reviewer, not its drafter, approves it from the review queue', async () => {
     const page = await signedIn('reviewer');
     await page.getByTestId('nav-reviews').click();
     const item = page.locator(`[data-testid="review-item"][data-decision-id="${decisionId}"]`);
@@ -328,7 +362,7 @@ describe('the vendor story, told in the console', () => {
     await decisionStatus(page, 'approved');
   });
 
-  it('the officer issues the decision and publishes it', async () => {
+  step('the officer issues the decision and publishes it', async () => {
     const page = await signedIn('officer');
     await page.goto(`/cases/${caseId}`);
     await toDecision(page);
@@ -347,7 +381,7 @@ describe('the vendor story, told in the console', () => {
     );
   });
 
-  it('the street office completes its lead assignment', async () => {
+  step('the street office completes its lead assignment', async () => {
     const page = await signedIn('officer');
     await page.goto(`/cases/${caseId}`);
     await inboxEntry(page, 'street', 'accepted');
@@ -359,7 +393,7 @@ describe('the vendor story, told in the console', () => {
     await inboxEntry(page, 'street', 'completed');
   });
 
-  it('the DRC completes its co-handling', async () => {
+  step('the DRC completes its co-handling', async () => {
     const page = await signedIn('drc');
     await page.goto(`/cases/${caseId}`);
     await inboxEntry(page, 'drc', 'accepted');
@@ -371,22 +405,25 @@ describe('the vendor story, told in the console', () => {
     await inboxEntry(page, 'drc', 'completed');
   });
 
-  it('the coordinator, told by My work that the case awaits verification, verifies and closes it', async () => {
-    const page = await signedIn('coordinator');
-    await fromMyWork(page, 'verify');
-    await visible(page.getByTestId('form-verify-outcome'), 'the verification form');
-    await page.getByTestId('verify-note').fill('Gate clear at pick-up on three visits');
-    await page.getByTestId('submit-verify-outcome').click();
-    await visible(page.getByTestId('form-close-case'), 'the close form of a verified case');
-    await page.getByTestId('submit-close-case').click();
-    await visible(
-      page.locator('[data-testid="swc-work"][data-status="closed"]'),
-      'the case closed',
-    );
-    await visible(page.getByTestId('form-reopen-case'), 'the reopen form of a closed case');
-  });
+  step(
+    'the coordinator, told by My work that the case awaits verification, verifies and closes it',
+    async () => {
+      const page = await signedIn('coordinator');
+      await fromMyWork(page, 'verify');
+      await visible(page.getByTestId('form-verify-outcome'), 'the verification form');
+      await page.getByTestId('verify-note').fill('Gate clear at pick-up on three visits');
+      await page.getByTestId('submit-verify-outcome').click();
+      await visible(page.getByTestId('form-close-case'), 'the close form of a verified case');
+      await page.getByTestId('submit-close-case').click();
+      await visible(
+        page.locator('[data-testid="swc-work"][data-status="closed"]'),
+        'the case closed',
+      );
+      await visible(page.getByTestId('form-reopen-case'), 'the reopen form of a closed case');
+    },
+  );
 
-  it("the officer records the vendor's appeal", async () => {
+  step("the officer records the vendor's appeal", async () => {
     const page = await signedIn('officer');
     await page.goto(`/cases/${caseId}`);
     await toDecision(page);
@@ -399,51 +436,59 @@ describe('the vendor story, told in the console', () => {
     );
   });
 
-  it('a legal reviewer, told by My work, records the outcome from the case page: revoked', async () => {
-    const page = await signedIn('reviewer');
-    await fromMyWork(page, 'appeal-outcome');
-    await visible(page.getByTestId('street-decisions'), "the case's decisions for a reviewer");
-    await toDecision(page);
-    await page.getByTestId('appeal-outcome').selectOption('revoked');
-    await page.getByTestId('appeal-outcome-reasons').fill('The closure was disproportionate');
-    await page.getByTestId('submit-record-appeal-outcome').click();
-    await decisionStatus(page, 'revoked');
-    // Revoked, it is no longer in force: its publicity is retracted with it.
-    await visible(
-      page.locator('[data-testid="decision-publicity"][data-state="retracted"]'),
-      'the publicity retracted',
-    );
-  });
+  step(
+    'a legal reviewer, told by My work, records the outcome from the case page: revoked',
+    async () => {
+      const page = await signedIn('reviewer');
+      await fromMyWork(page, 'appeal-outcome');
+      await visible(page.getByTestId('street-decisions'), "the case's decisions for a reviewer");
+      await toDecision(page);
+      await page.getByTestId('appeal-outcome').selectOption('revoked');
+      await page.getByTestId('appeal-outcome-reasons').fill('The closure was disproportionate');
+      await page.getByTestId('submit-record-appeal-outcome').click();
+      await decisionStatus(page, 'revoked');
+      // Revoked, it is no longer in force: its publicity is retracted with it.
+      await visible(
+        page.locator('[data-testid="decision-publicity"][data-state="retracted"]'),
+        'the publicity retracted',
+      );
+    },
+  );
 
-  it('nobody reopens the case: the revocation does, and the coordinator finds it in My work to verify again', async () => {
-    const page = await signedIn('coordinator');
-    await fromMyWork(page, 'verify');
-    await visible(
-      page.locator('[data-testid="swc-work"][data-status="open"]'),
-      'the case open again',
-    );
-    await visible(page.getByTestId('form-verify-outcome'), 'the verification form again');
-    expect(await page.getByTestId('form-reopen-case').count()).toBe(0);
-    await until('the reopening counted', async () =>
-      (await page.getByTestId('reopen-count').innerText()) === '1' ? true : undefined,
-    );
-    // On the timeline: the reopening, drawn as caused by the appeal's outcome.
-    const entry = (type: string) =>
-      page.locator(`[data-testid="timeline-entry"][data-type="${type}"]`);
-    await visible(entry('swc.case.reopened.v1'), 'the reopening on the timeline', 30_000);
-    const [decided, reopened] = await Promise.all(
-      ['street.decision.appeal-decided.v1', 'swc.case.reopened.v1'].map((type) =>
-        entry(type).getAttribute('data-event-id'),
-      ),
-    );
-    await visible(
-      page.locator(`[data-testid="causation-link"][data-from="${decided}"][data-to="${reopened}"]`),
-      'the link from the appeal outcome to the reopening',
-    );
-    await entry('swc.case.reopened.v1').focus();
-    await page.getByTestId('entry-details').scrollIntoViewIfNeeded();
-    await screenshot(page, 'story-reopened');
-  });
+  step(
+    'nobody reopens the case: the revocation does, and the coordinator finds it in My work to verify again',
+    async () => {
+      const page = await signedIn('coordinator');
+      await fromMyWork(page, 'verify');
+      await visible(
+        page.locator('[data-testid="swc-work"][data-status="open"]'),
+        'the case open again',
+      );
+      await visible(page.getByTestId('form-verify-outcome'), 'the verification form again');
+      expect(await page.getByTestId('form-reopen-case').count()).toBe(0);
+      await until('the reopening counted', async () =>
+        (await page.getByTestId('reopen-count').innerText()) === '1' ? true : undefined,
+      );
+      // On the timeline: the reopening, drawn as caused by the appeal's outcome.
+      const entry = (type: string) =>
+        page.locator(`[data-testid="timeline-entry"][data-type="${type}"]`);
+      await visible(entry('swc.case.reopened.v1'), 'the reopening on the timeline', 30_000);
+      const [decided, reopened] = await Promise.all(
+        ['street.decision.appeal-decided.v1', 'swc.case.reopened.v1'].map((type) =>
+          entry(type).getAttribute('data-event-id'),
+        ),
+      );
+      await visible(
+        page.locator(
+          `[data-testid="causation-link"][data-from="${decided}"][data-to="${reopened}"]`,
+        ),
+        'the link from the appeal outcome to the reopening',
+      );
+      await entry('swc.case.reopened.v1').focus();
+      await page.getByTestId('entry-details').scrollIntoViewIfNeeded();
+      await screenshot(page, 'story-reopened');
+    },
+  );
 
   /** Each step: the person who did it, or (a reaction) the event of the case that caused it. */
   const STEPS: readonly [type: string, by: Person | { causedBy: string }][] = [
@@ -479,55 +524,58 @@ describe('the vendor story, told in the console', () => {
   ];
   const described = (type: string, by: string) => `${type} ${by}`;
 
-  it("the case page's timeline shows every step once, with who did it or what caused it", async () => {
-    const page = await signedIn('coordinator');
-    await page.goto(`/cases/${caseId}`);
-    await casePage(page);
-    // Each agency's topic is projected on its own: the page is live until all are in.
-    const shown = await until(
-      `the ${STEPS.length} steps on the timeline`,
-      async () => {
-        const entries = await timelineEntries(page);
-        return entries.length >= STEPS.length ? entries : undefined;
-      },
-      60_000,
-    );
-    const byId = new Map(shown.map((e) => [e.eventId, e]));
-    const links = await causationLinks(page);
-    const seen: string[] = [];
-    for (const entry of shown) {
-      // Focused (as the arrow keys do), an entry's details say who acted and what caused it.
-      await page
-        .locator(`[data-testid="timeline-entry"][data-event-id="${entry.eventId}"]`)
-        .focus();
-      const details = page.locator(
-        `[data-testid="entry-details"][data-event-id="${entry.eventId}"]`,
+  step(
+    "the case page's timeline shows every step once, with who did it or what caused it",
+    async () => {
+      const page = await signedIn('coordinator');
+      await page.goto(`/cases/${caseId}`);
+      await casePage(page);
+      // Each agency's topic is projected on its own: the page is live until all are in.
+      const shown = await until(
+        `the ${STEPS.length} steps on the timeline`,
+        async () => {
+          const entries = await timelineEntries(page);
+          return entries.length >= STEPS.length ? entries : undefined;
+        },
+        60_000,
       );
-      await visible(details, `the details of ${entry.type}`);
-      const actor = details.getByTestId('entry-actor');
-      const cause = await details.getByTestId('entry-caused-by').getAttribute('data-event-id');
-      if (cause) {
-        // A reaction: a service acted, caused by an event of this case, drawn as a link.
-        expect([entry.type, await actor.getAttribute('data-kind')]).toEqual([
-          entry.type,
-          'service',
-        ]);
-        expect(links).toContainEqual({ from: cause, to: entry.eventId });
-        seen.push(described(entry.type, `causedBy ${byId.get(cause)?.type ?? cause}`));
-      } else {
-        // A person's own act: nothing of the case caused it.
-        const id = (await actor.getAttribute('data-actor')) ?? '';
-        const who = Object.entries(people).find(([, p]) => p.username === id)?.[0] ?? id;
-        seen.push(described(entry.type, who));
+      const byId = new Map(shown.map((e) => [e.eventId, e]));
+      const links = await causationLinks(page);
+      const seen: string[] = [];
+      for (const entry of shown) {
+        // Focused (as the arrow keys do), an entry's details say who acted and what caused it.
+        await page
+          .locator(`[data-testid="timeline-entry"][data-event-id="${entry.eventId}"]`)
+          .focus();
+        const details = page.locator(
+          `[data-testid="entry-details"][data-event-id="${entry.eventId}"]`,
+        );
+        await visible(details, `the details of ${entry.type}`);
+        const actor = details.getByTestId('entry-actor');
+        const cause = await details.getByTestId('entry-caused-by').getAttribute('data-event-id');
+        if (cause) {
+          // A reaction: a service acted, caused by an event of this case, drawn as a link.
+          expect([entry.type, await actor.getAttribute('data-kind')]).toEqual([
+            entry.type,
+            'service',
+          ]);
+          expect(links).toContainEqual({ from: cause, to: entry.eventId });
+          seen.push(described(entry.type, `causedBy ${byId.get(cause)?.type ?? cause}`));
+        } else {
+          // A person's own act: nothing of the case caused it.
+          const id = (await actor.getAttribute('data-actor')) ?? '';
+          const who = Object.entries(people).find(([, p]) => p.username === id)?.[0] ?? id;
+          seen.push(described(entry.type, who));
+        }
       }
-    }
-    const expected = STEPS.map(([type, by]) =>
-      described(type, typeof by === 'string' ? by : `causedBy ${by.causedBy}`),
-    );
-    expect([...seen].sort()).toEqual([...expected].sort());
-  });
+      const expected = STEPS.map(([type, by]) =>
+        described(type, typeof by === 'string' ? by : `causedBy ${by.causedBy}`),
+      );
+      expect([...seen].sort()).toEqual([...expected].sort());
+    },
+  );
 
-  it("the event store holds each step's event exactly once", async () => {
+  step("the event store holds each step's event exactly once", async () => {
     const history = (await store!.store.readCase(caseId)).map((e) => e.type);
     expect([...history].sort()).toEqual(STEPS.map(([type]) => type).sort());
     // The street office's governance facts are streams of their own, outside the case.
