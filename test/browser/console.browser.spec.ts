@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   client,
   createTestIdentity,
@@ -21,7 +21,9 @@ import {
   newConsolePage,
   screenshot,
   loginAtProvider,
+  setFilter,
   signIn,
+  timelineEntries as pageEntries,
   until,
   visible,
   type Account,
@@ -119,28 +121,6 @@ describe('the console in a browser', () => {
     page.locator(`[data-testid="case-row"][data-case-id="${id}"]`);
   const entriesOf = (page: Page, type: string) =>
     page.locator(`[data-testid="timeline-entry"][data-type="${type}"]`);
-  /** The case page's entries as [index, event id] in index order. */
-  async function pageEntries(
-    page: Page,
-  ): Promise<{ index: number; eventId: string; agency: string }[]> {
-    const found = [];
-    for (const entry of await page.getByTestId('timeline-entry').all())
-      found.push({
-        index: Number(await entry.getAttribute('data-index')),
-        eventId: (await entry.getAttribute('data-event-id')) ?? '',
-        agency: (await entry.getAttribute('data-agency')) ?? '',
-      });
-    return found.sort((a, b) => a.index - b.index);
-  }
-  /** Sets a filter whatever control the console uses for it. */
-  async function setFilter(control: Locator, value: string): Promise<void> {
-    const tag = await control.evaluate((element: { tagName: string }) => element.tagName);
-    if (tag === 'SELECT') await control.selectOption(value);
-    else {
-      await control.fill(value);
-      await control.press('Enter');
-    }
-  }
   async function liveState(page: Page): Promise<string | null> {
     return page.getByTestId('live-status').first().getAttribute('data-state');
   }

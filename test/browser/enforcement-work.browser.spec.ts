@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
   client,
@@ -18,14 +18,15 @@ import {
 } from '@gridline/testing';
 import {
   attachPhoto,
+  ConsolePages,
+  decisionStatus,
+  fillByTestId as fill,
   launchChromium,
-  newConsolePage,
+  recorded,
+  refusal,
   screenshot,
-  signIn,
-  until,
   visible,
   type Account,
-  type PageProblems,
 } from '../support/browser.js';
 
 type Store = Awaited<ReturnType<typeof openPostgresStore>>;
@@ -49,12 +50,10 @@ describe('enforcement work in the console', () => {
   let browser: Browser | undefined;
   let store: Store | undefined;
   let story: VendorStory;
-  let base = '';
+  let pages: ConsolePages;
   let caseId = '';
   let subjectId = '';
   let decisionId = '';
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems[] = [];
   const accounts: Record<string, Account> = {};
   // Fresh names: the test database outlives runs, and the registry keeps every officer's grants.
   const run = randomBytes(3).toString('hex');
@@ -66,41 +65,17 @@ describe('enforcement work in the console', () => {
     dual: { username: `st-dual-${run}`, roles: ['officer', 'legal-reviewer'] },
   } as const;
 
-  const open = async (who: keyof typeof people | 'drc'): Promise<Page> => {
-    const made = await newConsolePage(browser!, { baseURL: base });
-    contexts.push(made.context);
-    problems.push(made.problems);
-    await signIn(made.page, accounts[who]!);
-    return made.page;
-  };
+  const open = (who: keyof typeof people | 'drc'): Promise<Page> => pages.open(accounts[who]);
   const events = async (streamId: string) =>
     (await store!.store.readStream(streamId)).map((e) => e.type);
   const caseEvents = async () => (await store!.store.readCase(caseId)).map((e) => e.type);
   const count = (types: readonly string[], type: string) => types.filter((t) => t === type).length;
-  const fill = async (page: Page, values: Record<string, string>) => {
-    for (const [id, value] of Object.entries(values)) await page.getByTestId(id).fill(value);
-  };
-  const refusal = async (page: Page, form: string) => {
-    const notice = page.getByTestId(`refusal-${form}`);
-    await visible(notice, `the refusal of ${form}`);
-    return { code: await notice.getAttribute('data-code'), text: await notice.innerText() };
-  };
-  const recorded = (page: Page, form: string) =>
-    until(
-      `${form} recorded`,
-      async () => (await page.getByTestId(`recorded-${form}`).innerText()).trim() || undefined,
-    );
-  const decisionStatus = (page: Page, status: string) =>
-    visible(
-      page.locator(`[data-testid="decision-status"][data-status="${status}"]`),
-      `the decision ${status}`,
-    );
 
   beforeAll(async () => {
     browser = await launchChromium();
     realm = await createTestRealm({ consoleOrigins: [`http://127.0.0.1:${basePort}`] });
     apps = await startApps(identity, { basePort, env: realm.appEnv(identity) });
-    base = apps.get('gateway')?.url ?? '';
+    pages = new ConsolePages(browser, apps.get('gateway')?.url ?? '');
     store = await openPostgresStore(testInfra().databaseUrl, { poolSize: 2 });
     // A published standard (repeat: 200–2000 yuan) and a case the street office leads, DRC co-handling.
     story = await vendorStory(identity, apps);
@@ -120,7 +95,7 @@ describe('enforcement work in the console', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    await pages?.close();
     await browser?.close();
     await store?.close();
     await stopApps(apps);
@@ -408,6 +383,6 @@ describe('enforcement work in the console', () => {
       'the DRC assignment accepted',
     );
     await visible(page.getByTestId('form-propose-project'), "the DRC's project form");
-    for (const p of problems) expect([...p.errors, ...p.cspViolations]).toEqual([]);
+    expect(pages.problems()).toEqual([]);
   });
 });

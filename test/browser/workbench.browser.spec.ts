@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   client,
   createTestIdentity,
@@ -10,15 +10,15 @@ import {
   type TestRealm,
 } from '@gridline/testing';
 import {
+  ConsolePages,
+  fillReportForm,
   launchChromium,
-  newConsolePage,
-  attachPhoto,
+  openReportForm,
+  PHONE,
   screenshot,
-  signIn,
   until,
   visible,
   type Account,
-  type PageProblems,
 } from '../support/browser.js';
 
 interface SwcCase {
@@ -41,20 +41,12 @@ describe('the workbench in a browser', () => {
   let apps: Map<AppName, RunningApp> | undefined;
   let browser: Browser | undefined;
   let realm: TestRealm | undefined;
-  let base = '';
+  let pages: ConsolePages;
   let worker: Account;
   let coordinatorAccount: Account;
   let coordinatorToken = '';
   let caseId = '';
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems[] = [];
 
-  const open = async () => {
-    const made = await newConsolePage(browser!, { baseURL: base });
-    contexts.push(made.context);
-    problems.push(made.problems);
-    return made.page;
-  };
   const swc = () => client(apps!.get('swc-service')!.url, coordinatorToken);
   const swcCase = async (): Promise<SwcCase> => {
     const r = await swc().get<SwcCase>(`/api/cases/${caseId}`);
@@ -68,7 +60,7 @@ describe('the workbench in a browser', () => {
     browser = await launchChromium();
     realm = await createTestRealm({ consoleOrigins: ['http://127.0.0.1:16300'] });
     apps = await startApps(identity, { basePort: 16300, env: realm.appEnv(identity) });
-    base = apps.get('gateway')?.url ?? '';
+    pages = new ConsolePages(browser, apps.get('gateway')?.url ?? '');
     worker = await realm.user({ username: 'worker-w', agency: 'street', roles: ['grid-worker'] });
     coordinatorAccount = await realm.user({
       username: 'coord-w',
@@ -83,36 +75,23 @@ describe('the workbench in a browser', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    await pages?.close();
     await browser?.close();
     await stopApps(apps);
     await realm?.delete();
   });
 
   it('a grid worker reports an issue from a phone, the grid chosen from the grid map', async () => {
-    const page = await open();
-    await page.setViewportSize({ width: 375, height: 812 });
-    await signIn(page, worker);
-    await page.getByTestId('nav-report').click();
-    await visible(page.getByTestId('form-report-issue'), 'the report form');
-    // One column at 375 px: the form fits, and its button is a large touch target.
-    const form = await page.getByTestId('form-report-issue').boundingBox();
-    expect(form!.width).toBeLessThanOrEqual(375);
-    const button = await page.getByTestId('submit-report-issue').boundingBox();
-    expect(button!.height).toBeGreaterThanOrEqual(44);
-    await until('the grids from GET /api/grids', async () =>
-      (await page.getByTestId('report-grid').locator('option[value="G-0312"]').count()) > 0
-        ? true
-        : undefined,
-    );
+    const page = await pages.open(worker, { viewport: PHONE });
+    await openReportForm(page, 'G-0312');
     // The camera's photo goes to the evidence store first; the report names it.
-    await attachPhoto(page, 'report-photo');
+    await fillReportForm(page, {
+      grid: 'G-0312',
+      category: 'street-vending',
+      place: 'school gate, north side',
+      description: 'Unlicensed vending at the school gate',
+    });
     expect(await page.getByTestId('report-photo-file-status').innerText()).toContain('image/jpeg');
-
-    await page.getByTestId('report-grid').selectOption('G-0312');
-    await page.getByTestId('report-category').fill('street-vending');
-    await page.getByTestId('report-place').fill('school gate, north side');
-    await page.getByTestId('report-description').fill('Unlicensed vending at the school gate');
     await screenshot(page, 'work-report-issue');
     await page.getByTestId('submit-report-issue').click();
     const link = page.getByTestId('report-open-case');
@@ -123,14 +102,16 @@ describe('the workbench in a browser', () => {
   });
 
   it('a coordinator sees the deadline before saving a triage, then triages', async () => {
-    const page = await open();
-    await signIn(page, coordinatorAccount);
+    const page = await pages.open(coordinatorAccount);
     await page.goto(`/cases/${caseId}`);
     await visible(page.getByTestId('form-triage-case'), 'the triage form');
     const before = await swcCase();
     await page.getByTestId('triage-risk').selectOption('orange');
-    // Routine orange: 48 hours (apps/swc-service/src/cases/sla.ts), shown before saving.
-    expect(await page.getByTestId('sla-preview').innerText()).toContain('48 小时');
+    // Routine orange: 48 hours (apps/swc-service/src/cases/sla.ts), shown before saving
+    // once the SLA table is read.
+    await until('the deadline of an orange case shown', async () =>
+      (await page.getByTestId('sla-preview').innerText()).includes('48 小时') ? true : undefined,
+    );
     expect((await swcCase()).revision).toBe(before.revision);
     await page.getByTestId('triage-lead').selectOption('street');
     await screenshot(page, 'work-triage');
@@ -143,8 +124,7 @@ describe('the workbench in a browser', () => {
   });
 
   it("a refused action shows the decider's words in Chinese and records nothing", async () => {
-    const page = await open();
-    await signIn(page, coordinatorAccount);
+    const page = await pages.open(coordinatorAccount);
     await page.goto(`/cases/${caseId}`);
     await visible(page.getByTestId('form-verify-outcome'), 'the verification form');
     const before = await swcCase();
@@ -165,8 +145,7 @@ describe('the workbench in a browser', () => {
   });
 
   it('a double click assigns once', async () => {
-    const page = await open();
-    await signIn(page, coordinatorAccount);
+    const page = await pages.open(coordinatorAccount);
     await page.goto(`/cases/${caseId}`);
     await visible(page.getByTestId('form-assign-agency'), 'the assignment form');
     await page.getByTestId('assign-agency').selectOption('drc');
@@ -207,8 +186,7 @@ describe('the workbench in a browser', () => {
         : undefined,
     );
 
-    const page = await open();
-    await signIn(page, coordinatorAccount);
+    const page = await pages.open(coordinatorAccount);
     await page.goto(`/cases/${caseId}`);
     await visible(page.getByTestId('form-verify-outcome'), 'the verification form');
     const seen = await revisionShown(page);
@@ -246,6 +224,6 @@ describe('the workbench in a browser', () => {
   });
 
   it('no page error or CSP violation throughout', () => {
-    expect(problems.flatMap((p) => [...p.errors, ...p.cspViolations])).toEqual([]);
+    expect(pages.problems()).toEqual([]);
   });
 });

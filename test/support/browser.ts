@@ -160,3 +160,156 @@ export async function attachPhoto(page: Page, testId: string, size = 60_000): Pr
   );
   return bytes;
 }
+
+/**
+ * The console pages a spec opens: each a browser context of its own (one
+ * person's session), signed in at the provider when given an account. What
+ * went wrong in any of them is kept after they are closed, for the spec's
+ * last check.
+ */
+export class ConsolePages {
+  private readonly contexts: BrowserContext[] = [];
+  private readonly seen: PageProblems[] = [];
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly baseURL: string,
+  ) {}
+
+  async open(
+    account?: Account,
+    options: { viewport?: { width: number; height: number } } = {},
+  ): Promise<Page> {
+    const made = await newConsolePage(this.browser, { baseURL: this.baseURL });
+    this.contexts.push(made.context);
+    this.seen.push(made.problems);
+    if (options.viewport) await made.page.setViewportSize(options.viewport);
+    if (account) await signIn(made.page, account);
+    return made.page;
+  }
+
+  /** Every page error and Content-Security-Policy violation seen in any page. */
+  problems(): string[] {
+    return this.seen.flatMap((p) => [...p.errors, ...p.cspViolations]);
+  }
+
+  /** Closes the pages opened so far (their problems stay). */
+  async close(): Promise<void> {
+    for (const context of this.contexts.splice(0)) await context.close().catch(() => undefined);
+  }
+}
+
+/** Fills inputs by test id, in the order given. */
+export async function fillByTestId(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [id, value] of Object.entries(values)) await page.getByTestId(id).fill(value);
+}
+
+/** The "recorded" note of a command form (`recorded-<form>`, docs/console.md), once it says something. */
+export function recorded(page: Page, form: string): Promise<string> {
+  return until(
+    `${form} recorded`,
+    async () => (await page.getByTestId(`recorded-${form}`).innerText()).trim() || undefined,
+  );
+}
+
+/** The refusal a command form shows (`refusal-<form>`): its code and its words. */
+export async function refusal(
+  page: Page,
+  form: string,
+): Promise<{ code: string | null; text: string }> {
+  const notice = page.getByTestId(`refusal-${form}`);
+  await visible(notice, `the refusal of ${form}`);
+  return { code: await notice.getAttribute('data-code'), text: await notice.innerText() };
+}
+
+/** Waits until the decision page shows the decision in `status`. */
+export function decisionStatus(page: Page, status: string): Promise<Locator> {
+  return visible(
+    page.locator(`[data-testid="decision-status"][data-status="${status}"]`),
+    `the decision ${status}`,
+  );
+}
+
+/** Sets a board filter whatever control the console uses for it (a select, or a text field applied on Enter). */
+export async function setFilter(control: Locator, value: string): Promise<void> {
+  const tag = await control.evaluate((element: { tagName: string }) => element.tagName);
+  if (tag === 'SELECT') await control.selectOption(value);
+  else {
+    await control.fill(value);
+    await control.press('Enter');
+  }
+}
+
+/** A timeline entry as the case page shows it (`timeline-entry`). */
+export interface ShownEntry {
+  readonly index: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly agency: string;
+}
+
+/** The case page's timeline entries in index order. */
+export async function timelineEntries(page: Page): Promise<ShownEntry[]> {
+  const found: ShownEntry[] = [];
+  for (const entry of await page.getByTestId('timeline-entry').all())
+    found.push({
+      index: Number(await entry.getAttribute('data-index')),
+      eventId: (await entry.getAttribute('data-event-id')) ?? '',
+      type: (await entry.getAttribute('data-type')) ?? '',
+      agency: (await entry.getAttribute('data-agency')) ?? '',
+    });
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** The causation links drawn on the case page's timeline: cause → effect, by event id. */
+export async function causationLinks(page: Page): Promise<{ from: string; to: string }[]> {
+  const links = [];
+  for (const link of await page.getByTestId('causation-link').all())
+    links.push({
+      from: (await link.getAttribute('data-from')) ?? '',
+      to: (await link.getAttribute('data-to')) ?? '',
+    });
+  return links;
+}
+
+/** A phone's viewport: the grid worker's report form is laid out for it. */
+export const PHONE = { width: 375, height: 812 };
+
+/**
+ * From the navigation to the report form, at phone width: one column that fits,
+ * a submit button big enough to touch, the grids of the grid map loaded into the
+ * grid field (`grid` among them).
+ */
+export async function openReportForm(page: Page, grid: string): Promise<void> {
+  await page.getByTestId('nav-report').click();
+  await visible(page.getByTestId('form-report-issue'), 'the report form');
+  const form = await page.getByTestId('form-report-issue').boundingBox();
+  expect(form!.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  const button = await page.getByTestId('submit-report-issue').boundingBox();
+  expect(button!.height).toBeGreaterThanOrEqual(44);
+  await until('the grids from GET /api/grids', async () =>
+    (await page.getByTestId('report-grid').locator(`option[value="${grid}"]`).count()) > 0
+      ? true
+      : undefined,
+  );
+}
+
+/** What a grid worker reports. */
+export interface IssueReport {
+  readonly grid: string;
+  readonly category: string;
+  readonly place: string;
+  readonly description: string;
+}
+
+/**
+ * Fills the report form and attaches a photo of the scene, which goes to the
+ * evidence store before the report is sent. Answers the photo's bytes.
+ */
+export async function fillReportForm(page: Page, report: IssueReport): Promise<Buffer> {
+  await page.getByTestId('report-grid').selectOption(report.grid);
+  await page.getByTestId('report-category').fill(report.category);
+  await page.getByTestId('report-place').fill(report.place);
+  await page.getByTestId('report-description').fill(report.description);
+  return attachPhoto(page, 'report-photo');
+}

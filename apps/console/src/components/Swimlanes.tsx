@@ -307,6 +307,8 @@ export function EntryDetails({
       className="panel entry-details"
       aria-labelledby="entry-details-title"
       aria-live="polite"
+      data-testid="entry-details"
+      data-event-id={entry?.eventId ?? ''}
     >
       <h3 id="entry-details-title" className="section-title">
         {t('entry.details')}
@@ -328,13 +330,15 @@ export function EntryDetails({
             <time dateTime={entry.time}>{dateTime(entry.time)}</time>
           </dd>
           <dt>{t('entry.actor')}</dt>
-          <dd>
+          <dd data-testid="entry-actor" data-actor={entry.actor.id} data-kind={entry.actor.kind}>
             {entry.actor.id} ({entry.actor.agency}, {entry.actor.kind})
           </dd>
           <dt>{t('entry.summary')}</dt>
           <dd>{entry.summary}</dd>
           <dt>{t('entry.causedBy')}</dt>
-          <dd>{entry.causedBy ? link(entry.causedBy) : t('entry.noCause')}</dd>
+          <dd data-testid="entry-caused-by" data-event-id={entry.causedBy ?? ''}>
+            {entry.causedBy ? link(entry.causedBy) : t('entry.noCause')}
+          </dd>
           <dt>{t('entry.causes')}</dt>
           <dd className="link-list">
             {entry.causes.length > 0 ? entry.causes.map(link) : t('entry.noEffects')}

@@ -365,7 +365,7 @@ function CaseFacts({ snapshot, view }: { snapshot: CaseSnapshot; view: CaseView 
         )}
         <div>
           <dt>{t('case.reopened')}</dt>
-          <dd>{snapshot.reopenCount}</dd>
+          <dd data-testid="reopen-count">{snapshot.reopenCount}</dd>
         </div>
         {snapshot.satisfaction !== undefined && (
           <div>

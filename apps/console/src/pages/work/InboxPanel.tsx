@@ -3,6 +3,7 @@
 // was received, progress, completion or handing back once accepted.
 import { useCallback, useEffect, useState } from 'react';
 import { useAuth } from '../../auth';
+import { CommandRefused } from '../../api/commands';
 import type { Assignment } from '../../api/types';
 import { getInboxEntry, type InboxEntry } from '../../api/work-reads';
 import { CommandForm, Field } from '../../components/CommandForm';
@@ -11,6 +12,8 @@ import { mayUse } from '../../lib/permissions';
 import { ChangedNote, useWork, WorkSection } from './work-kit';
 
 type InboxAgency = 'street' | 'drc';
+
+const RETRY_MS = 1_000;
 
 const ACCEPT = { street: 'AcceptStreetAssignment', drc: 'AcceptDrcAssignment' } as const;
 
@@ -61,15 +64,24 @@ function InboxEntryForms({
   }, [reloadCase]);
   useEffect(() => {
     const controller = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
     getInboxEntry(agency, assignmentId, { signal: controller.signal })
       .then((e) => {
         setEntry(e);
         setMissing(false);
       })
-      .catch(() => {
-        if (!controller.signal.aborted) setMissing(true);
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        setMissing(true);
+        // The agency's inbox files an assignment from SWC's event, a moment after
+        // the case shows it: asked again until it is there.
+        if (error instanceof CommandRefused && error.refusal.kind === 'not-found')
+          retry = setTimeout(() => setGeneration((g) => g + 1), RETRY_MS);
       });
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      clearTimeout(retry);
+    };
   }, [agency, assignmentId, generation]);
   if (missing)
     return (

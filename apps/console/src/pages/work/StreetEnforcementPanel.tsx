@@ -86,7 +86,14 @@ export function StreetEnforcementPanel({
     penalise: mayUse(identity, 'ProposePenalty'),
     evidence: mayUse(identity, 'RecordStepEvidence'),
   };
-  if (!Object.values(can).some(Boolean)) return null;
+  if (!Object.values(can).some(Boolean))
+    // A legal reviewer does no enforcement, but reviews the case's drafts and records
+    // appeal outcomes: the decisions' pages are reached from here as from the queue.
+    return DECISION_WORK.some((command) => mayUse(identity, command)) ? (
+      <WorkSection id="street-decisions" title={t('ew.decisions')}>
+        <CaseDecisionList decisions={decisions} heading={false} />
+      </WorkSection>
+    ) : null;
 
   return (
     <WorkSection id="street-work" title={t('ew.title')}>
@@ -167,31 +174,60 @@ export function StreetEnforcementPanel({
           entries={entries.length}
         />
       )}
-      <div className="work-form" data-testid="case-decisions">
-        <h3>{t('ew.decisions')}</h3>
-        {decisions.length === 0 ? (
-          <p className="muted">{t('ew.decisions.none')}</p>
-        ) : (
-          <ul>
-            {decisions.map((d) => (
-              <li key={d.decisionId}>
-                <Link
-                  to={`/decisions/${d.decisionId}`}
-                  data-testid="decision-link"
-                  data-decision-id={d.decisionId}
-                >
-                  {t('ew.decision.label', {
-                    id: d.decisionId.slice(0, 8),
-                    amount: d.amountYuan,
-                    status: t(`ew.status.${d.status === 'proposed' ? 'drafted' : d.status}`),
-                  })}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      <CaseDecisionList decisions={decisions} />
     </WorkSection>
+  );
+}
+
+/** The commands done on a decision's page (pages/work/DecisionPage). */
+const DECISION_WORK = [
+  'ReviseDraft',
+  'RequestReview',
+  'ApproveDraft',
+  'ReturnDraft',
+  'IssueDecision',
+  'PublishDecision',
+  'RetractPublicity',
+  'FileAppeal',
+  'RecordAppealOutcome',
+  'RecordDecisionEvidence',
+] as const;
+
+/** The case's penalty decisions, each a link to its page (where the work on it is done). */
+function CaseDecisionList({
+  decisions,
+  heading = true,
+}: {
+  decisions: readonly HistoryDecision[];
+  /** Its own heading, unless the section's says it already. */
+  heading?: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="work-form" data-testid="case-decisions">
+      {heading && <h3>{t('ew.decisions')}</h3>}
+      {decisions.length === 0 ? (
+        <p className="muted">{t('ew.decisions.none')}</p>
+      ) : (
+        <ul>
+          {decisions.map((d) => (
+            <li key={d.decisionId}>
+              <Link
+                to={`/decisions/${d.decisionId}`}
+                data-testid="decision-link"
+                data-decision-id={d.decisionId}
+              >
+                {t('ew.decision.label', {
+                  id: d.decisionId.slice(0, 8),
+                  amount: d.amountYuan,
+                  status: t(`ew.status.${d.status === 'proposed' ? 'drafted' : d.status}`),
+                })}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
