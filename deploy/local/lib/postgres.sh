@@ -81,6 +81,9 @@ unix_socket_directories = '$PG_SOCKET_DIR'
 # of the server (the fault tests kill it).
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
+# Five apps (10 connections each), FerretDB's pool (it grows to about 50 under the
+# tests), Keycloak's and the tests' own: the default of 100 left no margin.
+max_connections = 200
 EOF
   chown postgres:postgres "$PGDATA/gridline.conf"
 }
