@@ -3,3 +3,4 @@ export * from './media-types.js';
 export * from './evidence-objects.js';
 export * from './evidence-files.js';
 export * from './recorded-evidence.js';
+export * from './verify-objects.js';
