@@ -4,11 +4,11 @@
 // goes first; the report gives the median and the spread (min–max) of each, and the
 // median of the per-run ratios. Writes docs/benchmarks.md with --write.
 //
-//   npm run bench -- [--runs 5] [--only 1,2,3,4,5] [--write]
+//   npm run bench -- [--runs 5] [--only 1,2,3,4,5,6] [--write]
 //
 // With --only, --write keeps the other measures' last results (docs/benchmarks.json)
 // and says for each measure when it was run.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,7 @@ import {
   rawKeysetRead,
 } from './bench/rebuild.mjs';
 import { APP_NAMES, latencyCell, latencyMeasure, metTargets, ms } from './bench/latency.mjs';
+import { EVIDENCE_BUCKET, evidenceEnv, evidenceMeasure } from './bench/evidence.mjs';
 import {
   bareKafkajs,
   preload,
@@ -54,7 +55,7 @@ import {
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    only: { type: 'string', default: '1,2,3,4,5' },
+    only: { type: 'string', default: '1,2,3,4,5,6' },
     'history-events': { type: 'string', default: '1000000' },
     write: { type: 'boolean', default: false },
   },
@@ -72,14 +73,20 @@ const stack = process.env.DATABASE_URL
     }
   : localStack();
 const brokers = stack.KAFKA_BROKERS ?? '127.0.0.1:9092';
+// Measure 6 needs the S3 server: said before anything else is done.
+if (only.has(6)) evidenceEnv(stack);
 const { openPostgresStore, PostgresCheckpointStore } = await lib('store-postgres');
 const eventsourcing = await lib('eventsourcing');
 const messaging = await lib('messaging');
 const contracts = await lib('contracts');
 
-const db = await scratchDatabase(stack.DATABASE_URL);
-const handle = await openPostgresStore(db.url, { poolSize: 20, applicationName: 'bench' });
-const raw = await openRawPool(db.url);
+// The appends' database (1 and 2); the other measures make their own, and 6 needs none.
+const appends = only.has(1) || only.has(2);
+const db = appends ? await scratchDatabase(stack.DATABASE_URL) : undefined;
+const handle = db
+  ? await openPostgresStore(db.url, { poolSize: 20, applicationName: 'bench' })
+  : undefined;
+const raw = db ? await openRawPool(db.url) : undefined;
 const sections = [];
 const table = [];
 const row = (n, measure, ours, baseline, ratio, target, met) =>
@@ -401,10 +408,55 @@ try {
         `(${rate(r.commands)} reports sent; each is a case of its own and leaves ${(r.readModels.timeline / r.commands).toFixed(1)} timeline entries).\n`,
     );
   }
+
+  if (only.has(6)) {
+    log(
+      `6: evidence files through EvidenceObjects (store, open) vs bare lib-storage Upload and GetObject, bucket ${EVIDENCE_BUCKET}`,
+    );
+    const loadBefore = loadavg()[0];
+    const classes = await evidenceMeasure({ runs, log, stack });
+    const loadAfter = loadavg()[0];
+    const others = [1, 2, 3, 4, 5].filter((m) => !only.has(m));
+    const alone = others.length
+      ? `This measure ran on ${new Date().toISOString().slice(0, 10)} without ${others.join(', ')} (\`--only ${[...only].join(',')}\`): their rows are from their own last runs (dates above). `
+      : '';
+    const mb = (x) => `${Math.round(x)} MB`;
+    const [small, large] = classes;
+    const what = (c) => `${c.count} files of ${c.mib} MiB, ${c.inFlight} at a time`;
+    const ids = [
+      ['6', '6b'],
+      ['6c', '6d'],
+    ];
+    for (const [i, c] of classes.entries()) {
+      const kind = c.mib > 25 ? 'videos' : 'photos';
+      const up = ratioOf(c.upload);
+      const down = ratioOf(c.download);
+      table.push(
+        `| ${ids[i][0]} | evidence upload, MB/s: ${what(c)} (${kind}; inspect, hash, seal, hash, multipart upload, copy to the content address) | ${spread(c.upload.ours)} | ${spread(c.upload.baseline)} bare lib-storage \`Upload\` of the same bytes (same part size and queue) | ${pct(up)} | — | no target set |`,
+        `| ${ids[i][1]} | evidence download, MB/s: the same files read back (\`EvidenceObjects.open\`: hash, authenticate and decrypt each chunk, hash) | ${spread(c.download.ours)} | ${spread(c.download.baseline)} bare \`GetObject\` of the same bytes | ${pct(down)} | — | no target set |`,
+      );
+    }
+    table.push(
+      `| 6e | reference: peak RSS (VmHWM) of the process that moved the files, ${what(small)} / ${what(large)} | ${mb(small.peakRss.ours)} / ${mb(large.peakRss.ours)} | ${mb(small.peakRss.baseline)} / ${mb(large.peakRss.baseline)} bare SDK | — | — | the process held ${mb(small.peakRss.loaded)} before the first file |`,
+    );
+    const cpu = (c) =>
+      `${c.cpuPerGB.ours.toFixed(1)} s per GB in Gridline's process against ${c.cpuPerGB.baseline.toFixed(1)} s bare, and ${c.cpuPerGB.serverOurs.toFixed(1)} s against ${c.cpuPerGB.serverBaseline.toFixed(1)} s in the S3 server`;
+    const copy = (c) =>
+      `a bare upload took ${c.seconds.bareUpload.toFixed(1)} s and the server's copy of the same objects ${c.seconds.bareCopy.toFixed(1)} s, against ${c.seconds.oursUpload.toFixed(1)} s for Gridline's upload`;
+    sections.push(
+      `### 6. Evidence files: where the time goes\n\n` +
+        alone +
+        `Each run moved ${rate(small.bytes / 2 ** 20)} MiB of ${small.mib} MiB files and ${rate(large.bytes / 2 ** 20)} MiB of ${large.mib} MiB files each way, per side, through SeaweedFS's S3 API (bucket \`${EVIDENCE_BUCKET}\`, emptied after each run). ` +
+        `Gridline's upload ends with a server-side copy from the staging key to the content address (the stored digest is known only at the end) and deletes the staging object: ` +
+        `for the ${small.mib} MiB files ${copy(small)}; for the ${large.mib} MiB files ${copy(large)} (medians). ` +
+        `CPU, upload and download together (user + system, medians): ${small.mib} MiB files ${cpu(small)}; ${large.mib} MiB files ${cpu(large)}. ` +
+        `Cores busy over the upload and download (that CPU ÷ the time): Gridline ${small.cores.ours.toFixed(1)} and bare ${small.cores.baseline.toFixed(1)} for the ${small.mib} MiB files, ${large.cores.ours.toFixed(1)} and ${large.cores.baseline.toFixed(1)} for the ${large.mib} MiB files, of the machine's ${cpus().length}, which the client, the S3 server and everything else on it share (load average over 1 minute: ${loadBefore.toFixed(1)} as the measure began, ${loadAfter.toFixed(1)} as it ended).\n`,
+    );
+  }
 } finally {
-  await raw.end();
-  await handle.close();
-  await db.drop();
+  await raw?.end();
+  await handle?.close();
+  await db?.drop();
 }
 
 // Results by measure: a run with --only replaces its measures and keeps the others.
@@ -429,7 +481,7 @@ const report = `# Benchmarks
 Measured by \`npm run bench -- --write --runs 5\` (scripts/bench.mjs; a measure at a
 time with \`--only 4\`), on this project's development machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}),
 ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, PostgreSQL 15, Kafka 4.1 (single
-broker, KRaft) and FerretDB 1.24 from deploy/local, fresh databases and topics per run.
+broker, KRaft), FerretDB 1.24 and SeaweedFS 4.53 (its S3 API, for 6) from deploy/local, fresh databases and topics per run.
 When each measure last ran: ${when}.
 
 Each measure and its baseline ran back to back in every run, alternating which went

@@ -6,7 +6,8 @@
 //   npm run gridline -- replay --from <time> --to <time> [--case <id>] [--agency <a>]
 //   npm run gridline -- rebuild [--gateway <url>] [--no-wait]   (GRIDLINE_TOKEN: an admin token)
 //   npm run gridline -- verify [--stream <id> | --file <export.ndjson>] [--json]
-// Exit codes: 0 done, 1 failure, 2 usage, 3 verify found a broken hash chain. Progress goes to stderr; data to stdout or --out.
+// Exit codes: 0 done, 1 failure, 2 usage, 3 verify found a broken hash chain or a missing or
+// changed evidence object. Progress goes to stderr; data to stdout or --out.
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -30,10 +31,15 @@ const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <comma
            follows the one running) and shows its progress until the readers switch over
   verify   [--stream <streamId> | --file <export.ndjson>] [--json]
            checks the hash chains of the whole store, one stream, or an export file and
-           names the first broken link (exit 3 when one is broken)
+           names the first broken link; against the store, also that every evidence file
+           its events record has its object in the evidence bucket (EVIDENCE_S3_*) and
+           that the object's SHA-256 is the recorded one (exit 3 when either is broken)
 
 The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}); with EVENT_STORE=eventstoredb
 the events are in EventStoreDB/KurrentDB at EVENTSTORE_URL (PostgreSQL keeps the audit log and keys). Times are ISO-8601.
+The evidence bucket is EVIDENCE_S3_ENDPOINT, EVIDENCE_S3_BUCKET (default gridline-evidence),
+EVIDENCE_S3_REGION, EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_KEY_FILE, as the street
+service takes them; without them verify says the evidence objects were not checked.
 rebuild talks to the gateway (GRIDLINE_GATEWAY, default ${DEFAULT_GATEWAY}) with the
 admin bearer token in GRIDLINE_TOKEN (\`npm run token -- --sub you --agency swc --roles admin\`).`;
 
@@ -380,6 +386,112 @@ function describeLink(link) {
   return `${at}: ${link.reason}: ${link.detail}`;
 }
 
+/** What `verify` needs to find the evidence objects: the street service's own settings. */
+const EVIDENCE_VARIABLES = [
+  'EVIDENCE_S3_ENDPOINT',
+  'EVIDENCE_S3_ACCESS_KEY_ID',
+  'EVIDENCE_S3_SECRET_KEY_FILE',
+];
+
+/** The evidence bucket from EVIDENCE_S3_* (as the street service takes them), or what is not set. */
+async function openEvidenceObjects() {
+  const missing = EVIDENCE_VARIABLES.filter((name) => !process.env[name]);
+  if (missing.length > 0) return { missing };
+  // The SDK's notice that its later releases need Node.js 22: known, the version is pinned
+  // for it (package.json); not something to print on every verify.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { EvidenceObjects, readSecretFile } = await load('evidence-store');
+  let secretAccessKey;
+  try {
+    secretAccessKey = readSecretFile(process.env.EVIDENCE_S3_SECRET_KEY_FILE);
+  } catch (error) {
+    throw new Error(`EVIDENCE_S3_SECRET_KEY_FILE: ${error.message}`);
+  }
+  const endpoint = process.env.EVIDENCE_S3_ENDPOINT;
+  const bucket = process.env.EVIDENCE_S3_BUCKET || 'gridline-evidence';
+  const objects = EvidenceObjects.connect({
+    endpoint,
+    region: process.env.EVIDENCE_S3_REGION || 'us-east-1',
+    bucket,
+    accessKeyId: process.env.EVIDENCE_S3_ACCESS_KEY_ID,
+    secretAccessKey,
+  });
+  return { objects, bucket, endpoint };
+}
+
+/** A stream's events in pages, or the whole store's in log order. */
+async function* eventsToCheck(store, streamId) {
+  const page = 500;
+  if (streamId) {
+    for (let fromRevision = 0; ;) {
+      const batch = await store.readStream(streamId, { fromRevision, maxCount: page });
+      yield* batch;
+      if (batch.length < page) return;
+      fromRevision = batch.at(-1).revision + 1;
+    }
+  }
+  const { exportEvents } = await load('history');
+  yield* exportEvents(store, {}, { batchSize: page });
+}
+
+/**
+ * Every evidence file the events record: its object is in the bucket and hashes
+ * to the recorded storedSha256 (no key needed). Not checked, and said so, when
+ * the bucket is not configured.
+ */
+async function verifyEvidence(store, streamId, events) {
+  const opened = await openEvidenceObjects();
+  if (!opened.objects) return { checked: false, reason: `${opened.missing.join(', ')} not set` };
+  const { verifyEvidenceObjects } = await load('evidence-store');
+  const bar = progress('evidence', events);
+  try {
+    const report = await verifyEvidenceObjects(eventsToCheck(store, streamId), opened.objects, {
+      concurrency: 4,
+      onEvents: (n) => bar.tick(n),
+    });
+    bar.end();
+    return { checked: true, bucket: opened.bucket, ...report };
+  } catch (error) {
+    throw new Error(
+      `cannot check the evidence objects in bucket ${opened.bucket} at ${opened.endpoint}: ${error.message}`,
+    );
+  } finally {
+    opened.objects.close();
+  }
+}
+
+function describeEvidenceProblem(p) {
+  return `evidence ${p.evidenceId} (event ${p.eventId}, ${p.eventType}, stream ${p.streamId}): object ${p.storedSha256}: ${p.detail}`;
+}
+
+/** The evidence part of verify's report, on stderr; true when a file's object is missing or changed. */
+function reportEvidence(what, evidence) {
+  if (!evidence.checked) {
+    process.stderr.write(`${what}: evidence objects NOT CHECKED (${evidence.reason})\n`);
+    return false;
+  }
+  const mb = (evidence.bytes / 1e6).toFixed(1);
+  const counts = `${evidence.files} evidence files, ${evidence.objects} objects (${mb} MB) in bucket ${evidence.bucket}`;
+  if (evidence.intact) {
+    process.stderr.write(`${what}: evidence objects intact, ${counts}\n`);
+    return false;
+  }
+  process.stderr.write(
+    `${what}: evidence objects BROKEN, ${evidence.missing.length} missing, ${evidence.mismatched.length} mismatched (${counts})\n`,
+  );
+  const shown = 20;
+  for (const [label, problems] of [
+    ['missing', evidence.missing],
+    ['mismatched', evidence.mismatched],
+  ]) {
+    for (const p of problems.slice(0, shown))
+      process.stderr.write(`${label}: ${describeEvidenceProblem(p)}\n`);
+    if (problems.length > shown)
+      process.stderr.write(`… and ${problems.length - shown} more ${label} (--json lists all)\n`);
+  }
+  return true;
+}
+
 async function verifyCommand(args) {
   const { values } = parseArgs({
     args,
@@ -392,6 +504,7 @@ async function verifyCommand(args) {
   if (values.stream && values.file) usage('verify takes --stream or --file, not both');
   let report;
   let what;
+  let evidence;
   if (values.file) {
     if (!existsSync(values.file)) throw new Error(`${values.file} does not exist`);
     const { verifyExport, linesOf } = await load('history');
@@ -403,11 +516,13 @@ async function verifyCommand(args) {
       what = values.stream ? `stream ${values.stream}` : 'the event store';
       report = await pg.store.verifyIntegrity(values.stream ? { streamId: values.stream } : {});
       if (values.stream && report.streams === 0) throw new Error(`no stream ${values.stream}`);
+      evidence = await verifyEvidence(pg.store, values.stream, report.events);
     } finally {
       await pg.close();
     }
   }
-  if (values.json) console.log(JSON.stringify(report, null, 2));
+  if (values.json)
+    console.log(JSON.stringify(evidence ? { ...report, evidence } : report, null, 2));
   const counts = `${report.events} events in ${report.streams} streams`;
   if (report.malformed)
     process.stderr.write(
@@ -418,16 +533,15 @@ async function verifyCommand(args) {
       ? ` (${report.uncheckedLinks} links lead to events not in the file and were not checked)`
       : '';
     process.stderr.write(`${what}: intact, ${counts}${unchecked}\n`);
-    return;
-  }
-  if (report.firstBroken) {
+  } else if (report.firstBroken) {
     const line = report.firstBrokenLine ? `${what}:${report.firstBrokenLine}: ` : '';
     process.stderr.write(
       `${what}: BROKEN, ${report.brokenStreams} of ${report.streams} streams (${counts})\n` +
         `first broken link: ${line}${describeLink(report.firstBroken)}\n`,
     );
   }
-  process.exitCode = 3;
+  const evidenceBroken = evidence ? reportEvidence(what, evidence) : false;
+  if (!report.intact || evidenceBroken) process.exitCode = 3;
 }
 
 const commands = {

@@ -53,5 +53,21 @@ figure, and what was changed to move it: [performance.md](performance.md).
    counted and fails the target. Baseline: the raw chain, measured the same way.
    Each command is a PostgreSQL commit, a Kafka produce, a consume, and one MongoDB
    insert. Peak RSS (VmHWM) of each app is read after the load.
+
+6. **Evidence files.** 20 files of 10 MiB (photos, 4 at a time) and 2 of 200 MiB
+   (videos, both at once), made as they are read from a fixed AES-CTR keystream (the
+   same incompressible bytes for both sides, in 64 KiB chunks as a socket delivers
+   them, never held whole), to SeaweedFS's S3 API in a bucket of the bench's own.
+   Ours: \`EvidenceObjects.store\` (type sniffed, size limited, SHA-256 of the file,
+   sealed in AES-256-GCM chunks, SHA-256 of the sealed bytes, multipart upload to a
+   staging key in 8 MiB parts, 2 in flight per file, then a server-side copy to
+   \`sha256/<2 hex>/<digest>\` and the staging object deleted), then
+   \`EvidenceObjects.open\` of each file read to the end (both digests checked, each
+   chunk authenticated and decrypted). Baseline: a bare \`@aws-sdk/lib-storage\`
+   \`Upload\` of the same bytes to the same bucket with the same part size and queue,
+   and a bare \`GetObject\` read to the end. MB/s are 10^6 bytes of the files per
+   second, upload and download timed apart. Each side of each run is a process of
+   its own, so that its peak RSS (VmHWM) is its own; no HTTP in between (the street
+   service's upload route adds the request's parsing on top of \`store\`).
 `;
 }

@@ -20,6 +20,7 @@ import {
   EvidenceFileRefusal,
   EvidenceTampered,
   EvidenceUnavailable,
+  evidenceFilesOf,
   type EvidenceFiles,
 } from '@gridline/evidence-store';
 import {
@@ -33,7 +34,7 @@ import {
   type Principal,
 } from '@gridline/platform';
 import type { PostgresEvidenceAccessLog } from '@gridline/store-postgres';
-import { agenciesOf, evidenceFilesOf } from './case-evidence.js';
+import { agenciesOf } from './case-evidence.js';
 import {
   evidenceAccessListSchema,
   receivedUploadSchema,
