@@ -23,7 +23,7 @@ export function localStack() {
   const out = spawnSync('bash', ['deploy/local/stack.sh', 'env'], { cwd: root, encoding: 'utf8' });
   const env = {};
   for (const line of out.stdout.split('\n')) {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (match) env[match[1]] = match[2];
   }
   return env;
