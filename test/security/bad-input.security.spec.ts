@@ -105,6 +105,44 @@ describe('security: bad input is refused and stores nothing', () => {
     });
   });
 
+  it.each([
+    ['a NUL character', 'a\u0000b', 'NUL'],
+    ['a lone surrogate', 'a\ud800b', 'surrogate'],
+    ['a terminal escape sequence', '\u001b[31mred\u001b[0m', 'control character'],
+    ['a bell and a backspace', 'ding\u0007\b', 'control character'],
+  ])('%s in any string: 400 naming the field, never a 500', async (_what, text, words) => {
+    await storesNothing(async () => {
+      for (const body of [
+        { ...report, description: text },
+        { ...report, location: { ...place, description: text } },
+      ]) {
+        const r = await raw('/api/issues', {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'idempotency-key': randomUUID() },
+        });
+        expect(r.status).toBe(400);
+        const answer = (await r.json()) as { problems: { field: string; message: string }[] };
+        expect(answer.problems[0]?.message).toContain(words);
+        expect(answer.problems[0]?.field).toMatch(/description$/);
+      }
+    });
+  });
+
+  it('10,000 levels of nesting with an Idempotency-Key: 400, never a 500', async () => {
+    await storesNothing(async () => {
+      const r = await raw('/api/issues', {
+        method: 'POST',
+        body: `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(r.status).toBe(400);
+      expect(
+        ((await r.json()) as { problems: { message: string }[] }).problems[0]?.message,
+      ).toContain('nested deeper');
+    });
+  });
+
   it('wrong types and unknown fields: 400 naming each', async () => {
     await storesNothing(async () => {
       const r = await raw('/api/issues', {

@@ -11,6 +11,7 @@ import {
   CONFIG,
   HealthController,
   HealthRegistry,
+  BodyHygieneInterceptor,
   HttpMetricsInterceptor,
   Metrics,
   MetricsController,
@@ -87,6 +88,7 @@ export class GatewayModule {
         HealthRegistry,
         Metrics,
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: BodyHygieneInterceptor },
         { provide: MONGO, useFactory: () => openMongo(config.MONGO_URL, 'gateway') },
         {
           // Readers follow the version pointer, so a rebuilt set takes over live.

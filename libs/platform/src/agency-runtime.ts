@@ -62,6 +62,7 @@ import {
   SimulatedTimeInterceptor,
 } from './simulated-time.js';
 import { JsonLogger } from './logger.js';
+import { BodyHygieneInterceptor } from './body-hygiene.js';
 import { openStores } from './stores.js';
 
 import {
@@ -303,6 +304,8 @@ export class AgencyRuntimeModule {
       HealthRegistry,
       Metrics,
       { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+      // Before the rate limit and the idempotency fingerprint: no bad text or depth gets past.
+      { provide: APP_INTERCEPTOR, useClass: BodyHygieneInterceptor },
       {
         provide: POSTGRES,
         useFactory: () => openStores(config, { applicationName: `${agency}-service` }),

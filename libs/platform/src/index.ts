@@ -17,3 +17,4 @@ export * from './reaction-consumers.js';
 export * from './tracing.js';
 export * from './inbound.js';
 export * from './rate-limit.js';
+export * from './body-hygiene.js';
