@@ -11,13 +11,11 @@ import {
   type AppName,
   type RunningApp,
   type VendorStory,
+  jpegBytes,
+  sha256Hex,
 } from '@gridline/testing';
 
 type Store = Awaited<ReturnType<typeof openPostgresStore>>;
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const jpeg = (size: number) =>
-  Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
 
 interface Upload {
   readonly uploadId: string;
@@ -40,7 +38,7 @@ describe('evidence files over HTTP', () => {
   let story: VendorStory;
   let caseId = '';
   let subjectId = '';
-  let warningPhoto = Buffer.alloc(0);
+  let warningPhoto: Buffer = Buffer.alloc(0);
   let warningEvidenceId = '';
   const as = () => signedInClients(identity, apps);
   const place = {
@@ -70,12 +68,12 @@ describe('evidence files over HTTP', () => {
   };
 
   it('a grid worker reports an issue with a photo; the timeline shows it as a stored file', async () => {
-    const photo = jpeg(120_000);
+    const photo = jpegBytes(120_000);
     const uploaded = await upload('worker-17', ['grid-worker'], photo);
     expect(uploaded.status).toBe(201);
     const file = uploaded.json as unknown as Upload;
     expect(file).toMatchObject({
-      sha256: sha256(photo),
+      sha256: sha256Hex(photo),
       size: photo.length,
       contentType: 'image/jpeg',
     });
@@ -106,7 +104,7 @@ describe('evidence files over HTTP', () => {
     expect(timeline.evidence).toEqual([
       expect.objectContaining({
         kind: 'photo',
-        sha256: sha256(photo),
+        sha256: sha256Hex(photo),
         file: { contentType: 'image/jpeg', size: photo.length },
       }),
     ]);
@@ -141,7 +139,7 @@ describe('evidence files over HTTP', () => {
         })
       ).status,
     ).toBe(201);
-    warningPhoto = jpeg(400_000);
+    warningPhoto = jpegBytes(400_000);
     const uploaded = (await upload('officer-5', ['officer'], warningPhoto))
       .json as unknown as Upload;
     const evidence = (digest: string) => ({
@@ -161,13 +159,13 @@ describe('evidence files over HTTP', () => {
     expect(wrong.status).toBe(422);
     expect(wrong.body).toMatchObject({
       error: 'evidence-digest-mismatch',
-      details: { stored: sha256(warningPhoto) },
+      details: { stored: sha256Hex(warningPhoto) },
     });
     expect((await store!.store.readStream(streamId)).length).toBe(before);
     const warned = await officer.post('/api/enforcement/warnings', {
       ...step,
       explanation: 'Second time',
-      evidence: [evidence(sha256(warningPhoto))],
+      evidence: [evidence(sha256Hex(warningPhoto))],
     });
     expect(warned.status).toBe(201);
     const events = await store!.store.readStream(streamId);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -16,15 +16,13 @@ import {
   createIsolatedStores,
   ensureTestEvidenceBucket,
   evidenceStoreInfra,
+  jpegBytes,
+  sha256Hex,
   TEST_EVIDENCE_BUCKET,
   type IsolatedStores,
 } from '@gridline/testing';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-/** A JPEG as far as any sniffer can tell: its signature, then noise. */
-const jpeg = (size: number) =>
-  Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
 
 interface VerifyReport {
   intact: boolean;
@@ -70,20 +68,20 @@ describe('security: `gridline verify` finds evidence objects changed or deleted 
 
   /** A photo uploaded and attached as the street service does it: the file as the event records it. */
   const storedPhoto = async (subjectId: string) => {
-    const photo = jpeg(200_000);
+    const photo = jpegBytes(200_000);
     const received = await files.receive(Readable.from([photo]), {
       kind: 'photo',
       agency: 'street',
       uploadedBy: 'officer-sec',
     });
     const claim = await files.claim(
-      [{ uploadId: received.uploadId, sha256: sha256(photo), kind: 'photo' }],
+      [{ uploadId: received.uploadId, sha256: sha256Hex(photo), kind: 'photo' }],
       { agency: 'street', dataSubjectId: subjectId, claimant: `sec:${received.uploadId}` },
     );
     const file = claim.files.get(received.uploadId)!;
     await claim.commit(`sec-${received.uploadId}`);
     keys.push(EvidenceObjects.contentKey(file.storedSha256));
-    return { sha256: sha256(photo), file };
+    return { sha256: sha256Hex(photo), file };
   };
 
   const evidence = (photo: { sha256: string; file: EvidenceFile }): EnforcementEvidence => ({
@@ -202,7 +200,7 @@ describe('security: `gridline verify` finds evidence objects changed or deleted 
       expect.objectContaining({
         evidenceId: warned.evidence.evidenceId,
         eventId: warned.eventId,
-        detail: expect.stringContaining(sha256(changed)) as unknown,
+        detail: expect.stringContaining(sha256Hex(changed)) as unknown,
       }),
     ]);
     expect(after.stderr).toContain(

@@ -5,9 +5,9 @@
  * with what to install. Not exported from @gridline/testing: only the browser
  * tier loads playwright.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { jpegBytes } from './evidence.js';
 import {
   chromium,
   type Browser,
@@ -150,7 +150,7 @@ export async function loginAtProvider(page: Page, account: Account): Promise<voi
  * waits until the console says the evidence store kept it. Answers its bytes.
  */
 export async function attachPhoto(page: Page, testId: string, size = 60_000): Promise<Buffer> {
-  const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
+  const bytes = jpegBytes(size);
   await page
     .getByTestId(`${testId}-file`)
     .setInputFiles({ name: 'scene.jpg', mimeType: 'image/jpeg', buffer: bytes });

@@ -8,3 +8,4 @@ export * from './isolated.js';
 export * from './read-model-set.js';
 export * from './vendor-story.js';
 export * from './keycloak.js';
+export * from './evidence.js';

@@ -1,5 +1,11 @@
 import type { Agency } from './agencies.js';
-import { placeSchema, severitySchema, type Place, type Severity } from './events/common.schema.js';
+import {
+  placeSchema,
+  severitySchema,
+  uuidSchema,
+  type Place,
+  type Severity,
+} from './events/common.schema.js';
 import {
   riskLevelSchema,
   riskWarningAreaSchema,
@@ -10,6 +16,7 @@ import {
   type RiskWarningKind,
   type SignalFigures,
 } from './events/drc.events.js';
+import { sha256Schema } from './events/street.events.js';
 import type { IssueSource } from './events/street.events.js';
 
 /**
@@ -56,10 +63,7 @@ export const reportIssueBodySchema = {
         type: 'object',
         additionalProperties: false,
         required: ['uploadId', 'sha256'],
-        properties: {
-          uploadId: { type: 'string', format: 'uuid' },
-          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-        },
+        properties: { uploadId: uuidSchema, sha256: sha256Schema },
       },
     },
   },

@@ -10,17 +10,19 @@ import {
   PostgresEvidenceUploads,
   PostgresPersonalDataVault,
 } from '@gridline/store-postgres';
-import { evidenceStoreInfra, TEST_EVIDENCE_BUCKET, testInfra } from '@gridline/testing';
+import {
+  evidenceStoreInfra,
+  jpegBytes,
+  sha256Hex,
+  TEST_EVIDENCE_BUCKET,
+  testInfra,
+} from '@gridline/testing';
 import { EvidenceFiles, EvidenceUnavailable } from './evidence-files.js';
 import { EvidenceFileRefusal, EvidenceObjects, EvidenceTampered } from './evidence-objects.js';
 import { newDataKey } from './sealed-stream.js';
 
 type Store = Awaited<ReturnType<typeof openPostgresStore>>;
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-/** A JPEG as far as any sniffer can tell: its signature, then noise. */
-const jpeg = (size: number) =>
-  Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
 const MiB = 1024 * 1024;
 
 /** `size` bytes of an MP4 (an ftyp box, then noise) made as they are read, never held whole. */
@@ -92,10 +94,10 @@ describe('evidence files in the S3 store', () => {
   };
 
   it('stores a photo sealed under its stored digest, which anyone can check without a key', async () => {
-    const photo = jpeg(300_000);
+    const photo = jpegBytes(300_000);
     const received = await files.receive(Readable.from([photo]), { kind: 'photo', ...uploader });
     expect(received).toMatchObject({
-      sha256: sha256(photo),
+      sha256: sha256Hex(photo),
       size: photo.length,
       contentType: 'image/jpeg',
     });
@@ -103,7 +105,7 @@ describe('evidence files in the S3 store', () => {
     const raw = await buffer(await objects.read(key));
     // Sealed: not the photo's bytes, and its digest is the address.
     expect(raw.includes(photo.subarray(100, 200))).toBe(false);
-    expect(sha256(raw)).toBe(received.storedSha256);
+    expect(sha256Hex(raw)).toBe(received.storedSha256);
     expect(await objects.digestOf(received.storedSha256)).toEqual({
       sha256: received.storedSha256,
       size: raw.length,
@@ -112,26 +114,26 @@ describe('evidence files in the S3 store', () => {
   });
 
   it('refuses to attach when the submitted SHA-256 is not the stored bytes’, then attaches with the right one', async () => {
-    const photo = jpeg(50_000);
+    const photo = jpegBytes(50_000);
     const { uploadId } = await files.receive(Readable.from([photo]), {
       kind: 'photo',
       ...uploader,
     });
     const subject = crypto.randomUUID();
-    const wrong = sha256(Buffer.from('another file'));
+    const wrong = sha256Hex(Buffer.from('another file'));
     const refusal = await attach(uploadId, wrong, subject).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(DomainError);
     expect(refusal).toMatchObject({
       code: 'evidence-digest-mismatch',
-      details: { uploadId, submitted: wrong, stored: sha256(photo) },
+      details: { uploadId, submitted: wrong, stored: sha256Hex(photo) },
     });
     // Nothing was taken: the right digest attaches it, and only once.
-    const file = await attach(uploadId, sha256(photo), subject);
+    const file = await attach(uploadId, sha256Hex(photo), subject);
     expect(file).toMatchObject({ size: photo.length, contentType: 'image/jpeg' });
-    await expect(attach(uploadId, sha256(photo), subject)).rejects.toMatchObject({
+    await expect(attach(uploadId, sha256Hex(photo), subject)).rejects.toMatchObject({
       code: 'evidence-upload-attached',
     });
-    await expect(attach(crypto.randomUUID(), sha256(photo), subject)).rejects.toMatchObject({
+    await expect(attach(crypto.randomUUID(), sha256Hex(photo), subject)).rejects.toMatchObject({
       code: 'evidence-upload-unknown',
     });
   });
@@ -144,7 +146,7 @@ describe('evidence files in the S3 store', () => {
     expect(asPhoto).toBeInstanceOf(EvidenceFileRefusal);
     expect(asPhoto).toMatchObject({ status: 415, code: 'evidence-file-type' });
     const lying = await files
-      .receive(Readable.from([jpeg(2000)]), {
+      .receive(Readable.from([jpegBytes(2000)]), {
         kind: 'photo',
         declaredType: 'image/png',
         ...uploader,
@@ -155,7 +157,7 @@ describe('evidence files in the S3 store', () => {
     // A JPEG of 26 MiB: the right type, too large a photo.
     const big = Readable.from(
       (function* () {
-        yield jpeg(MiB);
+        yield jpegBytes(MiB);
         for (let i = 0; i < 25; i++) yield randomBytes(MiB);
       })(),
     );
@@ -172,14 +174,14 @@ describe('evidence files in the S3 store', () => {
   });
 
   it('reads a file back through its data key, recording the access', async () => {
-    const photo = jpeg(200_000);
+    const photo = jpegBytes(200_000);
     const { uploadId } = await files.receive(Readable.from([photo]), {
       kind: 'photo',
       ...uploader,
     });
-    const file = await attach(uploadId, sha256(photo), crypto.randomUUID());
+    const file = await attach(uploadId, sha256Hex(photo), crypto.randomUUID());
     const evidenceId = crypto.randomUUID();
-    expect((await read(file, sha256(photo), evidenceId)).equals(photo)).toBe(true);
+    expect((await read(file, sha256Hex(photo), evidenceId)).equals(photo)).toBe(true);
     const { rows } = await store.pool.query<Record<string, string>>(
       `SELECT principal_id, outcome, bytes FROM gridline_evidence_access WHERE evidence_id = $1`,
       [evidenceId],
@@ -190,12 +192,12 @@ describe('evidence files in the S3 store', () => {
   });
 
   it('notices a stored object that was changed', async () => {
-    const photo = jpeg(150_000);
+    const photo = jpegBytes(150_000);
     const { uploadId } = await files.receive(Readable.from([photo]), {
       kind: 'photo',
       ...uploader,
     });
-    const file = await attach(uploadId, sha256(photo), crypto.randomUUID());
+    const file = await attach(uploadId, sha256Hex(photo), crypto.randomUUID());
     const key = EvidenceObjects.contentKey(file.storedSha256);
     const raw = await buffer(await objects.read(key));
     raw[raw.length - 40] = (raw[raw.length - 40] ?? 0) ^ 0xff;
@@ -206,10 +208,10 @@ describe('evidence files in the S3 store', () => {
       .catch((e: Error) => `refused: ${e.name}`);
     if (put !== 'overwritten') {
       // Object lock refused the change: then the object is intact, which is the point.
-      expect((await read(file, sha256(photo))).equals(photo)).toBe(true);
+      expect((await read(file, sha256Hex(photo))).equals(photo)).toBe(true);
       return;
     }
-    await expect(read(file, sha256(photo))).rejects.toBeInstanceOf(EvidenceTampered);
+    await expect(read(file, sha256Hex(photo))).rejects.toBeInstanceOf(EvidenceTampered);
     expect((await objects.digestOf(file.storedSha256))?.sha256).not.toBe(file.storedSha256);
   });
 
@@ -217,7 +219,7 @@ describe('evidence files in the S3 store', () => {
     const locked = EvidenceObjects.connect(evidenceStoreInfra('gridline-test-evidence-locked'));
     try {
       await locked.ensureBucket({ objectLock: true });
-      const stored = await locked.store(crypto.randomUUID(), Readable.from([jpeg(5000)]), {
+      const stored = await locked.store(crypto.randomUUID(), Readable.from([jpegBytes(5000)]), {
         kind: 'photo',
         dataKey: newDataKey(),
       });
@@ -244,16 +246,16 @@ describe('evidence files in the S3 store', () => {
   });
 
   it("makes a subject's files unreadable when the subject is erased", async () => {
-    const photo = jpeg(80_000);
+    const photo = jpegBytes(80_000);
     const subject = crypto.randomUUID();
     const { uploadId } = await files.receive(Readable.from([photo]), {
       kind: 'photo',
       ...uploader,
     });
-    const file = await attach(uploadId, sha256(photo), subject);
-    expect((await read(file, sha256(photo))).equals(photo)).toBe(true);
+    const file = await attach(uploadId, sha256Hex(photo), subject);
+    expect((await read(file, sha256Hex(photo))).equals(photo)).toBe(true);
     await vault.erase(subject);
-    const error = await read(file, sha256(photo)).catch((e: unknown) => e);
+    const error = await read(file, sha256Hex(photo)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvidenceUnavailable);
     expect(error).toMatchObject({ reason: 'erased' });
     // The object stays, checkable by its digest: the record is intact, only unreadable.
@@ -268,7 +270,7 @@ describe('evidence files in the S3 store', () => {
       vault,
       { graceMs: 1 },
     );
-    const received = await impatient.receive(Readable.from([jpeg(10_000)]), {
+    const received = await impatient.receive(Readable.from([jpegBytes(10_000)]), {
       kind: 'photo',
       ...uploader,
     });

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { evidenceAccesses, openEvidenceFile, type EvidenceAccess } from '../api/evidence';
 import type { EvidenceItem } from '../api/types';
 import { useAuth } from '../auth';
+import { kilobytes } from './EvidenceFileInput';
 import { useI18n } from '../i18n';
 import type { DecisionState, StepView } from '../lib/enforcement';
 import type { AssignmentRow } from '../lib/snapshot';
@@ -194,7 +195,7 @@ export function Evidence({
                     <span className="muted small" data-testid="evidence-file">
                       {t('case.evidenceFile', {
                         type: e.file.contentType,
-                        size: `${Math.max(1, Math.round(e.file.size / 1024))} KB`,
+                        size: kilobytes(e.file.size),
                       })}
                     </span>{' '}
                     {custodian && <OpenFile caseId={caseId} item={e} />}

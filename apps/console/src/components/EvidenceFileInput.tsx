@@ -11,7 +11,9 @@ type State =
   | { readonly step: 'stored'; readonly file: UploadedFile; readonly name: string }
   | { readonly step: 'refused'; readonly reason: string };
 
-const kib = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString()} KB`;
+/** A file's size as a person reads it: whole kilobytes, at least 1. */
+export const kilobytes = (bytes: number) =>
+  `${Math.max(1, Math.round(bytes / 1024)).toLocaleString()} KB`;
 
 export function EvidenceFileInput({
   kind,
@@ -78,7 +80,7 @@ export function EvidenceFileInput({
           t('file.stored', {
             name: state.name,
             type: state.file.contentType,
-            size: kib(state.file.size),
+            size: kilobytes(state.file.size),
           })}
         {state.step === 'refused' && state.reason}
       </p>
