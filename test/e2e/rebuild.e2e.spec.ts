@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { openMongo, rebuildReadModels } from '@gridline/read-models';
+import { CaseIndexes, openMongo, rebuildReadModels } from '@gridline/read-models';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
   client,
@@ -197,11 +197,20 @@ describe('history over HTTP: blue/green rebuild, import, whole views at a past t
   it('an export imported into an empty store rebuilds to the same read models; the CLI rebuilds with progress', async () => {
     const admin = await identity.token({ sub: 'a', agency: 'swc', roles: ['admin'] });
     const gateway = client(url('gateway'), admin);
-    const live = readModelContents;
     const liveSet = async () =>
       (await gateway.get<{ live: string }>('/api/admin/rebuilds')).body.live;
     const mongo = await openMongo(urlOf(testInfra().mongoUrl, database));
     const copyMongo = await openMongo(urlOf(testInfra().mongoUrl, copy));
+    const livePool = new pg.Pool({
+      connectionString: urlOf(testInfra().databaseUrl, database),
+      max: 2,
+    });
+    // Each set's case index too (ADR 0007), in the PostgreSQL database beside it.
+    const indexes = new Map<unknown, CaseIndexes>([
+      [mongo.db, new CaseIndexes(livePool, mongo.db.databaseName)],
+    ]);
+    const live = (db: typeof mongo.db, suffix: string) =>
+      readModelContents(db, suffix, indexes.get(db));
     try {
       // Quiet: every reaction of the first test projected, two looks alike.
       const before = await eventually(
@@ -240,12 +249,20 @@ describe('history over HTTP: blue/green rebuild, import, whole views at a past t
 
       // Rebuild the imported store's read models: the same as the live ones.
       const store = await openPostgresStore(target.DATABASE_URL, { poolSize: 2 });
+      let rebuilt: Record<string, unknown>;
+      const copyIndexes = new CaseIndexes(store.pool, copyMongo.db.databaseName);
+      indexes.set(copyMongo.db, copyIndexes);
       try {
-        await rebuildReadModels({ db: copyMongo.db, store: store.store, suffix: '' });
+        await rebuildReadModels({
+          db: copyMongo.db,
+          store: store.store,
+          suffix: '',
+          caseIndexes: copyIndexes,
+        });
+        rebuilt = await live(copyMongo.db, '');
       } finally {
         await store.close();
       }
-      const rebuilt = await live(copyMongo.db, '');
       expect(Object.keys(rebuilt)).toEqual(Object.keys(before));
       for (const key of Object.keys(before))
         expect({ [key]: rebuilt[key] }).toEqual({ [key]: before[key] });
@@ -272,6 +289,7 @@ describe('history over HTTP: blue/green rebuild, import, whole views at a past t
     } finally {
       await mongo.close();
       await copyMongo.close();
+      await livePool.end();
     }
   }, 240_000);
 

@@ -1,6 +1,6 @@
 import { AGENCIES, agencyEventsTopic } from '@gridline/contracts';
 import { KafkaNames } from '@gridline/messaging';
-import { dropReadModelCollections, openMongo, rebuildReadModels } from '@gridline/read-models';
+import { CaseIndexes, dropReadModelSet, openMongo, rebuildReadModels } from '@gridline/read-models';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
   client,
@@ -679,8 +679,13 @@ describe('scale-out: two street replicas and two projectors', () => {
     expect(spread.assignmentsHandled.every((n) => n > 0)).toBe(true);
     expect(spread.projectorHandled.every((n) => n > 0)).toBe(true);
 
-    const live = await readModelContents((mongo as NonNullable<typeof mongo>).db, '');
+    // Each set's case index too (ADR 0007), in the test's PostgreSQL database.
+    const indexesOf = (d: { databaseName: string }) =>
+      new CaseIndexes(db as pg.Pool, d.databaseName);
+    const liveDb = (mongo as NonNullable<typeof mongo>).db;
+    const live = await readModelContents(liveDb, '', indexesOf(liveDb));
     expect((live['cases'] as unknown[]).length).toBe(CASES);
+    expect(live['caseIndex']).toEqual(live['cases']);
     phase('live read models read');
 
     // The reference, one projector: both stopped, the group deleted with its
@@ -727,10 +732,8 @@ describe('scale-out: two street replicas and two projectors', () => {
       false, // the relays were caught up above, and nothing was appended since
     );
     await killApp(reference, 'SIGTERM');
-    const replayed = await readModelContents(
-      (referenceMongo as NonNullable<typeof referenceMongo>).db,
-      '',
-    );
+    const referenceDb = (referenceMongo as NonNullable<typeof referenceMongo>).db;
+    const replayed = await readModelContents(referenceDb, '', indexesOf(referenceDb));
     phase('single projector replayed the topics');
 
     // And the rebuild from the store (the blue/green path's bulk projection).
@@ -738,9 +741,15 @@ describe('scale-out: two street replicas and two projectors', () => {
     const store = await openPostgresStore(stores.databaseUrl, { poolSize: 2 });
     let rebuilt: Record<string, unknown>;
     try {
-      await rebuildReadModels({ db: readModels, store: store.store, suffix: '_rebuilt' });
-      rebuilt = await readModelContents(readModels, '_rebuilt');
-      await dropReadModelCollections(readModels, '_rebuilt');
+      const caseIndexes = indexesOf(readModels);
+      await rebuildReadModels({
+        db: readModels,
+        store: store.store,
+        suffix: '_rebuilt',
+        caseIndexes,
+      });
+      rebuilt = await readModelContents(readModels, '_rebuilt', caseIndexes);
+      await dropReadModelSet(readModels, '_rebuilt', caseIndexes);
     } finally {
       await store.close();
     }

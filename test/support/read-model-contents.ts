@@ -1,5 +1,6 @@
 import {
-  dropReadModelCollections,
+  CaseIndexes,
+  dropReadModelSet,
   openMongo,
   readModelCollectionNames,
   rebuildReadModels,
@@ -16,12 +17,18 @@ import { eventually } from './apps.js';
  * replaced by its rank within its case — a store rebuilt from an export has
  * other position numbers, but must keep the same order.
  */
-export async function readModelContents(db: Db, suffix: string): Promise<Record<string, unknown>> {
+export async function readModelContents(
+  db: Db,
+  suffix: string,
+  caseIndexes?: CaseIndexes,
+): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(readModelCollectionNames(suffix))) {
     const docs = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
     result[key] = normalise(key === 'timeline' ? rankPositions(docs) : docs);
   }
+  // The set's case index (ADR 0007), whose documents must be the collection's.
+  if (caseIndexes) result['caseIndex'] = normalise(await caseIndexes.of(suffix).all());
   return result;
 }
 
@@ -54,9 +61,12 @@ function normalise(value: unknown): unknown {
       : [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }
   if (value && typeof value === 'object' && !(value instanceof Date))
+    // Keys in one order (PostgreSQL's jsonb keeps its own), so that arrays of
+    // objects sort alike whichever store they came from.
     return Object.fromEntries(
       Object.entries(value)
         .filter(([k]) => k !== 'projectedAt') // when it was written, not what
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([k, v]) => [k, normalise(v)]),
     );
   return value;
@@ -68,12 +78,13 @@ export function quietReadModels(
   suffix: string,
   timeoutMs: number,
   what = 'quiet read models',
+  caseIndexes?: CaseIndexes,
 ): Promise<Record<string, unknown>> {
   return eventually(
     async () => {
-      const first = await readModelContents(db, suffix);
+      const first = await readModelContents(db, suffix, caseIndexes);
       await new Promise((r) => setTimeout(r, 2_000));
-      const second = await readModelContents(db, suffix);
+      const second = await readModelContents(db, suffix, caseIndexes);
       return JSON.stringify(first) === JSON.stringify(second) ? second : undefined;
     },
     timeoutMs,
@@ -92,11 +103,17 @@ export async function liveAndRebuilt(
 ): Promise<{ live: Record<string, unknown>; rebuilt: Record<string, unknown>; events: number }> {
   const mongo = await openMongo(stores.mongoUrl);
   const store = await openPostgresStore(stores.databaseUrl, { poolSize: 2 });
+  const caseIndexes = new CaseIndexes(store.pool, mongo.db.databaseName);
   try {
-    const live = await quietReadModels(mongo.db, '', timeoutMs);
-    const done = await rebuildReadModels({ db: mongo.db, store: store.store, suffix: '_check' });
-    const rebuilt = await readModelContents(mongo.db, '_check');
-    await dropReadModelCollections(mongo.db, '_check');
+    const live = await quietReadModels(mongo.db, '', timeoutMs, undefined, caseIndexes);
+    const done = await rebuildReadModels({
+      db: mongo.db,
+      store: store.store,
+      suffix: '_check',
+      caseIndexes,
+    });
+    const rebuilt = await readModelContents(mongo.db, '_check', caseIndexes);
+    await dropReadModelSet(mongo.db, '_check', caseIndexes);
     return { live, rebuilt, events: done.processed };
   } finally {
     await store.close();

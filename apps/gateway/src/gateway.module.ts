@@ -19,6 +19,7 @@ import {
   type ServiceConfig,
 } from '@gridline/platform';
 import {
+  CaseIndexes,
   CaseQueries,
   openMongo,
   PublicityQueries,
@@ -112,8 +113,18 @@ export class GatewayModule {
         },
         {
           provide: CaseQueries,
-          inject: [COLLECTIONS],
-          useFactory: (c: ReadModelCollections) => new CaseQueries(c),
+          inject: [COLLECTIONS, LiveReadModels, MONGO, HISTORY_STORE],
+          useFactory: (
+            c: ReadModelCollections,
+            live: LiveReadModels,
+            mongo: MongoHandle,
+            pg: PostgresStoreHandle,
+          ) => {
+            if (config.READ_MODEL_LISTS !== 'postgres') return new CaseQueries(c);
+            // The live set's case index, following the version pointer with the collections.
+            const indexes = new CaseIndexes(pg.pool, mongo.db.databaseName);
+            return new CaseQueries(c, () => indexes.of(live.currentSuffix));
+          },
         },
         {
           provide: StatisticsQueries,

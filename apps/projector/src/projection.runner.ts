@@ -13,6 +13,7 @@ import {
 } from '@gridline/contracts';
 import { createKafka, ensureTopics, EventConsumer, KafkaNames } from '@gridline/messaging';
 import {
+  CaseIndexes,
   feedNotices,
   openMongo,
   ReadModelRebuilder,
@@ -73,6 +74,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         return Number(rows[0]?.n ?? 0);
       },
       `projector-${process.pid}-${randomUUID()}`,
+      config.READ_MODEL_LISTS === 'postgres'
+        ? {
+            caseIndexes: new CaseIndexes(postgresPool, this.mongo.db.databaseName),
+            onCaseIndexFilled: (suffix, cases) =>
+              logger.info('case index made from the case documents', { suffix, cases }),
+          }
+        : {},
     );
     await rebuilder.start();
     this.rebuilder = rebuilder;

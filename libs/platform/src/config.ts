@@ -108,6 +108,11 @@ export const infrastructureSettings = {
     parsers.url('mongodb:'),
     'mongodb://127.0.0.1:27017/gridline',
   ),
+  READ_MODEL_LISTS: setting(
+    'what answers the case lists: postgres (an indexed table per read-model set, ADR 0007) or mongodb (the read-model collections, for deployments whose MongoDB uses its indexes)',
+    parsers.oneOf('postgres', 'mongodb'),
+    'postgres',
+  ),
   EVENT_STORE: setting(
     'where events are stored; PostgreSQL keeps everything else either way',
     parsers.oneOf('postgres', 'eventstoredb'),

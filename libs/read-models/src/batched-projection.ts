@@ -19,6 +19,7 @@ import {
   type StepKind,
 } from './statistics.projection.js';
 import { foldWorkItem, workItemIds, type WorkItemDocument } from './work-items.js';
+import type { PostgresCaseIndex } from './postgres-case-index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Keyed = { _id: string };
@@ -33,6 +34,8 @@ export interface BatchedProjectionOptions {
    * written and cases are read back when needed.
    */
   readonly maxCachedCases?: number;
+  /** The set's case index (ADR 0007): written with the case documents. */
+  readonly caseIndex?: PostgresCaseIndex;
 }
 
 /** What a flush wrote, per collection. */
@@ -81,7 +84,8 @@ class Documents<T extends { _id: string }> {
    * most REPLACEMENTS_PER_COMMAND to a command (FerretDB 1.24 stops answering on an
    * update command of more than about 50 statements; docs/performance.md).
    */
-  async write(): Promise<number> {
+  async write(): Promise<T[]> {
+    const written: T[] = [];
     const inserts: Keyed[] = [];
     const replacements: AnyBulkWriteOperation<Keyed>[] = [];
     for (const id of this.dirty) {
@@ -89,6 +93,7 @@ class Documents<T extends { _id: string }> {
       if (!doc) continue;
       // The driver serialises later: hand it a copy the next fold cannot change.
       const copy = structuredClone(doc);
+      written.push(copy);
       if (this.stored.has(id))
         replacements.push({ replaceOne: { filter: { _id: id }, replacement: copy } });
       else inserts.push(copy);
@@ -100,7 +105,7 @@ class Documents<T extends { _id: string }> {
       });
     for (const id of this.dirty) this.stored.add(id);
     this.dirty.clear();
-    return inserts.length + replacements.length;
+    return written;
   }
 
   /** Forgets every document held (all written), to be read back when needed. */
@@ -140,6 +145,7 @@ export class BatchedProjection {
   private timeline: TimelineEntry[] = [];
   private writing: Promise<unknown> = Promise.resolve();
   private readonly maxCachedCases: number;
+  private readonly caseIndex: PostgresCaseIndex | undefined;
 
   constructor(
     private readonly collections: ReadModelCollections,
@@ -155,6 +161,7 @@ export class BatchedProjection {
     this.publicity = new Documents(c.publicity);
     this.workItems = new Documents(c.workItems);
     this.maxCachedCases = options.maxCachedCases ?? 200_000;
+    this.caseIndex = options.caseIndex;
   }
 
   /** Timeline entries not yet written by `flush`. */
@@ -369,8 +376,18 @@ export class BatchedProjection {
       publicity: this.publicity,
       workItems: this.workItems,
     } as const;
-    for (const [name, documents] of Object.entries(sets) as [keyof typeof sets, Documents<Keyed>][])
-      counts[name] = await documents.write();
+    for (const [name, documents] of Object.entries(sets) as [
+      keyof typeof sets,
+      Documents<Keyed>,
+    ][]) {
+      const written = await documents.write();
+      counts[name] = written.length;
+      // The only writer of the set: no write of the index can lose a race here.
+      if (name === 'cases' && this.caseIndex)
+        await this.caseIndex.write(written as CaseDocument[], () => {
+          throw new Error('the rebuild is the only writer of its set');
+        });
+    }
     if (this.cases.cached.size > this.maxCachedCases) this.cases.forget();
     return counts;
   }

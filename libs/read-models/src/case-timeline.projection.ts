@@ -9,6 +9,7 @@ import type {
   TimelineEntry,
 } from './collections.js';
 import { alreadyThere, isDuplicateKey, upsert } from './mongo.js';
+import type { PostgresCaseIndex } from './postgres-case-index.js';
 import {
   applyStatIncrement,
   applyStatIncrements,
@@ -142,16 +143,32 @@ const CASE_READS_IN_FLIGHT = 8;
 export class CaseTimelineProjection {
   private readonly enforcement: EnforcementProjection;
   private readonly work: WorkItemsProjection;
+  /**
+   * Cases written one event at a time since the last index write (a projection
+   * applies one event or one batch at a time: its callers await each).
+   */
+  private readonly touched = new Set<string>();
 
+  /**
+   * `index`: the set's case index (ADR 0007), brought up to each case this
+   * writes, after the case document (the index is derived from the collection).
+   */
   constructor(
     private readonly collections: ReadModelCollections,
     private readonly store?: Pick<EventStore, 'readStream'>,
+    private readonly index?: PostgresCaseIndex,
   ) {
     this.enforcement = new EnforcementProjection(collections);
     this.work = new WorkItemsProjection(collections.workItems);
   }
 
   async apply(event: EventEnvelope): Promise<'applied' | 'duplicate' | 'not-a-case'> {
+    const result = await this.applyEvent(event);
+    await this.writeIndex(new Map());
+    return result;
+  }
+
+  private async applyEvent(event: EventEnvelope): Promise<'applied' | 'duplicate' | 'not-a-case'> {
     if (REFERENCE_DATA_EVENT_TYPES.has(event.type)) return 'not-a-case';
     const caseId = event.metadata.caseId;
     const current = await this.collections.cases.findOne(
@@ -213,7 +230,28 @@ export class CaseTimelineProjection {
     for (const event of applied) await this.enforcement.apply(event);
     await this.work.apply(applied);
     const written = await this.writeCases(folds);
+    await this.writeIndex(written);
     return { applied: applied.length, entries, cases: written };
+  }
+
+  /**
+   * The index's rows of the cases written: `known` as they now stand, and those
+   * written one event at a time (gap repair, contested folds) as read back.
+   */
+  private async writeIndex(known: ReadonlyMap<string, CaseDocument>): Promise<void> {
+    const others = [...this.touched].filter((id) => !known.has(id));
+    this.touched.clear();
+    if (!this.index) return;
+    const docs = [...known.values(), ...(await this.readCases(others))];
+    await this.index.write(docs, (ids) => this.readCases(ids));
+  }
+
+  private async readCases(ids: readonly string[]): Promise<CaseDocument[]> {
+    // One by `_id` each: an `$in` reads the whole collection on FerretDB.
+    const found = await mapLimit(ids, CASE_READS_IN_FLIGHT, (id) =>
+      this.collections.cases.findOne({ _id: id }),
+    );
+    return found.filter((d): d is CaseDocument => d !== null);
   }
 
   /** One case's events folded over its document as read. */
@@ -258,7 +296,7 @@ export class CaseTimelineProjection {
           // would make that case's batched write find the case changed, and all
           // of the case's events would go one by one.)
           if (missing.metadata.caseId === caseId) one(missing);
-          else if (!inBatch.has(missing.id)) await this.apply(missing);
+          else if (!inBatch.has(missing.id)) await this.applyEvent(missing);
       one(event);
     }
     return fold;
@@ -320,7 +358,7 @@ export class CaseTimelineProjection {
     for (const fold of folds)
       if (!settled.has(fold.caseId) && fold.after) written.set(fold.caseId, fold.after);
     for (const fold of contested) {
-      for (const event of fold.events) await this.apply(event);
+      for (const event of fold.events) await this.applyEvent(event);
       const now = await this.collections.cases.findOne({ _id: fold.caseId });
       if (now) written.set(fold.caseId, now);
     }
@@ -340,6 +378,7 @@ export class CaseTimelineProjection {
    */
   private async applyInOrder(event: EventEnvelope): Promise<void> {
     const caseId = event.metadata.caseId;
+    this.touched.add(caseId);
     // An insert that may find its entry already there (a redelivery): E11000 means
     // done. Not an upsert: on FerretDB an upsert that finds nothing scans the whole
     // collection (docs/benchmarks.md), an insert does not.

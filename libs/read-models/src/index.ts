@@ -16,3 +16,4 @@ export * from './work-items.js';
 export * from './work-items.projection.js';
 export * from './work-queries.js';
 export * from './view-schemas.js';
+export * from './postgres-case-index.js';

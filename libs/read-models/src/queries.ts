@@ -15,6 +15,7 @@ import {
   type Page,
 } from './query-params.js';
 import { slaState, type SlaState } from './sla.js';
+import type { PostgresCaseIndex } from './postgres-case-index.js';
 
 export type AssignmentView = AssignmentDocument & { readonly sla: SlaState };
 export type CaseView = Omit<CaseDocument, '_id' | 'streams' | 'assignments' | 'agencies'> & {
@@ -68,7 +69,15 @@ export function toTimelineView(entry: TimelineEntry): TimelineView {
 }
 
 export class CaseQueries {
-  constructor(private readonly collections: ReadModelCollections) {}
+  /**
+   * `caseIndex`: the live set's case index (ADR 0007), which answers the lists;
+   * without one they are answered from the collection (MongoDB deployments,
+   * views as of a past time).
+   */
+  constructor(
+    private readonly collections: ReadModelCollections,
+    private readonly caseIndex?: () => PostgresCaseIndex,
+  ) {}
 
   async getCase(caseId: string, now = new Date()): Promise<CaseView | undefined> {
     const doc = await this.collections.cases.findOne({ _id: caseId });
@@ -86,14 +95,15 @@ export class CaseQueries {
     now = new Date(),
   ): Promise<PageOf<CaseView>> {
     const { filter, page } = parseCaseListQuery(raw);
-    const clauses: Document[] = [...caseFilter(filter, now), ...afterCursor('lastEventAt', page)];
-    if (!visibility.all) clauses.push({ agencies: visibility.agency });
-    const query = (clauses.length > 0 ? { $and: clauses } : {}) as Filter<CaseDocument>;
-    const docs = await this.collections.cases
-      .find(query)
-      .sort({ lastEventAt: -1, _id: -1 })
-      .limit(page.limit + 1)
-      .toArray();
+    const docs = this.caseIndex
+      ? await this.caseIndex().page(
+          filter,
+          page,
+          page.limit + 1,
+          visibility.all ? undefined : visibility.agency,
+          now,
+        )
+      : await this.listFromCollection(filter, page, visibility, now);
     const items = docs.slice(0, page.limit);
     const last = items[items.length - 1];
     return {
@@ -101,6 +111,22 @@ export class CaseQueries {
       nextCursor:
         docs.length > page.limit && last ? encodeCursor(last.lastEventAt, last._id) : null,
     };
+  }
+
+  private listFromCollection(
+    filter: CaseListFilter,
+    page: Page,
+    visibility: Visibility,
+    now: Date,
+  ): Promise<CaseDocument[]> {
+    const clauses: Document[] = [...caseFilter(filter, now), ...afterCursor('lastEventAt', page)];
+    if (!visibility.all) clauses.push({ agencies: visibility.agency });
+    const query = (clauses.length > 0 ? { $and: clauses } : {}) as Filter<CaseDocument>;
+    return this.collections.cases
+      .find(query)
+      .sort({ lastEventAt: -1, _id: -1 })
+      .limit(page.limit + 1)
+      .toArray();
   }
 
   /**
@@ -156,12 +182,18 @@ export class CaseQueries {
     let visible = entries;
     if (!visibility.all) {
       const caseIds = [...new Set(entries.map((e) => e.caseId))];
-      const cases = await this.collections.cases
-        .find({ _id: { $in: caseIds }, agencies: visibility.agency } as Filter<CaseDocument>, {
-          projection: { _id: 1 },
-        })
-        .toArray();
-      const allowed = new Set(cases.map((c) => c._id));
+      const allowed = new Set(
+        this.caseIndex
+          ? await this.caseIndex().takingPart(caseIds, visibility.agency)
+          : (
+              await this.collections.cases
+                .find(
+                  { _id: { $in: caseIds }, agencies: visibility.agency } as Filter<CaseDocument>,
+                  { projection: { _id: 1 } },
+                )
+                .toArray()
+            ).map((c) => c._id),
+      );
       visible = entries.filter((e) => allowed.has(e.caseId));
     }
     const last = entries[entries.length - 1]?.position;

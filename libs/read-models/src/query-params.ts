@@ -59,7 +59,11 @@ function check(rule: Rule, value: string): string | undefined {
     case 'enum':
       return rule.values.includes(value) ? undefined : `must be one of ${rule.values.join(', ')}`;
     case 'text':
-      return value.length >= 1 && value.length <= 100 ? undefined : 'must be 1 to 100 characters';
+      if (value.length < 1 || value.length > 100) return 'must be 1 to 100 characters';
+      // eslint-disable-next-line no-control-regex -- what is refused: NUL and other control characters
+      return /[\u0000-\u001f\u007f-\u009f]/.test(value)
+        ? 'must not contain control characters'
+        : undefined;
     case 'month':
       return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? undefined : 'must be a month YYYY-MM';
     case 'limit':

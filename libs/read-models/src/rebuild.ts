@@ -15,8 +15,10 @@ import {
   ensureReadModelIndexes,
   readModelCollectionNames,
   readModelCollections,
+  type CaseDocument,
   type ReadModelCollections,
 } from './collections.js';
+import type { CaseIndexes, PostgresCaseIndex } from './postgres-case-index.js';
 
 export interface RebuildProgress {
   /** The collection suffix being filled (`_v7`). */
@@ -59,6 +61,8 @@ export interface RebuildOptions {
   readonly prepare?: boolean;
   /** Only events that occurred at or before this time: the views as they stood then. */
   readonly until?: Date;
+  /** Where the sets' case indexes live (ADR 0007); none on a MongoDB-only deployment. */
+  readonly caseIndexes?: CaseIndexes;
 }
 
 /**
@@ -76,8 +80,9 @@ export interface RebuildOptions {
 export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildProgress> {
   const { db, store, suffix } = options;
   const until = options.until?.toISOString();
-  if (options.prepare ?? true) await prepareReadModelSet(db, suffix);
+  if (options.prepare ?? true) await prepareReadModelSet(db, suffix, options.caseIndexes);
   const collections = readModelCollections(db, suffix);
+  const caseIndex = options.caseIndexes?.of(suffix);
   const batchSize = options.batchSize ?? 2_000;
   const flushEvery = options.flushEvery ?? 20_000;
   const started = Date.now();
@@ -100,11 +105,10 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   };
   const wanted = (event: RecordedEvent) => !until || event.occurredAt <= until;
 
-  const bulk = new BatchedProjection(
-    collections,
-    store,
-    options.maxCachedCases ? { maxCachedCases: options.maxCachedCases } : {},
-  );
+  const bulk = new BatchedProjection(collections, store, {
+    ...(options.maxCachedCases ? { maxCachedCases: options.maxCachedCases } : {}),
+    ...(caseIndex ? { caseIndex } : {}),
+  });
   // The next batch is read from the store while this one is folded and written.
   let next = store.readAll({ after, maxCount: batchSize });
   for (;;) {
@@ -123,7 +127,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   await options.onBulkDone?.();
   const joined = Date.now() + (options.joinWithinMs ?? 0);
 
-  const projection = new CaseTimelineProjection(collections, store);
+  const projection = new CaseTimelineProjection(collections, store, caseIndex);
   for (;;) {
     if (options.signal?.aborted) throw new Error('rebuild aborted');
     const batch = await store.readAll({ after, maxCount: batchSize });
@@ -143,12 +147,60 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
 }
 
 /** An empty, indexed collection set (leftovers of an abandoned attempt dropped). */
-export async function prepareReadModelSet(db: Db, suffix: string): Promise<void> {
-  await dropReadModelCollections(db, suffix);
+export async function prepareReadModelSet(
+  db: Db,
+  suffix: string,
+  caseIndexes?: CaseIndexes,
+): Promise<void> {
+  await dropReadModelSet(db, suffix, caseIndexes);
   // Every collection made here, one at a time, not by the rebuild's first writes.
   for (const name of Object.values(readModelCollectionNames(suffix)))
     await db.createCollection(name);
   await ensureReadModelIndexes(readModelCollections(db, suffix));
+  await caseIndexes?.of(suffix).prepare();
+}
+
+/** Drops a set: its collections, and its case index where there is one. */
+export async function dropReadModelSet(
+  db: Db,
+  suffix: string,
+  caseIndexes?: CaseIndexes,
+): Promise<void> {
+  await dropReadModelCollections(db, suffix);
+  await caseIndexes?.of(suffix).drop();
+}
+
+/**
+ * Makes the case index of a set that has none yet (a deployment upgraded to
+ * ADR 0007, or one that dropped it), filled from the set's case documents: the
+ * index is derived from them. A table that exists is left as it is.
+ */
+export async function ensureCaseIndex(
+  collections: ReadModelCollections,
+  index: PostgresCaseIndex,
+): Promise<number> {
+  if (!(await index.prepare())) return 0;
+  let copied = 0;
+  let batch: CaseDocument[] = [];
+  // Another replica's live writes may be newer than what this read.
+  const reread = async (ids: string[]) => {
+    const docs: CaseDocument[] = [];
+    for (const id of ids) {
+      const doc = await collections.cases.findOne({ _id: id });
+      if (doc) docs.push(doc);
+    }
+    return docs;
+  };
+  for await (const doc of collections.cases.find({}).batchSize(500)) {
+    batch.push(doc);
+    if (batch.length === 500) {
+      await index.write(batch, reread);
+      copied += batch.length;
+      batch = [];
+    }
+  }
+  await index.write(batch, reread);
+  return copied + batch.length;
 }
 
 const VERSIONS = 'read_model_versions';
@@ -335,7 +387,14 @@ export class ReadModelRebuilder {
     /** How many events the store holds (the progress total); undefined where unknown. */
     private readonly countEvents: () => Promise<number | undefined>,
     private readonly owner: string,
-    private readonly options: { pollMs?: number; dropAfterMs?: number } = {},
+    private readonly options: {
+      pollMs?: number;
+      dropAfterMs?: number;
+      /** The sets' case indexes (ADR 0007); none on a MongoDB-only deployment. */
+      caseIndexes?: CaseIndexes;
+      /** Told how many case documents a new case index was filled with. */
+      onCaseIndexFilled?: (suffix: string, cases: number) => void;
+    } = {},
   ) {
     this.versions = new ReadModelVersions(db);
     this.requests = new RebuildRequests(db);
@@ -344,13 +403,23 @@ export class ReadModelRebuilder {
   private target(suffix: string): Target {
     return {
       suffix,
-      projection: new CaseTimelineProjection(readModelCollections(this.db, suffix), this.store),
+      projection: new CaseTimelineProjection(
+        readModelCollections(this.db, suffix),
+        this.store,
+        this.options.caseIndexes?.of(suffix),
+      ),
     };
   }
 
   async start(): Promise<void> {
     const suffix = await this.versions.live();
-    await ensureReadModelIndexes(readModelCollections(this.db, suffix));
+    const collections = readModelCollections(this.db, suffix);
+    await ensureReadModelIndexes(collections);
+    const caseIndex = this.options.caseIndexes?.of(suffix);
+    if (caseIndex) {
+      const filled = await ensureCaseIndex(collections, caseIndex);
+      if (filled > 0) this.options.onCaseIndexFilled?.(suffix, filled);
+    }
     this.live = this.target(suffix);
     this.timer = setInterval(() => void this.poll(), this.options.pollMs ?? 1_000);
   }
@@ -397,7 +466,7 @@ export class ReadModelRebuilder {
     this.running = true;
     const suffix = `_v${Date.now()}`;
     try {
-      await prepareReadModelSet(this.db, suffix);
+      await prepareReadModelSet(this.db, suffix, this.options.caseIndexes);
       const total = await this.countEvents();
       await this.requests.update({
         suffix,
@@ -411,6 +480,7 @@ export class ReadModelRebuilder {
         suffix,
         total,
         prepare: false,
+        ...(this.options.caseIndexes ? { caseIndexes: this.options.caseIndexes } : {}),
         // From here on live events reach the new set too.
         onBulkDone: async () => {
           this.building = this.target(suffix);
@@ -436,12 +506,12 @@ export class ReadModelRebuilder {
       });
       // Readers move within a second; then the old set goes.
       setTimeout(
-        () => void dropReadModelCollections(this.db, previous),
+        () => void dropReadModelSet(this.db, previous, this.options.caseIndexes),
         this.options.dropAfterMs ?? 10_000,
       );
     } catch (error) {
       this.building = undefined;
-      await dropReadModelCollections(this.db, suffix).catch(() => undefined);
+      await dropReadModelSet(this.db, suffix, this.options.caseIndexes).catch(() => undefined);
       await this.requests
         .update({
           state: 'failed',

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { AGENCIES, type Agency } from '@gridline/contracts';
+import { InMemoryEventStore, toEnvelope, type RecordedEvent } from '@gridline/eventsourcing';
+import { appendScripted, vendorStory } from '@gridline/history';
+import { freshReadModelSet, liveArrival, readModelContents, testInfra } from '@gridline/testing';
+import { CaseTimelineProjection } from './case-timeline.projection.js';
+import { readModelCollections, type CaseDocument } from './collections.js';
+import { CaseIndexes, covers } from './postgres-case-index.js';
+import { CaseQueries, type CaseView, type Visibility } from './queries.js';
+import {
+  dropReadModelSet,
+  ensureCaseIndex,
+  prepareReadModelSet,
+  rebuildReadModels,
+} from './rebuild.js';
+
+const set = freshReadModelSet('caseindex');
+let pool: pg.Pool;
+let indexes: CaseIndexes;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 4 });
+  indexes = new CaseIndexes(pool, set.mongo.db.databaseName);
+  await indexes.of(set.suffix).prepare();
+});
+afterAll(async () => {
+  await indexes.of(set.suffix).drop();
+  await pool.end();
+});
+
+/** A deterministic spread of case documents, with ties in `lastEventAt`. */
+function caseDocuments(n: number, seed: number): CaseDocument[] {
+  let x = seed;
+  const next = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
+  const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+  return Array.from({ length: n }, (_, i) => {
+    const caseId = randomUUID();
+    const agencies = AGENCIES.filter(() => next() < 0.6);
+    const due = pick([null, -1, 1]);
+    return {
+      _id: caseId,
+      caseId,
+      status: pick(['reported', 'open', 'open', 'closed'] as const),
+      ...(next() < 0.9 ? { category: pick(['street-vending', 'noise', '占道经营']) } : {}),
+      ...(next() < 0.8 ? { riskLevel: pick(['blue', 'yellow', 'orange', 'red'] as const) } : {}),
+      ...(next() < 0.8 ? { mode: pick(['routine', 'emergency'] as const) } : {}),
+      ...(next() < 0.9
+        ? {
+            location: {
+              street: pick(['Xinjiekou', 'Causeway', '新街口街道']),
+              community: 'C-1',
+              grid: pick(['G-01', 'G-02', 'G-03']),
+            },
+          }
+        : {}),
+      agencies: agencies.length > 0 ? agencies : ['swc'],
+      nextDueAt: due === null ? null : new Date(t0 + due * 86_400_000 + i).toISOString(),
+      // Five cases to each hour: the id breaks the ties.
+      lastEventAt: new Date(t0 + Math.floor(i / 5) * 3_600_000).toISOString(),
+      streams: { [`swc-case-${caseId}`]: Math.floor(next() * 5) },
+    };
+  });
+}
+
+/** Every page of a listing, following the cursors. */
+async function walk(
+  queries: CaseQueries,
+  query: Record<string, string>,
+  visibility: Visibility,
+  now: Date,
+): Promise<CaseView[]> {
+  const seen: CaseView[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<CaseQueries['listCases']>> = await queries.listCases(
+      { ...query, limit: '16', ...(cursor ? { cursor } : {}) },
+      visibility,
+      now,
+    );
+    seen.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
+describe('the case index in PostgreSQL (ADR 0007)', () => {
+  it('answers every filter, visibility and page exactly as the collection does', async () => {
+    const docs = caseDocuments(240, 7);
+    await set.collections.cases.insertMany(docs.map((d) => structuredClone(d)));
+    const index = indexes.of(set.suffix);
+    await index.write(docs, () => Promise.reject(new Error('no race here')));
+    const fromCollection = new CaseQueries(set.collections);
+    const fromIndex = new CaseQueries(set.collections, () => index);
+    const now = new Date('2026-01-01T00:00:00.000Z');
+    const queries: Record<string, string>[] = [
+      {},
+      { status: 'open' },
+      { status: 'closed' },
+      { street: 'Xinjiekou' },
+      { street: '新街口街道' },
+      { grid: 'G-02' },
+      { riskLevel: 'red' },
+      { mode: 'emergency' },
+      { agency: 'drc' },
+      { category: '占道经营' },
+      { overdue: 'true' },
+      { overdue: 'false' },
+      { status: 'open', street: 'Causeway', overdue: 'true' },
+      { street: 'nowhere' },
+    ];
+    const visibilities: Visibility[] = [
+      { all: true },
+      ...AGENCIES.map((agency: Agency) => ({ all: false as const, agency })),
+    ];
+    let compared = 0;
+    for (const query of queries)
+      for (const visibility of visibilities) {
+        const expected = await walk(fromCollection, query, visibility, now);
+        const actual = await walk(fromIndex, query, visibility, now);
+        expect({ query, visibility, ids: actual.map((c) => c.caseId) }).toEqual({
+          query,
+          visibility,
+          ids: expected.map((c) => c.caseId),
+        });
+        expect(actual).toEqual(expected);
+        compared += expected.length;
+      }
+    // The comparisons were about something: most filters match cases.
+    expect(compared).toBeGreaterThan(1_000);
+    const sorted = await walk(fromIndex, {}, { all: true }, now);
+    expect(sorted).toHaveLength(docs.length);
+  });
+
+  it('keeps the newest document when writers race, and re-reads one that lost to an incomparable write', async () => {
+    const index = indexes.of(set.suffix);
+    const caseId = randomUUID();
+    const base = caseDocuments(1, 11)[0] as CaseDocument;
+    const doc = (streams: Record<string, number>, status: CaseDocument['status']) =>
+      ({ ...base, _id: caseId, caseId, status, streams }) as CaseDocument;
+    const noReread = () => Promise.reject(new Error('nothing to re-read'));
+    await index.write([doc({ swc: 3, street: 5 }, 'open')], noReread);
+    // Older on one stream: refused, and the row covers it — no re-read.
+    await index.write([doc({ swc: 2, street: 5 }, 'reported')], noReread);
+    expect((await index.get(caseId))?.status).toBe('open');
+    // Newer on one stream, older on another: the collection's document holds both writes.
+    const merged = doc({ swc: 3, street: 6, drc: 0 }, 'closed');
+    const asked: string[][] = [];
+    await index.write([doc({ swc: 2, street: 6, drc: 0 }, 'reported')], (ids) => {
+      asked.push(ids);
+      return Promise.resolve([merged]);
+    });
+    expect(asked).toEqual([[caseId]]);
+    expect(await index.get(caseId)).toEqual(merged);
+    expect(covers({ a: 1, b: 2 }, { a: 1 })).toBe(true);
+    expect(covers({ a: 1 }, { a: 1, b: 0 })).toBe(false);
+  });
+
+  it('is written by the live projection and by a rebuild with the documents of the collections', async () => {
+    const store = new InMemoryEventStore();
+    for (let i = 0; i < 3; i++) await appendScripted(store, vendorStory());
+    const log: RecordedEvent[] = [...(await store.readAll({ maxCount: 10_000 }))];
+    const live = `${set.suffix}l`;
+    const rebuilt = `${set.suffix}r`;
+    const db = set.mongo.db;
+    try {
+      await prepareReadModelSet(db, live, indexes);
+      const projection = new CaseTimelineProjection(
+        readModelCollections(db, live),
+        store,
+        indexes.of(live),
+      );
+      // Half event by event (gap repair on a free interleaving), half in batches.
+      const arrival = liveArrival(log).map(toEnvelope);
+      const half = Math.floor(arrival.length / 2);
+      for (const e of arrival.slice(0, half)) await projection.apply(e);
+      for (let i = half; i < arrival.length; i += 9)
+        await projection.applyBatch(arrival.slice(i, i + 9));
+      await rebuildReadModels({ db, store, suffix: rebuilt, caseIndexes: indexes, batchSize: 13 });
+
+      const liveContents = await readModelContents(db, live, indexes);
+      const rebuiltContents = await readModelContents(db, rebuilt, indexes);
+      expect((liveContents['cases'] as unknown[]).length).toBe(3);
+      expect(liveContents['caseIndex']).toEqual(liveContents['cases']);
+      expect(rebuiltContents['caseIndex']).toEqual(liveContents['caseIndex']);
+
+      // A set that has no index yet gets one, filled from its case documents.
+      await indexes.of(live).drop();
+      expect(await ensureCaseIndex(readModelCollections(db, live), indexes.of(live))).toBe(3);
+      expect(await ensureCaseIndex(readModelCollections(db, live), indexes.of(live))).toBe(0);
+      expect((await readModelContents(db, live, indexes))['caseIndex']).toEqual(
+        liveContents['cases'],
+      );
+    } finally {
+      await dropReadModelSet(db, live, indexes);
+      await dropReadModelSet(db, rebuilt, indexes);
+    }
+  });
+
+  it('refuses a table name made of anything but a set suffix and a database name', () => {
+    expect(() => indexes.of('; DROP TABLE x')).toThrow(/suffix/);
+    expect(() => new CaseIndexes(pool, 'a"b').of('')).toThrow(/database name/);
+  });
+});
