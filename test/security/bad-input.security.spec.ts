@@ -175,6 +175,31 @@ describe('security: bad input is refused and stores nothing', () => {
       });
   });
 
+  it('a NUL or another control character in a query parameter or inside a cursor: 400 naming it', async () => {
+    const coordinator = client(
+      url('gateway'),
+      await identity.token({ sub: 'c', agency: 'swc', roles: ['coordinator'] }),
+    );
+    const cursor = (time: string, id: string) =>
+      Buffer.from(JSON.stringify([time, id])).toString('base64url');
+    for (const [query, parameter] of [
+      ['street=%00', 'street'],
+      ['grid=G%1B%5B31m', 'grid'],
+      ['category=a%7Fb', 'category'],
+      [`cursor=${cursor('\u0000', 'a')}`, 'cursor'],
+      [`cursor=${cursor('2026-01-01T00:00:00.000Z', 'x'.repeat(500))}`, 'cursor'],
+    ] as const) {
+      const r = await coordinator.get<{ problems?: { parameter: string }[] }>(
+        `/api/cases?${query}`,
+      );
+      expect({ query, status: r.status, named: r.body.problems?.map((p) => p.parameter) }).toEqual({
+        query,
+        status: 400,
+        named: [parameter],
+      });
+    }
+  });
+
   it('SQL injection strings are data, not SQL', async () => {
     const injection = `'); DROP TABLE gridline_events; --`;
     // In a path parameter: not a UUID, refused.

@@ -60,10 +60,7 @@ function check(rule: Rule, value: string): string | undefined {
       return rule.values.includes(value) ? undefined : `must be one of ${rule.values.join(', ')}`;
     case 'text':
       if (value.length < 1 || value.length > 100) return 'must be 1 to 100 characters';
-      // eslint-disable-next-line no-control-regex -- what is refused: NUL and other control characters
-      return /[\u0000-\u001f\u007f-\u009f]/.test(value)
-        ? 'must not contain control characters'
-        : undefined;
+      return isPlainText(value, 100) ? undefined : 'must not contain control characters';
     case 'month':
       return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? undefined : 'must be a month YYYY-MM';
     case 'limit':
@@ -73,6 +70,15 @@ function check(rule: Rule, value: string): string | undefined {
     case 'cursor':
       return decodeCursor(value) ? undefined : 'is not a cursor this API issued';
   }
+}
+
+/**
+ * Up to `max` characters and no control character: a NUL would reach PostgreSQL
+ * (which refuses it with an error, not an answer).
+ */
+function isPlainText(value: string, max: number): boolean {
+  // eslint-disable-next-line no-control-regex -- what is refused: NUL and other control characters
+  return value.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(value);
 }
 
 /** Opaque page cursor: base64url of the last item's sort key `[time, id]`. */
@@ -86,10 +92,9 @@ export function decodeCursor(cursor: string): { time: string; id: string } | und
     if (
       Array.isArray(value) &&
       value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
+      value.every((part) => typeof part === 'string' && isPlainText(part, 128))
     )
-      return { time: value[0], id: value[1] };
+      return { time: value[0] as string, id: value[1] as string };
   } catch {
     // not JSON: fall through
   }
