@@ -154,8 +154,9 @@ describe('demo command', () => {
     expect(Object.keys(rebuilt)).toEqual(Object.keys(live));
     for (const key of Object.keys(live))
       expect({ [key]: rebuilt[key] }).toEqual({ [key]: live[key] });
-    // The board's case index holds the case documents themselves (ADR 0007).
+    // The index tables hold the documents themselves (ADR 0007).
     expect(live['caseIndex']).toEqual(live['cases']);
+    expect(live['workIndex']).toEqual(live['workItems']);
   }, 240_000);
 
   it("every stream the demo wrote is hash-chained end to end (`gridline verify` on the demo's store)", () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { CaseIndexes, openMongo, rebuildReadModels } from '@gridline/read-models';
+import { ReadModelIndexes, openMongo, rebuildReadModels } from '@gridline/read-models';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
   client,
@@ -206,8 +206,8 @@ describe('history over HTTP: blue/green rebuild, import, whole views at a past t
       max: 2,
     });
     // Each set's case index too (ADR 0007), in the PostgreSQL database beside it.
-    const indexes = new Map<unknown, CaseIndexes>([
-      [mongo.db, new CaseIndexes(livePool, mongo.db.databaseName)],
+    const indexes = new Map<unknown, ReadModelIndexes>([
+      [mongo.db, new ReadModelIndexes(livePool, mongo.db.databaseName)],
     ]);
     const live = (db: typeof mongo.db, suffix: string) =>
       readModelContents(db, suffix, indexes.get(db));
@@ -250,14 +250,14 @@ describe('history over HTTP: blue/green rebuild, import, whole views at a past t
       // Rebuild the imported store's read models: the same as the live ones.
       const store = await openPostgresStore(target.DATABASE_URL, { poolSize: 2 });
       let rebuilt: Record<string, unknown>;
-      const copyIndexes = new CaseIndexes(store.pool, copyMongo.db.databaseName);
+      const copyIndexes = new ReadModelIndexes(store.pool, copyMongo.db.databaseName);
       indexes.set(copyMongo.db, copyIndexes);
       try {
         await rebuildReadModels({
           db: copyMongo.db,
           store: store.store,
           suffix: '',
-          caseIndexes: copyIndexes,
+          indexes: copyIndexes,
         });
         rebuilt = await live(copyMongo.db, '');
       } finally {

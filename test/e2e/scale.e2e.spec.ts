@@ -1,6 +1,11 @@
 import { AGENCIES, agencyEventsTopic } from '@gridline/contracts';
 import { KafkaNames } from '@gridline/messaging';
-import { CaseIndexes, dropReadModelSet, openMongo, rebuildReadModels } from '@gridline/read-models';
+import {
+  ReadModelIndexes,
+  dropReadModelSet,
+  openMongo,
+  rebuildReadModels,
+} from '@gridline/read-models';
 import { openPostgresStore } from '@gridline/store-postgres';
 import {
   client,
@@ -681,11 +686,12 @@ describe('scale-out: two street replicas and two projectors', () => {
 
     // Each set's case index too (ADR 0007), in the test's PostgreSQL database.
     const indexesOf = (d: { databaseName: string }) =>
-      new CaseIndexes(db as pg.Pool, d.databaseName);
+      new ReadModelIndexes(db as pg.Pool, d.databaseName);
     const liveDb = (mongo as NonNullable<typeof mongo>).db;
     const live = await readModelContents(liveDb, '', indexesOf(liveDb));
     expect((live['cases'] as unknown[]).length).toBe(CASES);
     expect(live['caseIndex']).toEqual(live['cases']);
+    expect(live['workIndex']).toEqual(live['workItems']);
     phase('live read models read');
 
     // The reference, one projector: both stopped, the group deleted with its
@@ -741,15 +747,15 @@ describe('scale-out: two street replicas and two projectors', () => {
     const store = await openPostgresStore(stores.databaseUrl, { poolSize: 2 });
     let rebuilt: Record<string, unknown>;
     try {
-      const caseIndexes = indexesOf(readModels);
+      const indexes = indexesOf(readModels);
       await rebuildReadModels({
         db: readModels,
         store: store.store,
         suffix: '_rebuilt',
-        caseIndexes,
+        indexes,
       });
-      rebuilt = await readModelContents(readModels, '_rebuilt', caseIndexes);
-      await dropReadModelSet(readModels, '_rebuilt', caseIndexes);
+      rebuilt = await readModelContents(readModels, '_rebuilt', indexes);
+      await dropReadModelSet(readModels, '_rebuilt', indexes);
     } finally {
       await store.close();
     }

@@ -217,8 +217,9 @@ describe('faults', () => {
     const { live, rebuilt } = await liveAndRebuilt(stores, 60_000);
     for (const key of Object.keys(live))
       expect({ [key]: rebuilt[key] }).toEqual({ [key]: live[key] });
-    // The board's case index holds the case documents themselves (ADR 0007).
+    // The index tables hold the documents themselves (ADR 0007).
     expect(live['caseIndex']).toEqual(live['cases']);
+    expect(live['workIndex']).toEqual(live['workItems']);
   }, 300_000);
 
   it('kill -9 of the relay mid-batch: after the restart every event is on Kafka, at most the unacknowledged batch twice', async () => {

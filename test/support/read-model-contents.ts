@@ -1,5 +1,5 @@
 import {
-  CaseIndexes,
+  ReadModelIndexes,
   dropReadModelSet,
   openMongo,
   readModelCollectionNames,
@@ -20,15 +20,18 @@ import { eventually } from './apps.js';
 export async function readModelContents(
   db: Db,
   suffix: string,
-  caseIndexes?: CaseIndexes,
+  indexes?: ReadModelIndexes,
 ): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(readModelCollectionNames(suffix))) {
     const docs = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
     result[key] = normalise(key === 'timeline' ? rankPositions(docs) : docs);
   }
-  // The set's case index (ADR 0007), whose documents must be the collection's.
-  if (caseIndexes) result['caseIndex'] = normalise(await caseIndexes.of(suffix).all());
+  // The set's index tables (ADR 0007), whose documents must be the collections'.
+  if (indexes) {
+    result['caseIndex'] = normalise(await indexes.cases(suffix).all());
+    result['workIndex'] = normalise(await indexes.work(suffix).all());
+  }
   return result;
 }
 
@@ -78,13 +81,13 @@ export function quietReadModels(
   suffix: string,
   timeoutMs: number,
   what = 'quiet read models',
-  caseIndexes?: CaseIndexes,
+  indexes?: ReadModelIndexes,
 ): Promise<Record<string, unknown>> {
   return eventually(
     async () => {
-      const first = await readModelContents(db, suffix, caseIndexes);
+      const first = await readModelContents(db, suffix, indexes);
       await new Promise((r) => setTimeout(r, 2_000));
-      const second = await readModelContents(db, suffix, caseIndexes);
+      const second = await readModelContents(db, suffix, indexes);
       return JSON.stringify(first) === JSON.stringify(second) ? second : undefined;
     },
     timeoutMs,
@@ -103,17 +106,17 @@ export async function liveAndRebuilt(
 ): Promise<{ live: Record<string, unknown>; rebuilt: Record<string, unknown>; events: number }> {
   const mongo = await openMongo(stores.mongoUrl);
   const store = await openPostgresStore(stores.databaseUrl, { poolSize: 2 });
-  const caseIndexes = new CaseIndexes(store.pool, mongo.db.databaseName);
+  const indexes = new ReadModelIndexes(store.pool, mongo.db.databaseName);
   try {
-    const live = await quietReadModels(mongo.db, '', timeoutMs, undefined, caseIndexes);
+    const live = await quietReadModels(mongo.db, '', timeoutMs, undefined, indexes);
     const done = await rebuildReadModels({
       db: mongo.db,
       store: store.store,
       suffix: '_check',
-      caseIndexes,
+      indexes,
     });
-    const rebuilt = await readModelContents(mongo.db, '_check', caseIndexes);
-    await dropReadModelSet(mongo.db, '_check', caseIndexes);
+    const rebuilt = await readModelContents(mongo.db, '_check', indexes);
+    await dropReadModelSet(mongo.db, '_check', indexes);
     return { live, rebuilt, events: done.processed };
   } finally {
     await store.close();

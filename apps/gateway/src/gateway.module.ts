@@ -19,7 +19,7 @@ import {
   type ServiceConfig,
 } from '@gridline/platform';
 import {
-  CaseIndexes,
+  ReadModelIndexes,
   CaseQueries,
   openMongo,
   PublicityQueries,
@@ -122,8 +122,8 @@ export class GatewayModule {
           ) => {
             if (config.READ_MODEL_LISTS !== 'postgres') return new CaseQueries(c);
             // The live set's case index, following the version pointer with the collections.
-            const indexes = new CaseIndexes(pg.pool, mongo.db.databaseName);
-            return new CaseQueries(c, () => indexes.of(live.currentSuffix));
+            const indexes = new ReadModelIndexes(pg.pool, mongo.db.databaseName);
+            return new CaseQueries(c, () => indexes.cases(live.currentSuffix));
           },
         },
         {
@@ -133,8 +133,17 @@ export class GatewayModule {
         },
         {
           provide: WorkQueries,
-          inject: [COLLECTIONS],
-          useFactory: (c: ReadModelCollections) => new WorkQueries(c),
+          inject: [COLLECTIONS, LiveReadModels, MONGO, HISTORY_STORE],
+          useFactory: (
+            c: ReadModelCollections,
+            live: LiveReadModels,
+            mongo: MongoHandle,
+            pg: PostgresStoreHandle,
+          ) => {
+            if (config.READ_MODEL_LISTS !== 'postgres') return new WorkQueries(c);
+            const indexes = new ReadModelIndexes(pg.pool, mongo.db.databaseName);
+            return new WorkQueries(c, () => indexes.work(live.currentSuffix));
+          },
         },
         {
           provide: PublicityQueries,

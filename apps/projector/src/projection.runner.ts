@@ -13,7 +13,7 @@ import {
 } from '@gridline/contracts';
 import { createKafka, ensureTopics, EventConsumer, KafkaNames } from '@gridline/messaging';
 import {
-  CaseIndexes,
+  ReadModelIndexes,
   feedNotices,
   openMongo,
   ReadModelRebuilder,
@@ -76,9 +76,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       `projector-${process.pid}-${randomUUID()}`,
       config.READ_MODEL_LISTS === 'postgres'
         ? {
-            caseIndexes: new CaseIndexes(postgresPool, this.mongo.db.databaseName),
-            onCaseIndexFilled: (suffix, cases) =>
-              logger.info('case index made from the case documents', { suffix, cases }),
+            indexes: new ReadModelIndexes(postgresPool, this.mongo.db.databaseName),
+            onIndexesFilled: (suffix, filled) =>
+              logger.info('index tables made from the read-model documents', { suffix, ...filled }),
           }
         : {},
     );

@@ -19,7 +19,7 @@ import {
   type StepKind,
 } from './statistics.projection.js';
 import { foldWorkItem, workItemIds, type WorkItemDocument } from './work-items.js';
-import type { PostgresCaseIndex } from './postgres-case-index.js';
+import type { SetIndexes } from './read-model-indexes.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Keyed = { _id: string };
@@ -34,8 +34,8 @@ export interface BatchedProjectionOptions {
    * written and cases are read back when needed.
    */
   readonly maxCachedCases?: number;
-  /** The set's case index (ADR 0007): written with the case documents. */
-  readonly caseIndex?: PostgresCaseIndex;
+  /** The set's index tables (ADR 0007): written with the case and work documents. */
+  readonly indexes?: SetIndexes;
 }
 
 /** What a flush wrote, per collection. */
@@ -145,7 +145,7 @@ export class BatchedProjection {
   private timeline: TimelineEntry[] = [];
   private writing: Promise<unknown> = Promise.resolve();
   private readonly maxCachedCases: number;
-  private readonly caseIndex: PostgresCaseIndex | undefined;
+  private readonly indexes: SetIndexes | undefined;
 
   constructor(
     private readonly collections: ReadModelCollections,
@@ -161,7 +161,7 @@ export class BatchedProjection {
     this.publicity = new Documents(c.publicity);
     this.workItems = new Documents(c.workItems);
     this.maxCachedCases = options.maxCachedCases ?? 200_000;
-    this.caseIndex = options.caseIndex;
+    this.indexes = options.indexes;
   }
 
   /** Timeline entries not yet written by `flush`. */
@@ -383,10 +383,12 @@ export class BatchedProjection {
       const written = await documents.write();
       counts[name] = written.length;
       // The only writer of the set: no write of the index can lose a race here.
-      if (name === 'cases' && this.caseIndex)
-        await this.caseIndex.write(written as CaseDocument[], () => {
+      if (name === 'cases' && this.indexes)
+        await this.indexes.cases.write(written as CaseDocument[], () => {
           throw new Error('the rebuild is the only writer of its set');
         });
+      if (name === 'workItems' && this.indexes)
+        await this.indexes.work.write(written as WorkItemDocument[]);
     }
     if (this.cases.cached.size > this.maxCachedCases) this.cases.forget();
     return counts;

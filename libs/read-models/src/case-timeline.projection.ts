@@ -9,7 +9,7 @@ import type {
   TimelineEntry,
 } from './collections.js';
 import { alreadyThere, isDuplicateKey, upsert } from './mongo.js';
-import type { PostgresCaseIndex } from './postgres-case-index.js';
+import type { SetIndexes } from './read-model-indexes.js';
 import {
   applyStatIncrement,
   applyStatIncrements,
@@ -150,16 +150,17 @@ export class CaseTimelineProjection {
   private readonly touched = new Set<string>();
 
   /**
-   * `index`: the set's case index (ADR 0007), brought up to each case this
-   * writes, after the case document (the index is derived from the collection).
+   * `indexes`: the set's index tables (ADR 0007), brought up to each case and
+   * work document this writes, after the document (they are derived from the
+   * collections).
    */
   constructor(
     private readonly collections: ReadModelCollections,
     private readonly store?: Pick<EventStore, 'readStream'>,
-    private readonly index?: PostgresCaseIndex,
+    private readonly indexes?: SetIndexes,
   ) {
     this.enforcement = new EnforcementProjection(collections);
-    this.work = new WorkItemsProjection(collections.workItems);
+    this.work = new WorkItemsProjection(collections.workItems, indexes?.work);
   }
 
   async apply(event: EventEnvelope): Promise<'applied' | 'duplicate' | 'not-a-case'> {
@@ -241,9 +242,9 @@ export class CaseTimelineProjection {
   private async writeIndex(known: ReadonlyMap<string, CaseDocument>): Promise<void> {
     const others = [...this.touched].filter((id) => !known.has(id));
     this.touched.clear();
-    if (!this.index) return;
+    if (!this.indexes) return;
     const docs = [...known.values(), ...(await this.readCases(others))];
-    await this.index.write(docs, (ids) => this.readCases(ids));
+    await this.indexes.cases.write(docs, (ids) => this.readCases(ids));
   }
 
   private async readCases(ids: readonly string[]): Promise<CaseDocument[]> {

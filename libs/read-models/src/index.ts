@@ -17,3 +17,5 @@ export * from './work-items.projection.js';
 export * from './work-queries.js';
 export * from './view-schemas.js';
 export * from './postgres-case-index.js';
+export * from './postgres-work-index.js';
+export * from './read-model-indexes.js';

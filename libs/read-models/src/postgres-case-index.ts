@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { CaseDocument } from './collections.js';
 import type { CaseListFilter, Page } from './query-params.js';
+import { prepareTable, readModelTable, textColumn, unqualified } from './postgres-tables.js';
 
 /**
  * The board's lists at city scale (ADR 0007): every case document of a
@@ -11,9 +12,8 @@ import type { CaseListFilter, Page } from './query-params.js';
  * size.
  *
  * The documents are the MongoDB collection's, as the projection folded them: the
- * table holds no rule of its own. One table per set (`cases<suffix>` in the
- * schema `gridline_rm_<database>`, after the MongoDB database the set lives in),
- * made and dropped with the set's collections, so a rebuild fills its own table
+ * table holds no rule of its own. One table per set (`cases<suffix>`, in the
+ * set's schema: postgres-tables.ts), made and dropped with the set's collections, so a rebuild fills its own table
  * and readers follow the same version pointer.
  *
  * Writers race (the live projector, a rebuild's tail, replicas): a row is
@@ -33,35 +33,12 @@ export class PostgresCaseIndex {
     database: string,
     suffix: string,
   ) {
-    ({ schema: this.schema, table: this.table } = tableName(database, suffix));
+    ({ schema: this.schema, table: this.table } = readModelTable(database, 'cases', suffix));
   }
 
   /** The table and its indexes (kept if there); true when it was made now. */
-  async prepare(): Promise<boolean> {
-    const t = this.table;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Replicas starting together: one makes the table, the others find it.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.schema]);
-      const { rows } = await client.query<{ found: boolean }>(
-        'SELECT to_regclass($1) IS NOT NULL AS found',
-        [t],
-      );
-      if (rows[0]?.found) {
-        await client.query('COMMIT');
-        return false;
-      }
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      for (const statement of tableStatements(t)) await client.query(statement);
-      await client.query('COMMIT');
-      return true;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  prepare(): Promise<boolean> {
+    return prepareTable(this.pool, this.schema, this.table, tableStatements(this.table));
   }
 
   async drop(): Promise<void> {
@@ -184,18 +161,6 @@ export class PostgresCaseIndex {
   }
 }
 
-/** The case indexes of one MongoDB database's read-model sets, by suffix. */
-export class CaseIndexes {
-  constructor(
-    readonly pool: pg.Pool,
-    readonly database: string,
-  ) {}
-
-  of(suffix: string): PostgresCaseIndex {
-    return new PostgresCaseIndex(this.pool, this.database, suffix);
-  }
-}
-
 /** Documents per INSERT (a case document is 1–3 kB of JSON). */
 const DOCS_PER_STATEMENT = 500;
 /** Writes of a contested case before giving up (each re-read holds every writer's changes). */
@@ -210,27 +175,12 @@ export function covers(
 }
 
 /**
- * The table of a set: suffixes are the rebuild's (`_v<ms>`) or a test's; database
- * names are MongoDB's (letters, digits, `_` and `-` here), lower-cased.
- */
-export function tableName(database: string, suffix: string): { schema: string; table: string } {
-  const name = database.toLowerCase().replace(/-/g, '_');
-  if (!/^[a-z0-9_]{1,40}$/.test(name))
-    throw new Error(`not a read-model database name: ${database}`);
-  if (!/^(_[a-z0-9_]{1,40})?$/.test(suffix))
-    throw new Error(`not a read-model set suffix: ${suffix}`);
-  const schema = `gridline_rm_${name}`;
-  return { schema, table: `${schema}.cases${suffix}` };
-}
-
-/**
  * Text columns sort and compare byte-wise (COLLATE "C"), as MongoDB compares
  * strings: the keyset cursor and the order are the collection's.
  */
 function tableStatements(t: string): string[] {
-  const short = t.slice(t.indexOf('.') + 1);
-  const column = (name: string, path: string) =>
-    `${name} text COLLATE "C" GENERATED ALWAYS AS (${path}) STORED`;
+  const short = unqualified(t);
+  const column = textColumn;
   const byRecent = '(last_event_at DESC, case_id DESC)';
   const listed = ['status', 'street', 'grid', 'risk_level', 'mode', 'category'];
   return [

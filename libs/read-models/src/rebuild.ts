@@ -18,7 +18,7 @@ import {
   type CaseDocument,
   type ReadModelCollections,
 } from './collections.js';
-import type { CaseIndexes, PostgresCaseIndex } from './postgres-case-index.js';
+import type { ReadModelIndexes } from './read-model-indexes.js';
 
 export interface RebuildProgress {
   /** The collection suffix being filled (`_v7`). */
@@ -61,8 +61,8 @@ export interface RebuildOptions {
   readonly prepare?: boolean;
   /** Only events that occurred at or before this time: the views as they stood then. */
   readonly until?: Date;
-  /** Where the sets' case indexes live (ADR 0007); none on a MongoDB-only deployment. */
-  readonly caseIndexes?: CaseIndexes;
+  /** Where the sets' index tables live (ADR 0007); none on a MongoDB-only deployment. */
+  readonly indexes?: ReadModelIndexes;
 }
 
 /**
@@ -80,9 +80,9 @@ export interface RebuildOptions {
 export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildProgress> {
   const { db, store, suffix } = options;
   const until = options.until?.toISOString();
-  if (options.prepare ?? true) await prepareReadModelSet(db, suffix, options.caseIndexes);
+  if (options.prepare ?? true) await prepareReadModelSet(db, suffix, options.indexes);
   const collections = readModelCollections(db, suffix);
-  const caseIndex = options.caseIndexes?.of(suffix);
+  const setIndexes = options.indexes?.of(suffix);
   const batchSize = options.batchSize ?? 2_000;
   const flushEvery = options.flushEvery ?? 20_000;
   const started = Date.now();
@@ -107,7 +107,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
 
   const bulk = new BatchedProjection(collections, store, {
     ...(options.maxCachedCases ? { maxCachedCases: options.maxCachedCases } : {}),
-    ...(caseIndex ? { caseIndex } : {}),
+    ...(setIndexes ? { indexes: setIndexes } : {}),
   });
   // The next batch is read from the store while this one is folded and written.
   let next = store.readAll({ after, maxCount: batchSize });
@@ -127,7 +127,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   await options.onBulkDone?.();
   const joined = Date.now() + (options.joinWithinMs ?? 0);
 
-  const projection = new CaseTimelineProjection(collections, store, caseIndex);
+  const projection = new CaseTimelineProjection(collections, store, setIndexes);
   for (;;) {
     if (options.signal?.aborted) throw new Error('rebuild aborted');
     const batch = await store.readAll({ after, maxCount: batchSize });
@@ -150,56 +150,72 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
 export async function prepareReadModelSet(
   db: Db,
   suffix: string,
-  caseIndexes?: CaseIndexes,
+  indexes?: ReadModelIndexes,
 ): Promise<void> {
-  await dropReadModelSet(db, suffix, caseIndexes);
+  await dropReadModelSet(db, suffix, indexes);
   // Every collection made here, one at a time, not by the rebuild's first writes.
   for (const name of Object.values(readModelCollectionNames(suffix)))
     await db.createCollection(name);
   await ensureReadModelIndexes(readModelCollections(db, suffix));
-  await caseIndexes?.of(suffix).prepare();
+  await indexes?.prepare(suffix);
 }
 
 /** Drops a set: its collections, and its case index where there is one. */
 export async function dropReadModelSet(
   db: Db,
   suffix: string,
-  caseIndexes?: CaseIndexes,
+  indexes?: ReadModelIndexes,
 ): Promise<void> {
   await dropReadModelCollections(db, suffix);
-  await caseIndexes?.of(suffix).drop();
+  await indexes?.drop(suffix);
 }
 
 /**
- * Makes the case index of a set that has none yet (a deployment upgraded to
- * ADR 0007, or one that dropped it), filled from the set's case documents: the
- * index is derived from them. A table that exists is left as it is.
+ * Makes the index tables of a set that lacks them (a deployment upgraded to
+ * ADR 0007, or one that dropped them), filled from the set's documents: the
+ * tables are derived from them. A table that exists is left as it is. Answers
+ * how many documents went into each table made now.
  */
-export async function ensureCaseIndex(
+export async function ensureIndexes(
   collections: ReadModelCollections,
-  index: PostgresCaseIndex,
+  indexes: ReadModelIndexes,
+  suffix: string,
+): Promise<{ cases?: number; work?: number }> {
+  const made = await indexes.prepare(suffix);
+  const filled: { cases?: number; work?: number } = {};
+  const { cases, work } = indexes.of(suffix);
+  if (made.includes('cases')) {
+    // Another replica's live writes may be newer than what this read.
+    const reread = async (ids: string[]) => {
+      const docs: CaseDocument[] = [];
+      for (const id of ids) {
+        const doc = await collections.cases.findOne({ _id: id });
+        if (doc) docs.push(doc);
+      }
+      return docs;
+    };
+    filled.cases = await copyAll(collections.cases.find({}), (batch) => cases.write(batch, reread));
+  }
+  if (made.includes('work'))
+    filled.work = await copyAll(collections.workItems.find({}), (batch) => work.write(batch));
+  return filled;
+}
+
+async function copyAll<T>(
+  documents: AsyncIterable<T>,
+  write: (batch: T[]) => Promise<void>,
 ): Promise<number> {
-  if (!(await index.prepare())) return 0;
   let copied = 0;
-  let batch: CaseDocument[] = [];
-  // Another replica's live writes may be newer than what this read.
-  const reread = async (ids: string[]) => {
-    const docs: CaseDocument[] = [];
-    for (const id of ids) {
-      const doc = await collections.cases.findOne({ _id: id });
-      if (doc) docs.push(doc);
-    }
-    return docs;
-  };
-  for await (const doc of collections.cases.find({}).batchSize(500)) {
+  let batch: T[] = [];
+  for await (const doc of documents) {
     batch.push(doc);
     if (batch.length === 500) {
-      await index.write(batch, reread);
+      await write(batch);
       copied += batch.length;
       batch = [];
     }
   }
-  await index.write(batch, reread);
+  await write(batch);
   return copied + batch.length;
 }
 
@@ -390,10 +406,10 @@ export class ReadModelRebuilder {
     private readonly options: {
       pollMs?: number;
       dropAfterMs?: number;
-      /** The sets' case indexes (ADR 0007); none on a MongoDB-only deployment. */
-      caseIndexes?: CaseIndexes;
-      /** Told how many case documents a new case index was filled with. */
-      onCaseIndexFilled?: (suffix: string, cases: number) => void;
+      /** The sets' index tables (ADR 0007); none on a MongoDB-only deployment. */
+      indexes?: ReadModelIndexes;
+      /** Told how many documents new index tables were filled with. */
+      onIndexesFilled?: (suffix: string, filled: { cases?: number; work?: number }) => void;
     } = {},
   ) {
     this.versions = new ReadModelVersions(db);
@@ -406,7 +422,7 @@ export class ReadModelRebuilder {
       projection: new CaseTimelineProjection(
         readModelCollections(this.db, suffix),
         this.store,
-        this.options.caseIndexes?.of(suffix),
+        this.options.indexes?.of(suffix),
       ),
     };
   }
@@ -415,10 +431,10 @@ export class ReadModelRebuilder {
     const suffix = await this.versions.live();
     const collections = readModelCollections(this.db, suffix);
     await ensureReadModelIndexes(collections);
-    const caseIndex = this.options.caseIndexes?.of(suffix);
-    if (caseIndex) {
-      const filled = await ensureCaseIndex(collections, caseIndex);
-      if (filled > 0) this.options.onCaseIndexFilled?.(suffix, filled);
+    if (this.options.indexes) {
+      const filled = await ensureIndexes(collections, this.options.indexes, suffix);
+      if (filled.cases !== undefined || filled.work !== undefined)
+        this.options.onIndexesFilled?.(suffix, filled);
     }
     this.live = this.target(suffix);
     this.timer = setInterval(() => void this.poll(), this.options.pollMs ?? 1_000);
@@ -466,7 +482,7 @@ export class ReadModelRebuilder {
     this.running = true;
     const suffix = `_v${Date.now()}`;
     try {
-      await prepareReadModelSet(this.db, suffix, this.options.caseIndexes);
+      await prepareReadModelSet(this.db, suffix, this.options.indexes);
       const total = await this.countEvents();
       await this.requests.update({
         suffix,
@@ -480,7 +496,7 @@ export class ReadModelRebuilder {
         suffix,
         total,
         prepare: false,
-        ...(this.options.caseIndexes ? { caseIndexes: this.options.caseIndexes } : {}),
+        ...(this.options.indexes ? { indexes: this.options.indexes } : {}),
         // From here on live events reach the new set too.
         onBulkDone: async () => {
           this.building = this.target(suffix);
@@ -506,12 +522,12 @@ export class ReadModelRebuilder {
       });
       // Readers move within a second; then the old set goes.
       setTimeout(
-        () => void dropReadModelSet(this.db, previous, this.options.caseIndexes),
+        () => void dropReadModelSet(this.db, previous, this.options.indexes),
         this.options.dropAfterMs ?? 10_000,
       );
     } catch (error) {
       this.building = undefined;
-      await dropReadModelSet(this.db, suffix, this.options.caseIndexes).catch(() => undefined);
+      await dropReadModelSet(this.db, suffix, this.options.indexes).catch(() => undefined);
       await this.requests
         .update({
           state: 'failed',

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import { DUE_SOON_SHARE } from './sla.js';
 import { queueOf, WORK_KINDS, type WorkItemDocument, type WorkKind } from './work-items.js';
+import type { PostgresWorkIndex } from './postgres-work-index.js';
 
 /** Who asks: the token's subject, agency and roles. */
 export interface WorkPrincipal {
@@ -43,22 +44,30 @@ export interface MyWork {
 export const MY_WORK_LIMIT = 200;
 
 /**
- * What waits on one person: one equality read per queue of their roles in their
- * agency, and one for work addressed to them (`principal`), each on an indexed
- * top-level field; merged, filtered (done work, another agency's personal work,
- * work they may not do) and sorted in memory.
+ * What waits on one person: the work of each queue of their roles in their
+ * agency, and the work addressed to them (`principal`) — from the work index
+ * (one read of two partial indexes) or from the collection (one equality read on
+ * an indexed top-level field each); merged, filtered (done work, another
+ * agency's personal work, work they may not do) and sorted in memory. What is
+ * read is the person's open work, not the collection.
  */
 export class WorkQueries {
-  constructor(private readonly collections: { readonly workItems: Collection<WorkItemDocument> }) {}
+  /**
+   * `workIndex`: the live set's work index (ADR 0007), which answers in one
+   * read from its partial indexes; without one, from the collection.
+   */
+  constructor(
+    private readonly collections: { readonly workItems: Collection<WorkItemDocument> },
+    private readonly workIndex?: () => PostgresWorkIndex,
+  ) {}
 
   async forPrincipal(principal: WorkPrincipal, now = new Date()): Promise<MyWork> {
-    const { workItems } = this.collections;
     const queues = [...new Set(principal.roles)].map((role) => queueOf(principal.agency, role));
     const found = new Map<string, WorkItemDocument>();
-    for (const queue of queues)
-      for (const doc of await workItems.find({ queue }).toArray()) found.set(doc._id, doc);
-    for (const doc of await workItems.find({ principal: principal.id }).toArray())
-      if (doc.agency === principal.agency) found.set(doc._id, doc);
+    for (const doc of await this.candidates(queues, principal.id))
+      // Addressed to them in another agency: not their work here.
+      if (queues.includes(doc.queue ?? '') || doc.agency === principal.agency)
+        found.set(doc._id, doc);
     const open = [...found.values()].filter(
       (doc) => doc.kind !== null && doc.doneAt === null && !doc.notFor.includes(principal.id),
     );
@@ -74,6 +83,16 @@ export class WorkQueries {
       counts,
       total: open.length,
     };
+  }
+
+  /** Work of the queues, and work addressed to the person (open or not: filtered after). */
+  private async candidates(queues: string[], principal: string): Promise<WorkItemDocument[]> {
+    if (this.workIndex) return this.workIndex().open(queues, principal);
+    const { workItems } = this.collections;
+    const docs: WorkItemDocument[] = [];
+    for (const queue of queues) docs.push(...(await workItems.find({ queue }).toArray()));
+    docs.push(...(await workItems.find({ principal }).toArray()));
+    return docs;
   }
 }
 

@@ -6,26 +6,31 @@ import { appendScripted, vendorStory } from '@gridline/history';
 import { freshReadModelSet, liveArrival, readModelContents, testInfra } from '@gridline/testing';
 import { CaseTimelineProjection } from './case-timeline.projection.js';
 import { readModelCollections, type CaseDocument } from './collections.js';
-import { CaseIndexes, covers } from './postgres-case-index.js';
+import type { WorkItemDocument } from './work-items.js';
+import { WorkQueries, type WorkPrincipal } from './work-queries.js';
+import { covers } from './postgres-case-index.js';
+import { ReadModelIndexes } from './read-model-indexes.js';
 import { CaseQueries, type CaseView, type Visibility } from './queries.js';
 import {
   dropReadModelSet,
-  ensureCaseIndex,
+  ensureIndexes,
   prepareReadModelSet,
   rebuildReadModels,
 } from './rebuild.js';
 
 const set = freshReadModelSet('caseindex');
+/** Half-way through the vendor story: drafts, assignments and a DRC warning open. */
+const HALF_WAY = '2026-03-10T12:00:00.000Z';
 let pool: pg.Pool;
-let indexes: CaseIndexes;
+let indexes: ReadModelIndexes;
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 4 });
-  indexes = new CaseIndexes(pool, set.mongo.db.databaseName);
-  await indexes.of(set.suffix).prepare();
+  indexes = new ReadModelIndexes(pool, set.mongo.db.databaseName);
+  await indexes.cases(set.suffix).prepare();
 });
 afterAll(async () => {
-  await indexes.of(set.suffix).drop();
+  await indexes.drop(set.suffix);
   await pool.end();
 });
 
@@ -85,11 +90,11 @@ async function walk(
   return seen;
 }
 
-describe('the case index in PostgreSQL (ADR 0007)', () => {
+describe('the index tables in PostgreSQL (ADR 0007)', () => {
   it('answers every filter, visibility and page exactly as the collection does', async () => {
     const docs = caseDocuments(240, 7);
     await set.collections.cases.insertMany(docs.map((d) => structuredClone(d)));
-    const index = indexes.of(set.suffix);
+    const index = indexes.cases(set.suffix);
     await index.write(docs, () => Promise.reject(new Error('no race here')));
     const fromCollection = new CaseQueries(set.collections);
     const fromIndex = new CaseQueries(set.collections, () => index);
@@ -134,7 +139,7 @@ describe('the case index in PostgreSQL (ADR 0007)', () => {
   });
 
   it('keeps the newest document when writers race, and re-reads one that lost to an incomparable write', async () => {
-    const index = indexes.of(set.suffix);
+    const index = indexes.cases(set.suffix);
     const caseId = randomUUID();
     const base = caseDocuments(1, 11)[0] as CaseDocument;
     const doc = (streams: Record<string, number>, status: CaseDocument['status']) =>
@@ -147,7 +152,7 @@ describe('the case index in PostgreSQL (ADR 0007)', () => {
     // Newer on one stream, older on another: the collection's document holds both writes.
     const merged = doc({ swc: 3, street: 6, drc: 0 }, 'closed');
     const asked: string[][] = [];
-    await index.write([doc({ swc: 2, street: 6, drc: 0 }, 'reported')], (ids) => {
+    await index.write([doc({ swc: 2, street: 6, drc: 0 }, 'reported')], (ids: string[]) => {
       asked.push(ids);
       return Promise.resolve([merged]);
     });
@@ -163,6 +168,7 @@ describe('the case index in PostgreSQL (ADR 0007)', () => {
     const log: RecordedEvent[] = [...(await store.readAll({ maxCount: 10_000 }))];
     const live = `${set.suffix}l`;
     const rebuilt = `${set.suffix}r`;
+    const middle = `${set.suffix}m`;
     const db = set.mongo.db;
     try {
       await prepareReadModelSet(db, live, indexes);
@@ -177,29 +183,66 @@ describe('the case index in PostgreSQL (ADR 0007)', () => {
       for (const e of arrival.slice(0, half)) await projection.apply(e);
       for (let i = half; i < arrival.length; i += 9)
         await projection.applyBatch(arrival.slice(i, i + 9));
-      await rebuildReadModels({ db, store, suffix: rebuilt, caseIndexes: indexes, batchSize: 13 });
+      await rebuildReadModels({ db, store, suffix: rebuilt, indexes: indexes, batchSize: 13 });
 
       const liveContents = await readModelContents(db, live, indexes);
       const rebuiltContents = await readModelContents(db, rebuilt, indexes);
       expect((liveContents['cases'] as unknown[]).length).toBe(3);
       expect(liveContents['caseIndex']).toEqual(liveContents['cases']);
+      expect(liveContents['workIndex']).toEqual(liveContents['workItems']);
       expect(rebuiltContents['caseIndex']).toEqual(liveContents['caseIndex']);
+      expect(rebuiltContents['workIndex']).toEqual(liveContents['workIndex']);
 
       // A set that has no index yet gets one, filled from its case documents.
-      await indexes.of(live).drop();
-      expect(await ensureCaseIndex(readModelCollections(db, live), indexes.of(live))).toBe(3);
-      expect(await ensureCaseIndex(readModelCollections(db, live), indexes.of(live))).toBe(0);
-      expect((await readModelContents(db, live, indexes))['caseIndex']).toEqual(
-        liveContents['cases'],
+      // "My work" from the work index is what it is from the collection, for
+      // everyone who has work in these stories half-way through (the drafts under
+      // review, the assignments to accept or finish, the DRC's warning).
+      await rebuildReadModels({ db, store, suffix: middle, indexes, until: new Date(HALF_WAY) });
+      const items = (await readModelContents(db, middle))['workItems'] as WorkItemDocument[];
+      const people: WorkPrincipal[] = [
+        ...new Set(items.flatMap((w) => (w.queue ? [w.queue] : []))),
+      ].map((queue) => {
+        const [agency = '', role = ''] = queue.split(':');
+        return { id: `someone-${role}`, agency, roles: [role] };
+      });
+      for (const w of items)
+        if (w.principal) people.push({ id: w.principal, agency: w.agency, roles: [] });
+      expect(people.length).toBeGreaterThanOrEqual(2);
+      const at = new Date(HALF_WAY);
+      const fromCollection = new WorkQueries(readModelCollections(db, middle));
+      const fromIndex = new WorkQueries(readModelCollections(db, middle), () =>
+        indexes.work(middle),
       );
+      let open = 0;
+      for (const person of people) {
+        const expected = await fromCollection.forPrincipal(person, at);
+        expect({ person, work: await fromIndex.forPrincipal(person, at) }).toEqual({
+          person,
+          work: expected,
+        });
+        open += expected.total;
+      }
+      expect(open).toBeGreaterThan(0);
+
+      // A set that has no index tables yet gets them, filled from its documents.
+      await indexes.drop(live);
+      const collections = readModelCollections(db, live);
+      const works = (liveContents['workItems'] as unknown[]).length;
+      expect(works).toBeGreaterThan(3);
+      expect(await ensureIndexes(collections, indexes, live)).toEqual({ cases: 3, work: works });
+      expect(await ensureIndexes(collections, indexes, live)).toEqual({});
+      const again = await readModelContents(db, live, indexes);
+      expect(again['caseIndex']).toEqual(liveContents['cases']);
+      expect(again['workIndex']).toEqual(liveContents['workItems']);
     } finally {
       await dropReadModelSet(db, live, indexes);
       await dropReadModelSet(db, rebuilt, indexes);
+      await dropReadModelSet(db, middle, indexes);
     }
   });
 
   it('refuses a table name made of anything but a set suffix and a database name', () => {
-    expect(() => indexes.of('; DROP TABLE x')).toThrow(/suffix/);
-    expect(() => new CaseIndexes(pool, 'a"b').of('')).toThrow(/database name/);
+    expect(() => indexes.cases('; DROP TABLE x')).toThrow(/suffix/);
+    expect(() => new ReadModelIndexes(pool, 'a"b').cases('')).toThrow(/database name/);
   });
 });

@@ -1,0 +1,63 @@
+import type pg from 'pg';
+
+/**
+ * Where a read-model set's PostgreSQL tables live (ADR 0007): the schema
+ * `gridline_rm_<database>`, after the MongoDB database the set's collections are
+ * in (so isolated test and bench databases stay apart), and `<base><suffix>`.
+ * Suffixes are the rebuild's (`_v<ms>`) or a test's; database names are
+ * MongoDB's (letters, digits, `_` and `-` here), lower-cased.
+ */
+export function readModelTable(
+  database: string,
+  base: string,
+  suffix: string,
+): { schema: string; table: string } {
+  const name = database.toLowerCase().replace(/-/g, '_');
+  if (!/^[a-z0-9_]{1,40}$/.test(name))
+    throw new Error(`not a read-model database name: ${database}`);
+  if (!/^(_[a-z0-9_]{1,40})?$/.test(suffix))
+    throw new Error(`not a read-model set suffix: ${suffix}`);
+  const schema = `gridline_rm_${name}`;
+  return { schema, table: `${schema}.${base}${suffix}` };
+}
+
+/**
+ * Makes a table with `statements` unless it exists; true when it was made now.
+ * Replicas starting together: one makes it, the others find it.
+ */
+export async function prepareTable(
+  pool: pg.Pool,
+  schema: string,
+  table: string,
+  statements: readonly string[],
+): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [schema]);
+    const { rows } = await client.query<{ found: boolean }>(
+      'SELECT to_regclass($1) IS NOT NULL AS found',
+      [table],
+    );
+    if (rows[0]?.found) {
+      await client.query('COMMIT');
+      return false;
+    }
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    for (const statement of statements) await client.query(statement);
+    await client.query('COMMIT');
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Text columns generated from the document, compared byte-wise as MongoDB compares strings. */
+export const textColumn = (name: string, path: string) =>
+  `${name} text COLLATE "C" GENERATED ALWAYS AS (${path}) STORED`;
+
+/** The index-name prefix of a schema-qualified table (`schema.cases_v1` → `cases_v1`). */
+export const unqualified = (table: string) => table.slice(table.indexOf('.') + 1);
