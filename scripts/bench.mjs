@@ -4,7 +4,7 @@
 // goes first; the report gives the median and the spread (min–max) of each, and the
 // median of the per-run ratios. Writes docs/benchmarks.md with --write.
 //
-//   npm run bench -- [--runs 5] [--only 1,2,3,4,5,6] [--write]
+//   npm run bench -- [--runs 5] [--only 1,2,3,4,5,6,7] [--history-events 1000000] [--write]
 //
 // With --only, --write keeps the other measures' last results (docs/benchmarks.json)
 // and says for each measure when it was run.
@@ -42,6 +42,7 @@ import {
 } from './bench/rebuild.mjs';
 import { APP_NAMES, latencyCell, latencyMeasure, metTargets, ms } from './bench/latency.mjs';
 import { EVIDENCE_BUCKET, evidenceEnv, evidenceMeasure } from './bench/evidence.mjs';
+import { readsMeasure, readsReport } from './bench/reads.mjs';
 import {
   bareKafkajs,
   preload,
@@ -55,7 +56,7 @@ import {
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    only: { type: 'string', default: '1,2,3,4,5,6' },
+    only: { type: 'string', default: '1,2,3,4,5,6,7' },
     'history-events': { type: 'string', default: '1000000' },
     write: { type: 'boolean', default: false },
   },
@@ -274,6 +275,9 @@ try {
       poolSize: 4,
       applicationName: 'bench-rebuild',
     });
+    // The production rebuild also writes each set's case index (ADR 0007), here in
+    // the history's database.
+    const indexes = new readModels.ReadModelIndexes(historyStore.pool, mongo.db.databaseName);
     const seconds = { ours: [], read: [], write: [] };
     try {
       let documents;
@@ -283,6 +287,7 @@ try {
           store: historyStore.store,
           db: mongo.db,
           suffix: '_bench_ours',
+          indexes,
         });
         seconds.ours.push(r.seconds);
         documents ??= await finalDocuments(readModels, mongo.db, '_bench_ours');
@@ -334,7 +339,7 @@ try {
       sections.push(`### 4. Documents the rebuild wrote\n\n${counts}.\n`);
     } finally {
       for (const suffix of ['_bench_ours', '_bench_raw'])
-        await readModels.dropReadModelCollections(mongo.db, suffix);
+        await readModels.dropReadModelSet(mongo.db, suffix, indexes);
       await historyStore.close();
       await mongo.close();
     }
@@ -452,6 +457,16 @@ try {
         `CPU, upload and download together (user + system, medians): ${small.mib} MiB files ${cpu(small)}; ${large.mib} MiB files ${cpu(large)}. ` +
         `Cores busy over the upload and download (that CPU ÷ the time): Gridline ${small.cores.ours.toFixed(1)} and bare ${small.cores.baseline.toFixed(1)} for the ${small.mib} MiB files, ${large.cores.ours.toFixed(1)} and ${large.cores.baseline.toFixed(1)} for the ${large.mib} MiB files, of the machine's ${cpus().length}, which the client, the S3 server and everything else on it share (load average over 1 minute: ${loadBefore.toFixed(1)} as the measure began, ${loadAfter.toFixed(1)} as it ended).\n`,
     );
+  }
+
+  if (only.has(7)) {
+    const events = Number(args['history-events']);
+    log(
+      `7: reads at city scale (board lists, my work, statistics) at ${events} and ${Math.round(events / 10)} events vs primary-key lookups of the same documents`,
+    );
+    const { rows: lines, section } = readsReport(await readsMeasure({ stack, runs, log, events }));
+    table.push(...lines);
+    sections.push(section);
   }
 } finally {
   await raw?.end();

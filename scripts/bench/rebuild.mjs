@@ -63,10 +63,10 @@ export async function generatedHistoryDatabase(baseUrl, { seed, events }, log) {
   return { url: url.toString(), events: total };
 }
 
-/** Ours: `rebuildReadModels` into a fresh set; events/s. */
-export async function gridlineRebuild({ readModels, store, db, suffix }) {
+/** Ours: `rebuildReadModels` into a fresh set (and its case index); events/s. */
+export async function gridlineRebuild({ readModels, store, db, suffix, indexes }) {
   const started = performance.now();
-  const done = await readModels.rebuildReadModels({ db, store, suffix });
+  const done = await readModels.rebuildReadModels({ db, store, suffix, indexes });
   const seconds = (performance.now() - started) / 1000;
   return { seconds, events: done.processed, rate: done.processed / seconds };
 }
