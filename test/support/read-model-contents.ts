@@ -31,6 +31,8 @@ export async function readModelContents(
   if (indexes) {
     result['caseIndex'] = normalise(await indexes.cases(suffix).all());
     result['workIndex'] = normalise(await indexes.work(suffix).all());
+    // The counts "my work" reads, as kept by the writes (they must equal a recount).
+    result['workCounts'] = (await indexes.work(suffix).countsKeptAndCounted()).kept;
   }
   return result;
 }

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { DUE_SOON_SHARE } from './sla.js';
 import { queueOf, WORK_KINDS, type WorkItemDocument, type WorkKind } from './work-items.js';
-import type { PostgresWorkIndex } from './postgres-work-index.js';
+import type { OpenWork, PostgresWorkIndex } from './postgres-work-index.js';
 
 /** Who asks: the token's subject, agency and roles. */
 export interface WorkPrincipal {
@@ -45,11 +45,12 @@ export const MY_WORK_LIMIT = 200;
 
 /**
  * What waits on one person: the work of each queue of their roles in their
- * agency, and the work addressed to them (`principal`) — from the work index
- * (one read of two partial indexes) or from the collection (one equality read on
- * an indexed top-level field each); merged, filtered (done work, another
- * agency's personal work, work they may not do) and sorted in memory. What is
- * read is the person's open work, not the collection.
+ * agency, and the work addressed to them (`principal`), less done work, another
+ * agency's personal work and work they may not do (`notFor`); soonest due first.
+ * From the work index (ADR 0007): the first items by index walks that stop at
+ * the limit, the counts from the counts it keeps. Without one, from the
+ * collection: one equality read per queue and one on the principal (indexed
+ * top-level fields), merged, filtered and sorted in memory.
  */
 export class WorkQueries {
   /**
@@ -63,11 +64,25 @@ export class WorkQueries {
 
   async forPrincipal(principal: WorkPrincipal, now = new Date()): Promise<MyWork> {
     const queues = [...new Set(principal.roles)].map((role) => queueOf(principal.agency, role));
+    const { items, counts } = this.workIndex
+      ? await this.workIndex().open(queues, principal.id, principal.agency, MY_WORK_LIMIT)
+      : await this.fromCollection(queues, principal);
+    return {
+      at: now.toISOString(),
+      items: items.map((doc) => view(doc, principal, now)),
+      counts,
+      total: Object.values(counts).reduce((sum, n) => sum + n, 0),
+    };
+  }
+
+  /** Every open item of the queues and of the person, read, filtered and sorted here. */
+  private async fromCollection(queues: string[], principal: WorkPrincipal): Promise<OpenWork> {
+    const { workItems } = this.collections;
     const found = new Map<string, WorkItemDocument>();
-    for (const doc of await this.candidates(queues, principal.id))
-      // Addressed to them in another agency: not their work here.
-      if (queues.includes(doc.queue ?? '') || doc.agency === principal.agency)
-        found.set(doc._id, doc);
+    for (const queue of queues)
+      for (const doc of await workItems.find({ queue }).toArray()) found.set(doc._id, doc);
+    for (const doc of await workItems.find({ principal: principal.id }).toArray())
+      if (doc.agency === principal.agency) found.set(doc._id, doc);
     const open = [...found.values()].filter(
       (doc) => doc.kind !== null && doc.doneAt === null && !doc.notFor.includes(principal.id),
     );
@@ -77,28 +92,15 @@ export class WorkQueries {
       const n = open.filter((doc) => doc.kind === kind).length;
       if (n > 0) counts[kind] = n;
     }
-    return {
-      at: now.toISOString(),
-      items: open.slice(0, MY_WORK_LIMIT).map((doc) => view(doc, principal, now)),
-      counts,
-      total: open.length,
-    };
-  }
-
-  /** Work of the queues, and work addressed to the person (open or not: filtered after). */
-  private async candidates(queues: string[], principal: string): Promise<WorkItemDocument[]> {
-    if (this.workIndex) return this.workIndex().open(queues, principal);
-    const { workItems } = this.collections;
-    const docs: WorkItemDocument[] = [];
-    for (const queue of queues) docs.push(...(await workItems.find({ queue }).toArray()));
-    docs.push(...(await workItems.find({ principal }).toArray()));
-    return docs;
+    return { items: open.slice(0, MY_WORK_LIMIT), counts };
   }
 }
 
 function soonestFirst(a: WorkItemDocument, b: WorkItemDocument): number {
   const due = (d: WorkItemDocument) => (d.dueAt ? Date.parse(d.dueAt) : Number.POSITIVE_INFINITY);
-  return due(a) - due(b) || Date.parse(a.since) - Date.parse(b.since) || a._id.localeCompare(b._id);
+  // Ids by code unit, as the work index orders them (COLLATE "C").
+  const byId = a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+  return due(a) - due(b) || Date.parse(a.since) - Date.parse(b.since) || byId;
 }
 
 function view(doc: WorkItemDocument, principal: WorkPrincipal, now: Date): WorkItemView {
