@@ -38,7 +38,7 @@ export class PostgresCaseIndex {
 
   /** The table and its indexes (kept if there); true when it was made now. */
   prepare(): Promise<boolean> {
-    return prepareTable(this.pool, this.schema, this.table, tableStatements(this.table));
+    return prepareTable(this.pool, this.schema, this.table, LAYOUT, tableStatements(this.table));
   }
 
   async drop(): Promise<void> {
@@ -160,6 +160,9 @@ export class PostgresCaseIndex {
     return rows.map((r) => r.doc);
   }
 }
+
+/** Changes with the table's columns or indexes: a table of another layout is made again. */
+const LAYOUT = 'cases-1';
 
 /** Documents per INSERT (a case document is 1–3 kB of JSON). */
 const DOCS_PER_STATEMENT = 500;

@@ -22,29 +22,37 @@ export function readModelTable(
 }
 
 /**
- * Makes a table with `statements` unless it exists; true when it was made now.
- * Replicas starting together: one makes it, the others find it.
+ * Makes an index's tables (`statements`, the first making `table`) unless they
+ * exist in this `layout`; true when they were made now, to be filled. Tables of
+ * another layout (an older release's) are dropped first, `also` with them: they
+ * are derived from the collections and refilled from them. Replicas starting
+ * together: one makes them, the others find them.
  */
 export async function prepareTable(
   pool: pg.Pool,
   schema: string,
   table: string,
+  layout: string,
   statements: readonly string[],
+  also: readonly string[] = [],
 ): Promise<boolean> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [schema]);
-    const { rows } = await client.query<{ found: boolean }>(
-      'SELECT to_regclass($1) IS NOT NULL AS found',
+    const { rows } = await client.query<{ found: boolean; layout: string | null }>(
+      `SELECT to_regclass($1) IS NOT NULL AS found, obj_description(to_regclass($1), 'pg_class') AS layout`,
       [table],
     );
-    if (rows[0]?.found) {
+    const marker = `gridline read-model index, layout ${layout}`;
+    if (rows[0]?.found && rows[0].layout === marker) {
       await client.query('COMMIT');
       return false;
     }
+    await client.query(`DROP TABLE IF EXISTS ${[table, ...also].join(', ')}`);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     for (const statement of statements) await client.query(statement);
+    await client.query(`COMMENT ON TABLE ${table} IS '${marker}'`);
     await client.query('COMMIT');
     return true;
   } catch (error) {

@@ -43,8 +43,13 @@ export class PostgresWorkIndex {
     const short = unqualified(t);
     const open = 'WHERE kind IS NOT NULL AND done_at IS NULL';
     const order = 'due_ms, since_ms, id';
-    return prepareTable(this.pool, this.schema, t, [
-      `CREATE TABLE ${t} (
+    return prepareTable(
+      this.pool,
+      this.schema,
+      t,
+      LAYOUT,
+      [
+        `CREATE TABLE ${t} (
          id text COLLATE "C" PRIMARY KEY,
          doc jsonb NOT NULL,
          revision bigint GENERATED ALWAYS AS ((doc->>'revision')::bigint) STORED,
@@ -57,16 +62,18 @@ export class PostgresWorkIndex {
          due_ms bigint,
          since_ms bigint NOT NULL
        )`,
-      `CREATE INDEX ${short}_queue ON ${t} (queue, ${order}) ${open}`,
-      `CREATE INDEX ${short}_principal ON ${t} (principal, agency, ${order}) ${open}`,
-      `CREATE INDEX ${short}_not_for ON ${t} USING gin ((doc->'notFor')) ${open}`,
-      `CREATE TABLE ${this.counts} (
+        `CREATE INDEX ${short}_queue ON ${t} (queue, ${order}) ${open}`,
+        `CREATE INDEX ${short}_principal ON ${t} (principal, agency, ${order}) ${open}`,
+        `CREATE INDEX ${short}_not_for ON ${t} USING gin ((doc->'notFor')) ${open}`,
+        `CREATE TABLE ${this.counts} (
          queue text COLLATE "C" NOT NULL,
          kind text COLLATE "C" NOT NULL,
          n bigint NOT NULL,
          PRIMARY KEY (queue, kind)
        )`,
-    ]);
+      ],
+      [this.counts],
+    );
   }
 
   async drop(): Promise<void> {
@@ -202,6 +209,9 @@ export class PostgresWorkIndex {
     return { kept: kept.map(line), counted: counted.map(line) };
   }
 }
+
+/** Changes with the tables' columns or indexes: tables of another layout are made again. */
+const LAYOUT = 'work-2';
 
 /** Documents per INSERT (a work document is well under 1 kB of JSON). */
 const DOCS_PER_STATEMENT = 1_000;

@@ -303,6 +303,23 @@ describe('the index tables in PostgreSQL (ADR 0007)', () => {
     expect(kept).toEqual(counted);
   });
 
+  it("makes again, empty, the tables of another release's layout (they are refilled from the collections)", async () => {
+    const suffix = `${set.suffix}x`;
+    try {
+      expect(await indexes.prepare(suffix)).toEqual(['cases', 'work']);
+      expect(await indexes.prepare(suffix)).toEqual([]);
+      const work = indexes.work(suffix);
+      // As an older release left it: other columns, another layout.
+      await pool.query(`DROP TABLE ${work.table}`);
+      await pool.query(`CREATE TABLE ${work.table} (id text PRIMARY KEY, doc jsonb NOT NULL)`);
+      await pool.query(`INSERT INTO ${work.counts} VALUES ('swc:coordinator', 'triage', 7)`);
+      expect(await indexes.prepare(suffix)).toEqual(['work']);
+      expect(await work.countsKeptAndCounted()).toEqual({ kept: [], counted: [] });
+    } finally {
+      await indexes.drop(suffix);
+    }
+  });
+
   it('refuses a table name made of anything but a set suffix and a database name', () => {
     expect(() => indexes.cases('; DROP TABLE x')).toThrow(/suffix/);
     expect(() => new ReadModelIndexes(pool, 'a"b').cases('')).toThrow(/database name/);
