@@ -26,6 +26,7 @@ import {
   refusal,
   screenshot,
   visible,
+  visibleInPages,
   type Account,
 } from '../support/browser.js';
 
@@ -116,10 +117,12 @@ describe('enforcement work in the console', () => {
     });
     await page.getByTestId('submit-grant-credential').click();
     await recorded(page, 'grant-credential');
-    await visible(
+    await visibleInPages(
+      page,
       page.locator(
         `[data-testid="credential-row"][data-officer-id="${people.officer.username}"][data-status="valid"]`,
       ),
+      'credentials-more',
       "the officer's valid credential in the list",
     );
     await fill(page, { 'history-officer': people.officer.username });

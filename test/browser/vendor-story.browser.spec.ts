@@ -28,6 +28,7 @@ import {
   timelineEntries,
   until,
   visible,
+  visibleInPages,
   type Account,
   type IssueReport,
 } from '../support/browser.js';
@@ -242,10 +243,12 @@ describe('the vendor story, told in the console', () => {
       });
       await page.getByTestId('submit-grant-credential').click();
       await recorded(page, 'grant-credential');
-      await visible(
+      await visibleInPages(
+        page,
         page.locator(
           `[data-testid="credential-row"][data-officer-id="${people.officer.username}"][data-status="valid"]`,
         ),
+        'credentials-more',
         "the officer's valid credential in the registry",
       );
 

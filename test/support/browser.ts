@@ -83,6 +83,31 @@ export async function visible(
   return locator;
 }
 
+/**
+ * Waits until the element is visible in a paged list, pressing the list's "load
+ * more" button (`moreTestId`) as a person would while it is not shown yet: a
+ * shared test database holds more rows than a page.
+ */
+export async function visibleInPages(
+  page: Page,
+  locator: Locator,
+  moreTestId: string,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<Locator> {
+  await until(
+    what,
+    async () => {
+      if (await locator.first().isVisible()) return true;
+      const more = page.getByTestId(moreTestId);
+      if (await more.isVisible()) await more.click();
+      return undefined;
+    },
+    timeoutMs,
+  );
+  return locator;
+}
+
 /** Polls `probe` in the test until it returns a value; fails with `what` and the last value seen. */
 export async function until<T>(
   what: string,

@@ -28,6 +28,8 @@ export function CredentialsPage() {
   const [failure, setFailure] = useState<CommandRefused | undefined>(undefined);
   const [generation, setGeneration] = useState(0);
   const [officer, setOfficer] = useState('');
+  // The registry pages by officer (50 at a time): the next page's cursor, if any.
+  const [cursor, setCursor] = useState<string | null>(null);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
   useEffect(() => {
@@ -35,6 +37,7 @@ export function CredentialsPage() {
     listCredentials(status || undefined, undefined, { signal: controller.signal })
       .then((page) => {
         setRows(page.items);
+        setCursor(page.nextCursor);
         setFailure(undefined);
       })
       .catch((error: unknown) => {
@@ -42,6 +45,18 @@ export function CredentialsPage() {
       });
     return () => controller.abort();
   }, [status, generation]);
+
+  const loadMore = () => {
+    if (!cursor) return;
+    listCredentials(status || undefined, cursor)
+      .then((page) => {
+        setRows((shown) => [...shown, ...page.items]);
+        setCursor(page.nextCursor);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof CommandRefused) setFailure(error);
+      });
+  };
 
   if (!mayUse(identity, 'GrantCredential'))
     return (
@@ -117,6 +132,16 @@ export function CredentialsPage() {
             )}
           </tbody>
         </table>
+        {cursor && (
+          <button
+            type="button"
+            className="button secondary"
+            data-testid="credentials-more"
+            onClick={loadMore}
+          >
+            {t('board.loadMore')}
+          </button>
+        )}
       </section>
       <WorkSection id="credential-work" title={t('ew.cred.work')}>
         <GrantCredentialForm reload={reload} />
