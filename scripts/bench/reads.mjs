@@ -444,7 +444,7 @@ export function readsReport(r) {
     .join('; ');
   const section =
     `### 7. Reads at city scale: what was queried\n\n` +
-    `The histories of measure 4 (seed 1) at ${rate(big.events)} and ${rate(small.events)} events, each rebuilt once per bench invocation by \`rebuildReadModels\` with the case index (${big.rebuildSeconds.toFixed(0)} s and ${small.rebuildSeconds.toFixed(0)} s) into the MongoDB database \`${MONGO_DATABASE}\` (suffix \`_bench_reads_<events>\`) and the case index table in the history's own PostgreSQL database (\`ANALYZE\`d after the load), dropped at the end. ` +
+    `The histories of measure 4 (seed 1) at ${rate(big.events)} and ${rate(small.events)} events, each rebuilt once per bench invocation by \`rebuildReadModels\` with the case index (${big.rebuildSeconds.toFixed(0)} s and ${small.rebuildSeconds.toFixed(0)} s) into the MongoDB database \`${MONGO_DATABASE}\` (suffix \`_bench_reads_<events>\`) and the case and work index tables in the history's own PostgreSQL database (\`ANALYZE\`d after the load), dropped at the end. ` +
     `Documents per collection at ${size(big)}: ${docs(big)}; at ${size(small)}: ${docs(small)}. ` +
     `Queried through the gateway's classes: \`new CaseQueries(collections, () => indexes.cases(suffix))\` with the board's page size (${BOARD_PAGE_SIZE}, apps/console Board.tsx), \`WorkQueries.forPrincipal\` and \`StatisticsQueries\`. ` +
     `Filter values (the most common of each, chosen at ${size(big)}, the same at ${size(small)}; cases matching at ${size(big)} and ${size(small)} in brackets): ${Object.keys(
