@@ -30,6 +30,7 @@ import {
   WorkQueries,
   type MongoHandle,
   type ReadModelCollections,
+  type SetIndexes,
 } from '@gridline/read-models';
 import { CasesController } from './cases/cases.controller.js';
 import { ContractsController } from './contracts/contracts.controller.js';
@@ -46,6 +47,8 @@ import type { PostgresStoreHandle } from '@gridline/store-postgres';
 
 const MONGO = Symbol('MONGO');
 const COLLECTIONS = Symbol('COLLECTIONS');
+const LIVE_INDEXES = Symbol('LIVE_INDEXES');
+type LiveIndexes = (() => SetIndexes) | null;
 
 @Injectable()
 class GatewayLifecycle implements OnApplicationShutdown {
@@ -112,19 +115,21 @@ export class GatewayModule {
           useFactory: (mongo: MongoHandle) => new RebuildRequests(mongo.db),
         },
         {
-          provide: CaseQueries,
-          inject: [COLLECTIONS, LiveReadModels, MONGO, HISTORY_STORE],
-          useFactory: (
-            c: ReadModelCollections,
-            live: LiveReadModels,
-            mongo: MongoHandle,
-            pg: PostgresStoreHandle,
-          ) => {
-            if (config.READ_MODEL_LISTS !== 'postgres') return new CaseQueries(c);
-            // The live set's case index, following the version pointer with the collections.
+          // The live set's index tables (ADR 0007), following the version pointer
+          // with the collections; none with READ_MODEL_LISTS=mongodb.
+          provide: LIVE_INDEXES,
+          inject: [LiveReadModels, MONGO, HISTORY_STORE],
+          useFactory: (live: LiveReadModels, mongo: MongoHandle, pg: PostgresStoreHandle) => {
+            if (config.READ_MODEL_LISTS !== 'postgres') return null;
             const indexes = new ReadModelIndexes(pg.pool, mongo.db.databaseName);
-            return new CaseQueries(c, () => indexes.cases(live.currentSuffix));
+            return () => indexes.of(live.currentSuffix);
           },
+        },
+        {
+          provide: CaseQueries,
+          inject: [COLLECTIONS, LIVE_INDEXES],
+          useFactory: (c: ReadModelCollections, live: LiveIndexes) =>
+            live ? new CaseQueries(c, () => live().cases) : new CaseQueries(c),
         },
         {
           provide: StatisticsQueries,
@@ -133,17 +138,9 @@ export class GatewayModule {
         },
         {
           provide: WorkQueries,
-          inject: [COLLECTIONS, LiveReadModels, MONGO, HISTORY_STORE],
-          useFactory: (
-            c: ReadModelCollections,
-            live: LiveReadModels,
-            mongo: MongoHandle,
-            pg: PostgresStoreHandle,
-          ) => {
-            if (config.READ_MODEL_LISTS !== 'postgres') return new WorkQueries(c);
-            const indexes = new ReadModelIndexes(pg.pool, mongo.db.databaseName);
-            return new WorkQueries(c, () => indexes.work(live.currentSuffix));
-          },
+          inject: [COLLECTIONS, LIVE_INDEXES],
+          useFactory: (c: ReadModelCollections, live: LiveIndexes) =>
+            live ? new WorkQueries(c, () => live().work) : new WorkQueries(c),
         },
         {
           provide: PublicityQueries,
