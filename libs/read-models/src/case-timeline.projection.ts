@@ -247,12 +247,8 @@ export class CaseTimelineProjection {
     await this.indexes.cases.write(docs, (ids) => this.readCases(ids));
   }
 
-  private async readCases(ids: readonly string[]): Promise<CaseDocument[]> {
-    // One by `_id` each: an `$in` reads the whole collection on FerretDB.
-    const found = await mapLimit(ids, CASE_READS_IN_FLIGHT, (id) =>
-      this.collections.cases.findOne({ _id: id }),
-    );
-    return found.filter((d): d is CaseDocument => d !== null);
+  private readCases(ids: readonly string[]): Promise<CaseDocument[]> {
+    return casesById(this.collections.cases, ids);
   }
 
   /** One case's events folded over its document as read. */
@@ -430,6 +426,15 @@ export class CaseTimelineProjection {
     );
     return result !== undefined;
   }
+}
+
+/** The case documents of `ids` that exist: one by `_id` each (an `$in` reads the whole collection on FerretDB). */
+export async function casesById(
+  cases: ReadModelCollections['cases'],
+  ids: readonly string[],
+): Promise<CaseDocument[]> {
+  const found = await mapLimit(ids, CASE_READS_IN_FLIGHT, (id) => cases.findOne({ _id: id }));
+  return found.filter((d): d is CaseDocument => d !== null);
 }
 
 /** `work` over `items` with at most `limit` in flight; results in the items' order. */

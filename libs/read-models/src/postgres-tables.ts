@@ -36,25 +36,34 @@ export async function prepareTable(
   statements: readonly string[],
   also: readonly string[] = [],
 ): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [schema]);
+  return inTransaction(pool, schema, async (client) => {
     const { rows } = await client.query<{ found: boolean; layout: string | null }>(
       `SELECT to_regclass($1) IS NOT NULL AS found, obj_description(to_regclass($1), 'pg_class') AS layout`,
       [table],
     );
     const marker = `gridline read-model index, layout ${layout}`;
-    if (rows[0]?.found && rows[0].layout === marker) {
-      await client.query('COMMIT');
-      return false;
-    }
+    if (rows[0]?.found && rows[0].layout === marker) return false;
     await client.query(`DROP TABLE IF EXISTS ${[table, ...also].join(', ')}`);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     for (const statement of statements) await client.query(statement);
     await client.query(`COMMENT ON TABLE ${table} IS '${marker}'`);
-    await client.query('COMMIT');
     return true;
+  });
+}
+
+/** `work` in one transaction holding the advisory lock of `lock` (writers of it take turns). */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  lock: string,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

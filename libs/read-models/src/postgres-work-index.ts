@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import type { WorkItemDocument, WorkKind } from './work-items.js';
-import { prepareTable, readModelTable, textColumn, unqualified } from './postgres-tables.js';
+import {
+  inTransaction,
+  prepareTable,
+  readModelTable,
+  textColumn,
+  unqualified,
+} from './postgres-tables.js';
 
 /** A person's open work as the work index answers it: the first items, and counts of all. */
 export interface OpenWork {
@@ -83,19 +89,10 @@ export class PostgresWorkIndex {
   /** Brings the rows up to `docs` (a row of a later revision stays), and the counts with them. */
   async write(docs: readonly WorkItemDocument[]): Promise<void> {
     if (docs.length === 0) return;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.table]);
+    await inTransaction(this.pool, this.table, async (client) => {
       for (let i = 0; i < docs.length; i += DOCS_PER_STATEMENT)
         await this.writeSome(client, docs.slice(i, i + DOCS_PER_STATEMENT));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async writeSome(client: pg.PoolClient, docs: readonly WorkItemDocument[]) {

@@ -9,13 +9,12 @@ import {
 import { BatchedProjection } from './batched-projection.js';
 import type { EventEnvelope } from '@gridline/contracts';
 import type { Db } from 'mongodb';
-import { CaseTimelineProjection, type BatchResult } from './case-timeline.projection.js';
+import { casesById, CaseTimelineProjection, type BatchResult } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
   ensureReadModelIndexes,
   readModelCollectionNames,
   readModelCollections,
-  type CaseDocument,
   type ReadModelCollections,
 } from './collections.js';
 import type { ReadModelIndexes } from './read-model-indexes.js';
@@ -186,15 +185,9 @@ export async function ensureIndexes(
   const { cases, work } = indexes.of(suffix);
   if (made.includes('cases')) {
     // Another replica's live writes may be newer than what this read.
-    const reread = async (ids: string[]) => {
-      const docs: CaseDocument[] = [];
-      for (const id of ids) {
-        const doc = await collections.cases.findOne({ _id: id });
-        if (doc) docs.push(doc);
-      }
-      return docs;
-    };
-    filled.cases = await copyAll(collections.cases.find({}), (batch) => cases.write(batch, reread));
+    filled.cases = await copyAll(collections.cases.find({}), (batch) =>
+      cases.write(batch, (ids) => casesById(collections.cases, ids)),
+    );
   }
   if (made.includes('work'))
     filled.work = await copyAll(collections.workItems.find({}), (batch) => work.write(batch));
