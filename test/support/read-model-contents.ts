@@ -33,6 +33,13 @@ export async function readModelContents(
     result['workIndex'] = normalise(await indexes.work(suffix).all());
     // The counts "my work" reads, as kept by the writes (they must equal a recount).
     result['workCounts'] = (await indexes.work(suffix).countsKeptAndCounted()).kept;
+    // The statistics, which these tables hold instead of the collections, and
+    // the markers of the updates counted in them (each once).
+    const stats = await indexes.stats(suffix).all();
+    result['statistics'] = normalise(
+      stats.buckets.map(({ kind, doc }) => ({ ...doc, _id: `${kind} ${doc._id}` })),
+    );
+    result['statMarkers'] = stats.markers;
   }
   return result;
 }

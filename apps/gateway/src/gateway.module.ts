@@ -133,8 +133,9 @@ export class GatewayModule {
         },
         {
           provide: StatisticsQueries,
-          inject: [COLLECTIONS],
-          useFactory: (c: ReadModelCollections) => new StatisticsQueries(c),
+          inject: [COLLECTIONS, LIVE_INDEXES],
+          useFactory: (c: ReadModelCollections, live: LiveIndexes) =>
+            live ? new StatisticsQueries(c, () => live().stats) : new StatisticsQueries(c),
         },
         {
           provide: WorkQueries,

@@ -1,7 +1,7 @@
 import { isEventOfType, REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contracts';
 import type { EventStore } from '@gridline/eventsourcing';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { caseChange, foldCase, monthOf, type StatIncrement } from './case-document.js';
+import { caseChange, foldCase, monthOf } from './case-document.js';
 import { eventsBefore, timelineEntry } from './case-timeline.projection.js';
 import type {
   CaseDocument,
@@ -12,10 +12,13 @@ import type {
   TimelineEntry,
 } from './collections.js';
 import {
-  agencyBucketId,
+  addToBucket,
+  bucketUpdate,
   ERASED_SUBJECT_LABEL,
   isRepeatOf,
+  repeatUpdate,
   streetBucketId,
+  type BucketUpdate,
   type StepKind,
 } from './statistics.projection.js';
 import { foldWorkItem, workItemIds, type WorkItemDocument } from './work-items.js';
@@ -85,27 +88,34 @@ class Documents<T extends { _id: string }> {
    * update command of more than about 50 statements; docs/performance.md).
    */
   async write(): Promise<T[]> {
-    const written: T[] = [];
-    const inserts: Keyed[] = [];
-    const replacements: AnyBulkWriteOperation<Keyed>[] = [];
+    return this.writeWith((docs) => this.writeToCollection(docs));
+  }
+
+  /** As `write`, to somewhere else than the collection (`to` gets copies). */
+  async writeWith(to: (docs: { doc: T; stored: boolean }[]) => Promise<void>): Promise<T[]> {
+    const docs: { doc: T; stored: boolean }[] = [];
     for (const id of this.dirty) {
       const doc = this.cached.get(id);
-      if (!doc) continue;
       // The driver serialises later: hand it a copy the next fold cannot change.
-      const copy = structuredClone(doc);
-      written.push(copy);
-      if (this.stored.has(id))
-        replacements.push({ replaceOne: { filter: { _id: id }, replacement: copy } });
-      else inserts.push(copy);
+      if (doc) docs.push({ doc: structuredClone(doc), stored: this.stored.has(id) });
     }
+    await to(docs);
+    for (const id of this.dirty) this.stored.add(id);
+    this.dirty.clear();
+    return docs.map((d) => d.doc);
+  }
+
+  private async writeToCollection(docs: { doc: T; stored: boolean }[]): Promise<void> {
+    const inserts: Keyed[] = [];
+    const replacements: AnyBulkWriteOperation<Keyed>[] = [];
+    for (const { doc, stored } of docs)
+      if (stored) replacements.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc } });
+      else inserts.push(doc);
     if (inserts.length > 0) await this.collection.insertMany(inserts, { ordered: false });
     for (let i = 0; i < replacements.length; i += REPLACEMENTS_PER_COMMAND)
       await this.collection.bulkWrite(replacements.slice(i, i + REPLACEMENTS_PER_COMMAND), {
         ordered: false,
       });
-    for (const id of this.dirty) this.stored.add(id);
-    this.dirty.clear();
-    return written;
   }
 
   /** Forgets every document held (all written), to be read back when needed. */
@@ -196,7 +206,7 @@ export class BatchedProjection {
     this.timeline.push(timelineEntry(event));
     const before = this.cases.get(caseId);
     const change = caseChange(before ?? null, event);
-    for (const stat of change.stats) this.statIncrement(stat);
+    for (const stat of change.stats) this.applyOnce(bucketUpdate(stat));
     this.enforcement(event);
     for (const id of workItemIds(event)) {
       const was = this.workItems.get(id) ?? null;
@@ -206,45 +216,22 @@ export class BatchedProjection {
     this.cases.put(foldCase(before, event, change));
   }
 
-  private statIncrement(stat: StatIncrement): void {
-    if (stat.kind === 'street')
-      this.applyOnce(this.streetStats, streetBucketId(stat.street, stat.month), stat.marker, {
-        inc: stat.inc,
-        ...(stat.max ? { max: stat.max } : {}),
-        init: { street: stat.street, month: stat.month },
-      });
-    else
-      this.applyOnce(this.agencyStats, agencyBucketId(stat.agency, stat.month), stat.marker, {
-        inc: stat.inc,
-        init: { agency: stat.agency, month: stat.month },
-      });
-  }
-
-  /** As `applyOnce` in statistics.projection.ts: once per marker, `$inc`/`$max` on dotted paths. */
-  private applyOnce(
-    buckets: Documents<Bucket>,
-    id: string,
-    marker: string,
-    update: {
-      inc: Record<string, number>;
-      max?: Record<string, number>;
-      init: Record<string, string>;
-    },
-  ): void {
-    const key = `${buckets.collection.collectionName}|${id}`;
+  /** As the statistics writers: once per marker (statistics.projection.ts). */
+  private applyOnce(update: BucketUpdate): void {
+    const buckets = update.kind === 'street' ? this.streetStats : this.agencyStats;
+    const key = `${update.kind}|${update.id}`;
     const markers = this.markers.get(key) ?? new Set<string>();
-    if (markers.has(marker)) return;
-    markers.add(marker);
+    if (markers.has(update.marker)) return;
+    markers.add(update.marker);
     this.markers.set(key, markers);
     // Changed in place: a flush writes copies (Documents.writes).
-    const bucket: Bucket = buckets.get(id) ?? { _id: id, ...update.init, applied: [] };
-    for (const [path, by] of Object.entries(update.inc))
-      setPath(bucket, path, ((getPath(bucket, path) as number | undefined) ?? 0) + by);
-    for (const [path, value] of Object.entries(update.max ?? {})) {
-      const current = getPath(bucket, path) as number | undefined;
-      if (current === undefined || value > current) setPath(bucket, path, value);
-    }
-    bucket.applied.push(marker);
+    const bucket: Bucket = buckets.get(update.id) ?? {
+      _id: update.id,
+      ...update.init,
+      applied: [],
+    };
+    addToBucket(bucket, update);
+    bucket.applied.push(update.marker);
     buckets.put(bucket);
   }
 
@@ -321,19 +308,18 @@ export class BatchedProjection {
   private step(event: EventEnvelope, kind: StepKind, subjectId: string, street: string): void {
     const month = monthOf(event.time);
     const bucket = streetBucketId(street, month);
-    this.applyOnce(this.streetStats, bucket, event.id, {
-      inc: { [kind]: 1 },
+    this.applyOnce({
+      kind: 'street',
+      id: bucket,
       init: { street, month },
+      marker: event.id,
+      inc: { [kind]: 1 },
     });
     const self = { eventId: event.id, time: event.time, bucket };
     const doc: Steps = this.subjectSteps.get(subjectId) ?? { _id: subjectId, steps: [] };
     if (!doc.steps.some((s) => s.eventId === event.id)) doc.steps.push(self);
     this.subjectSteps.put(doc);
-    const repeat = (step: Steps['steps'][number]) =>
-      this.applyOnce(this.streetStats, step.bucket, `repeat:${step.eventId}`, {
-        inc: { repeats: 1 },
-        init: { street: step.bucket.slice(8), month: step.bucket.slice(0, 7) },
-      });
+    const repeat = (step: Steps['steps'][number]) => this.applyOnce(repeatUpdate(step));
     for (const other of doc.steps) {
       if (other.eventId === self.eventId) continue;
       if (isRepeatOf(self, other)) repeat(self);
@@ -376,11 +362,21 @@ export class BatchedProjection {
       publicity: this.publicity,
       workItems: this.workItems,
     } as const;
+    const stats = this.indexes?.stats;
     for (const [name, documents] of Object.entries(sets) as [
       keyof typeof sets,
       Documents<Keyed>,
     ][]) {
-      const written = await documents.write();
+      const kind = name === 'streetStats' ? 'street' : name === 'agencyStats' ? 'agency' : null;
+      // With the set's statistics tables, the buckets go there instead (ADR 0007).
+      const written =
+        stats && kind
+          ? await documents.writeWith((docs) =>
+              stats.load(
+                docs.map(({ doc }) => [kind, doc as unknown as Bucket & { month: string }]),
+              ),
+            )
+          : await documents.write();
       counts[name] = written.length;
       // The only writer of the set: no write of the index can lose a race here.
       if (name === 'cases' && this.indexes)
@@ -393,21 +389,4 @@ export class BatchedProjection {
     if (this.cases.cached.size > this.maxCachedCases) this.cases.forget();
     return counts;
   }
-}
-
-function getPath(doc: Record<string, unknown>, path: string): unknown {
-  let value: unknown = doc;
-  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
-  return value;
-}
-
-function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  const last = keys.pop() as string;
-  let target = doc;
-  for (const key of keys) {
-    target[key] ??= {};
-    target = target[key] as Record<string, unknown>;
-  }
-  target[last] = value;
 }

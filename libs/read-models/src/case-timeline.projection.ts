@@ -11,9 +11,10 @@ import type {
 import { alreadyThere, isDuplicateKey, upsert } from './mongo.js';
 import type { SetIndexes } from './read-model-indexes.js';
 import {
-  applyStatIncrement,
-  applyStatIncrements,
+  bucketUpdate,
   EnforcementProjection,
+  MongoStatistics,
+  type StatisticsWriter,
 } from './statistics.projection.js';
 import { summarize } from './summaries.js';
 import { WorkItemsProjection } from './work-items.projection.js';
@@ -143,6 +144,8 @@ const CASE_READS_IN_FLIGHT = 8;
 export class CaseTimelineProjection {
   private readonly enforcement: EnforcementProjection;
   private readonly work: WorkItemsProjection;
+  /** The set's statistics: its PostgreSQL tables with `indexes`, else its collections. */
+  private readonly stats: StatisticsWriter;
   /**
    * Cases written one event at a time since the last index write (a projection
    * applies one event or one batch at a time: its callers await each).
@@ -152,14 +155,16 @@ export class CaseTimelineProjection {
   /**
    * `indexes`: the set's index tables (ADR 0007), brought up to each case and
    * work document this writes, after the document (they are derived from the
-   * collections).
+   * collections), and its statistics tables, which hold the statistics instead
+   * of the collections.
    */
   constructor(
     private readonly collections: ReadModelCollections,
     private readonly store?: Pick<EventStore, 'readStream'>,
     private readonly indexes?: SetIndexes,
   ) {
-    this.enforcement = new EnforcementProjection(collections);
+    this.stats = indexes?.stats ?? new MongoStatistics(collections);
+    this.enforcement = new EnforcementProjection(collections, this.stats);
     this.work = new WorkItemsProjection(collections.workItems, indexes?.work);
   }
 
@@ -224,10 +229,7 @@ export class CaseTimelineProjection {
     const applied = folds.flatMap((f) => f.events);
     const entries = applied.map(timelineEntry);
     await this.insertEntries(entries);
-    await applyStatIncrements(
-      this.collections,
-      folds.flatMap((f) => f.stats),
-    );
+    await this.stats.apply(folds.flatMap((f) => f.stats.map(bucketUpdate)));
     for (const event of applied) await this.enforcement.apply(event);
     await this.work.apply(applied);
     const written = await this.writeCases(folds);
@@ -386,7 +388,7 @@ export class CaseTimelineProjection {
     }
     const before = await this.collections.cases.findOne({ _id: caseId });
     const change = caseChange(before, event);
-    for (const stat of change.stats) await applyStatIncrement(this.collections, stat);
+    await this.stats.apply(change.stats.map(bucketUpdate));
     await this.enforcement.apply(event);
     await this.work.apply([event]);
     const written = await this.writeCase(event, change);

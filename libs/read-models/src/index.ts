@@ -19,3 +19,4 @@ export * from './view-schemas.js';
 export * from './postgres-case-index.js';
 export * from './postgres-work-index.js';
 export * from './read-model-indexes.js';
+export * from './postgres-statistics.js';

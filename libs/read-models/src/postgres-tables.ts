@@ -26,7 +26,8 @@ export function readModelTable(
  * exist in this `layout`; true when they were made now, to be filled. Tables of
  * another layout (an older release's) are dropped first, `also` with them: they
  * are derived from the collections and refilled from them. Replicas starting
- * together: one makes them, the others find them.
+ * together: one makes them, the others find them. `fill`, if given, runs in the
+ * same transaction: the tables are seen by others only once filled.
  */
 export async function prepareTable(
   pool: pg.Pool,
@@ -35,6 +36,7 @@ export async function prepareTable(
   layout: string,
   statements: readonly string[],
   also: readonly string[] = [],
+  fill?: (client: pg.PoolClient) => Promise<void>,
 ): Promise<boolean> {
   return inTransaction(pool, schema, async (client) => {
     const { rows } = await client.query<{ found: boolean; layout: string | null }>(
@@ -47,6 +49,7 @@ export async function prepareTable(
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     for (const statement of statements) await client.query(statement);
     await client.query(`COMMENT ON TABLE ${table} IS '${marker}'`);
+    await fill?.(client);
     return true;
   });
 }

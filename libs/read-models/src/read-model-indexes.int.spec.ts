@@ -11,6 +11,8 @@ import { WorkQueries, type WorkPrincipal } from './work-queries.js';
 import { covers } from './postgres-case-index.js';
 import { ReadModelIndexes } from './read-model-indexes.js';
 import { CaseQueries, type CaseView, type Visibility } from './queries.js';
+import { StatisticsQueries } from './statistics.queries.js';
+import type { BucketUpdate } from './statistics.projection.js';
 import {
   dropReadModelSet,
   ensureIndexes,
@@ -169,7 +171,10 @@ describe('the index tables in PostgreSQL (ADR 0007)', () => {
     const live = `${set.suffix}l`;
     const rebuilt = `${set.suffix}r`;
     const middle = `${set.suffix}m`;
+    const older = `${set.suffix}o`;
     const db = set.mongo.db;
+    const statistics = (suffix: string) =>
+      new StatisticsQueries(readModelCollections(db, suffix), () => indexes.stats(suffix));
     try {
       await prepareReadModelSet(db, live, indexes);
       const projection = new CaseTimelineProjection(
@@ -231,20 +236,116 @@ describe('the index tables in PostgreSQL (ADR 0007)', () => {
       const { kept } = await indexes.work(middle).countsKeptAndCounted();
       expect(kept.length).toBeGreaterThan(0);
 
-      // A set that has no index tables yet gets them, filled from its documents.
-      await indexes.drop(live);
-      const collections = readModelCollections(db, live);
+      // The statistics: kept in the tables by the live projection and by the
+      // rebuild, and answered as a set whose collections keep them (an older
+      // release's, or READ_MODEL_LISTS=mongodb) answers, for every range asked.
+      await prepareReadModelSet(db, older);
+      const onCollections = new CaseTimelineProjection(readModelCollections(db, older), store);
+      for (const e of arrival.slice(0, half)) await onCollections.apply(e);
+      for (let i = half; i < arrival.length; i += 9)
+        await onCollections.applyBatch(arrival.slice(i, i + 9));
+      const olderContents = await readModelContents(db, older);
+      const buckets =
+        (olderContents['streetStats'] as unknown[]).length +
+        (olderContents['agencyStats'] as unknown[]).length;
+      expect(buckets).toBeGreaterThan(2);
+      expect(liveContents['streetStats']).toEqual([]); // in the tables instead
+      expect(rebuiltContents['statistics']).toEqual(liveContents['statistics']);
+      expect(rebuiltContents['statMarkers']).toEqual(liveContents['statMarkers']);
+      const months = olderContents['streetStats'] as { month: string; street: string }[];
+      const asked = [
+        {},
+        { from: months[0]?.month, to: months[0]?.month },
+        { street: months.at(-1)?.street, from: '2026-01' },
+        { agency: 'street', to: '2026-02' },
+      ];
+      const answers = async (q: StatisticsQueries) =>
+        Promise.all(
+          asked.map(async (range) => ({
+            range,
+            ratio721: 'agency' in range ? null : await q.ratio721(range),
+            responseTimes: 'agency' in range ? null : await q.responseTimes(range),
+            sla: 'street' in range ? null : await q.sla(range),
+          })),
+        );
+      const expected = await answers(new StatisticsQueries(readModelCollections(db, older)));
+      expect(expected[0]?.ratio721?.totals.steps).toBeGreaterThan(0);
+      expect(expected[0]?.sla?.rows.length).toBeGreaterThan(0);
+      for (const suffix of [live, rebuilt])
+        expect({ suffix, answers: await answers(statistics(suffix)) }).toEqual({
+          suffix,
+          answers: expected,
+        });
+
+      // A set that has no index tables yet gets them: the case and work tables
+      // filled from its documents, the statistics moved from its collections.
+      const collections = readModelCollections(db, older);
       const works = (liveContents['workItems'] as unknown[]).length;
       expect(works).toBeGreaterThan(3);
-      expect(await ensureIndexes(collections, indexes, live)).toEqual({ cases: 3, work: works });
-      expect(await ensureIndexes(collections, indexes, live)).toEqual({});
-      const again = await readModelContents(db, live, indexes);
-      expect(again['caseIndex']).toEqual(liveContents['cases']);
-      expect(again['workIndex']).toEqual(liveContents['workItems']);
+      expect(await ensureIndexes(collections, indexes, older)).toEqual({
+        stats: buckets,
+        cases: 3,
+        work: works,
+      });
+      expect(await ensureIndexes(collections, indexes, older)).toEqual({});
+      const moved = await readModelContents(db, older, indexes);
+      expect(moved['caseIndex']).toEqual(liveContents['cases']);
+      expect(moved['workIndex']).toEqual(liveContents['workItems']);
+      expect(moved['statistics']).toEqual(liveContents['statistics']);
+      expect(moved['statMarkers']).toEqual(liveContents['statMarkers']);
+      expect(await answers(statistics(older))).toEqual(expected);
     } finally {
-      await dropReadModelSet(db, live, indexes);
-      await dropReadModelSet(db, rebuilt, indexes);
-      await dropReadModelSet(db, middle, indexes);
+      for (const suffix of [live, rebuilt, middle, older])
+        await dropReadModelSet(db, suffix, indexes);
+    }
+  });
+
+  it('applies each statistics update once, whoever redelivers it and however writers overlap', async () => {
+    const suffix = `${set.suffix}s`;
+    const update = (n: number, marker: string): BucketUpdate => ({
+      kind: 'street',
+      id: `2026-0${1 + (n % 3)}|street-${n % 2}`,
+      init: { street: `street-${n % 2}`, month: `2026-0${1 + (n % 3)}` },
+      marker,
+      inc: { service: 1, 'closure.count': 1, 'closure.sumMs': 1_000 * n },
+      max: { 'closure.maxMs': 1_000 * n },
+    });
+    const updates = Array.from({ length: 60 }, (_, n) => update(n, `event-${n}`));
+    try {
+      await indexes.prepare(suffix);
+      const stats = indexes.stats(suffix);
+      // Overlapping batches from four writers at once, each redelivered, and a
+      // marker twice in one batch.
+      await Promise.all(
+        [0, 15, 30, 45].map(async (from) => {
+          const batch = updates.slice(from, from + 25);
+          await stats.apply([...batch, ...batch.slice(0, 1)]);
+          await stats.apply(batch);
+        }),
+      );
+      const { buckets, markers } = await stats.all();
+      expect(markers).toHaveLength(60);
+      const expected = new Map<string, { service: number; sum: number; max: number }>();
+      for (const [n, u] of updates.entries()) {
+        const e = expected.get(u.id) ?? { service: 0, sum: 0, max: 0 };
+        expected.set(u.id, {
+          service: e.service + 1,
+          sum: e.sum + 1_000 * n,
+          max: Math.max(e.max, 1_000 * n),
+        });
+      }
+      expect(
+        buckets.map(({ doc }) => [
+          doc._id,
+          {
+            service: doc['service'],
+            sum: (doc['closure'] as { sumMs: number }).sumMs,
+            max: (doc['closure'] as { maxMs: number }).maxMs,
+          },
+        ]),
+      ).toEqual([...expected.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+    } finally {
+      await indexes.drop(suffix);
     }
   });
 
@@ -306,7 +407,7 @@ describe('the index tables in PostgreSQL (ADR 0007)', () => {
   it("makes again, empty, the tables of another release's layout (they are refilled from the collections)", async () => {
     const suffix = `${set.suffix}x`;
     try {
-      expect(await indexes.prepare(suffix)).toEqual(['cases', 'work']);
+      expect(await indexes.prepare(suffix)).toEqual(['cases', 'work', 'stats']);
       expect(await indexes.prepare(suffix)).toEqual([]);
       const work = indexes.work(suffix);
       // As an older release left it: other columns, another layout.

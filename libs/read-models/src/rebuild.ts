@@ -8,7 +8,7 @@ import {
 } from '@gridline/eventsourcing';
 import { BatchedProjection } from './batched-projection.js';
 import type { EventEnvelope } from '@gridline/contracts';
-import type { Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { casesById, CaseTimelineProjection, type BatchResult } from './case-timeline.projection.js';
 import {
   dropReadModelCollections,
@@ -17,6 +17,7 @@ import {
   readModelCollections,
   type ReadModelCollections,
 } from './collections.js';
+import type { StatBucketWithMarkers } from './postgres-statistics.js';
 import type { ReadModelIndexes } from './read-model-indexes.js';
 
 export interface RebuildProgress {
@@ -179,9 +180,23 @@ export async function ensureIndexes(
   collections: ReadModelCollections,
   indexes: ReadModelIndexes,
   suffix: string,
-): Promise<{ cases?: number; work?: number }> {
-  const made = await indexes.prepare(suffix);
-  const filled: { cases?: number; work?: number } = {};
+): Promise<IndexesFilled> {
+  const filled: Mutable<IndexesFilled> = {};
+  // The statistics move into their tables (the collections are not written after):
+  // in the transaction that makes them, so no writer sees them half filled.
+  const made = await indexes.prepare(suffix, async function* () {
+    filled.stats = 0;
+    for (const [kind, buckets] of [
+      ['street', collections.streetStats],
+      ['agency', collections.agencyStats],
+    ] as const)
+      for await (const bucket of (buckets as unknown as Collection<StatBucketWithMarkers>).find(
+        {},
+      )) {
+        filled.stats += 1;
+        yield [kind, bucket] as const;
+      }
+  });
   const { cases, work } = indexes.of(suffix);
   if (made.includes('cases')) {
     // Another replica's live writes may be newer than what this read.
@@ -193,6 +208,15 @@ export async function ensureIndexes(
     filled.work = await copyAll(collections.workItems.find({}), (batch) => work.write(batch));
   return filled;
 }
+
+/** How many documents went into each index table made now. */
+export interface IndexesFilled {
+  readonly cases?: number;
+  readonly work?: number;
+  readonly stats?: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 async function copyAll<T>(
   documents: AsyncIterable<T>,
@@ -402,7 +426,7 @@ export class ReadModelRebuilder {
       /** The sets' index tables (ADR 0007); none on a MongoDB-only deployment. */
       indexes?: ReadModelIndexes;
       /** Told how many documents new index tables were filled with. */
-      onIndexesFilled?: (suffix: string, filled: { cases?: number; work?: number }) => void;
+      onIndexesFilled?: (suffix: string, filled: IndexesFilled) => void;
     } = {},
   ) {
     this.versions = new ReadModelVersions(db);
@@ -426,8 +450,7 @@ export class ReadModelRebuilder {
     await ensureReadModelIndexes(collections);
     if (this.options.indexes) {
       const filled = await ensureIndexes(collections, this.options.indexes, suffix);
-      if (filled.cases !== undefined || filled.work !== undefined)
-        this.options.onIndexesFilled?.(suffix, filled);
+      if (Object.keys(filled).length > 0) this.options.onIndexesFilled?.(suffix, filled);
     }
     this.live = this.target(suffix);
     this.timer = setInterval(() => void this.poll(), this.options.pollMs ?? 1_000);

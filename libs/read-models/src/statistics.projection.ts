@@ -51,11 +51,86 @@ function doubles(values: Record<string, number>): Record<string, Double> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, new Double(v)]));
 }
 
+/** One update of a statistics bucket: applied once per marker (a redelivery changes nothing). */
+export interface BucketUpdate {
+  readonly kind: 'street' | 'agency';
+  /** The bucket (`streetBucketId` / `agencyBucketId`). */
+  readonly id: string;
+  /** What a new bucket starts with: its street or agency, and its month. */
+  readonly init: Readonly<Record<string, string>>;
+  readonly marker: string;
+  readonly inc: Readonly<Record<string, number>>;
+  readonly max?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Where the statistics buckets are kept: the set's MongoDB collections
+ * (`MongoStatistics`) or its PostgreSQL statistics tables (ADR 0007, slice 3,
+ * `PostgresStatistics`). Both apply each update exactly once, by its marker.
+ */
+export interface StatisticsWriter {
+  apply(updates: readonly BucketUpdate[]): Promise<void>;
+}
+
+/** The bucket update of an increment `caseChange` derived. */
+export function bucketUpdate(stat: StatIncrement): BucketUpdate {
+  return stat.kind === 'street'
+    ? {
+        kind: 'street',
+        id: streetBucketId(stat.street, stat.month),
+        init: { street: stat.street, month: stat.month },
+        marker: stat.marker,
+        inc: stat.inc,
+        ...(stat.max ? { max: stat.max } : {}),
+      }
+    : {
+        kind: 'agency',
+        id: agencyBucketId(stat.agency, stat.month),
+        init: { agency: stat.agency, month: stat.month },
+        marker: stat.marker,
+        inc: stat.inc,
+      };
+}
+
+/**
+ * An update's figures added to a bucket held in memory, in place: `inc` adds,
+ * `max` keeps the larger, on dotted paths (`closure.sumMs`) as `$inc` / `$max`
+ * do. The one place the PostgreSQL writer and the rebuild's fold add figures.
+ */
+export function addToBucket(
+  bucket: Record<string, unknown>,
+  update: Pick<BucketUpdate, 'inc' | 'max'>,
+): void {
+  for (const [path, by] of Object.entries(update.inc))
+    setPath(bucket, path, ((getPath(bucket, path) as number | undefined) ?? 0) + by);
+  for (const [path, value] of Object.entries(update.max ?? {})) {
+    const current = getPath(bucket, path) as number | undefined;
+    if (current === undefined || value > current) setPath(bucket, path, value);
+  }
+}
+
+function getPath(doc: Record<string, unknown>, path: string): unknown {
+  let value: unknown = doc;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return value;
+}
+
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let target = doc;
+  for (const key of keys) {
+    target[key] ??= {};
+    target = target[key] as Record<string, unknown>;
+  }
+  target[last] = value;
+}
+
 export async function applyStatIncrement(
   collections: ReadModelCollections,
   stat: StatIncrement,
 ): Promise<void> {
-  await applyStatIncrements(collections, [stat]);
+  await new MongoStatistics(collections).apply([bucketUpdate(stat)]);
 }
 
 /** A statistics bucket as `applyOnce` writes it. */
@@ -68,57 +143,49 @@ type StatBucket = {
 };
 
 /**
- * Increments of statistics buckets, each exactly once: one update per bucket
+ * The statistics buckets in the set's MongoDB collections, each marker recorded
+ * in its bucket's `applied` list (the exactly-once guard): one update per bucket
  * for all its markers, guarded on none of them being applied yet. A bucket that
- * holds one of them already (a redelivery) gets its increments one by one, each
+ * holds one of them already (a redelivery) gets its updates one by one, each
  * guarded on its own marker.
  */
-export async function applyStatIncrements(
-  collections: ReadModelCollections,
-  stats: readonly StatIncrement[],
-): Promise<void> {
-  const buckets = new Map<string, StatIncrement[]>();
-  for (const stat of stats) {
-    const key = `${stat.kind}|${stat.kind === 'street' ? stat.street : stat.agency}|${stat.month}`;
-    const group = buckets.get(key) ?? [];
-    group.push(stat);
-    buckets.set(key, group);
-  }
-  for (const group of buckets.values()) {
-    const [first] = group;
-    if (!first) continue;
-    const [collection, id, init] =
-      first.kind === 'street'
-        ? [
-            collections.streetStats,
-            streetBucketId(first.street, first.month),
-            { street: first.street, month: first.month },
-          ]
-        : [
-            collections.agencyStats,
-            agencyBucketId(first.agency, first.month),
-            { agency: first.agency, month: first.month },
-          ];
-    const bucket = collection as unknown as Collection<StatBucket>;
-    const inc: Record<string, number> = {};
-    const max: Record<string, number> = {};
-    for (const stat of group) {
-      for (const [path, by] of Object.entries(stat.inc)) inc[path] = (inc[path] ?? 0) + by;
-      if (stat.kind === 'street')
-        for (const [path, value] of Object.entries(stat.max ?? {}))
-          max[path] = Math.max(max[path] ?? value, value);
+export class MongoStatistics implements StatisticsWriter {
+  constructor(private readonly collections: ReadModelCollections) {}
+
+  async apply(updates: readonly BucketUpdate[]): Promise<void> {
+    const buckets = new Map<string, BucketUpdate[]>();
+    for (const update of updates) {
+      const key = `${update.kind}|${update.id}`;
+      const group = buckets.get(key) ?? [];
+      group.push(update);
+      buckets.set(key, group);
     }
-    const markers = group.map((s) => s.marker);
-    const unique = new Set(markers).size === markers.length;
-    if (unique && (await applyOnce(bucket, id, markers, { inc, max, init }))) continue;
-    if (group.length === 1) continue;
-    // Some marker was applied already (a redelivery): each on its own.
-    for (const stat of group)
-      await applyOnce(bucket, id, stat.marker, {
-        inc: stat.inc,
-        ...(stat.kind === 'street' && stat.max ? { max: stat.max } : {}),
-        init,
-      });
+    for (const group of buckets.values()) {
+      const [first] = group;
+      if (!first) continue;
+      const bucket = (first.kind === 'street'
+        ? this.collections.streetStats
+        : this.collections.agencyStats) as unknown as Collection<StatBucket>;
+      const inc: Record<string, number> = {};
+      const max: Record<string, number> = {};
+      for (const update of group) {
+        for (const [path, by] of Object.entries(update.inc)) inc[path] = (inc[path] ?? 0) + by;
+        for (const [path, value] of Object.entries(update.max ?? {}))
+          max[path] = Math.max(max[path] ?? value, value);
+      }
+      const init = first.init as Partial<StatBucket>;
+      const markers = group.map((u) => u.marker);
+      const unique = new Set(markers).size === markers.length;
+      if (unique && (await applyOnce(bucket, first.id, markers, { inc, max, init }))) continue;
+      if (group.length === 1) continue;
+      // Some marker was applied already (a redelivery): each on its own.
+      for (const update of group)
+        await applyOnce(bucket, first.id, update.marker, {
+          inc: update.inc,
+          ...(update.max ? { max: update.max } : {}),
+          init,
+        });
+    }
   }
 }
 
@@ -127,7 +194,10 @@ export async function applyStatIncrements(
  * violations, the decisions' subjects and the masked publicity entries.
  */
 export class EnforcementProjection {
-  constructor(private readonly collections: ReadModelCollections) {}
+  constructor(
+    private readonly collections: ReadModelCollections,
+    private readonly stats: StatisticsWriter = new MongoStatistics(collections),
+  ) {}
 
   async apply(event: EventEnvelope): Promise<void> {
     const { decisions, publicity } = this.collections;
@@ -231,10 +301,12 @@ export class EnforcementProjection {
     subjectId: string,
     street: string,
   ): Promise<void> {
-    const { streetStats, subjectSteps } = this.collections;
+    const { subjectSteps } = this.collections;
     const month = monthOf(event.time);
     const bucket = streetBucketId(street, month);
-    await applyOnce(streetStats, bucket, event.id, { inc: { [kind]: 1 }, init: { street, month } });
+    await this.stats.apply([
+      { kind: 'street', id: bucket, init: { street, month }, marker: event.id, inc: { [kind]: 1 } },
+    ]);
     // `$nor`, not `'steps.eventId': { $ne }`: on an array of documents FerretDB 1.24
     // matches `$ne` when any element differs, MongoDB when none is equal (ADR 0002).
     await upsert(
@@ -245,16 +317,24 @@ export class EnforcementProjection {
     const doc = await subjectSteps.findOne({ _id: subjectId });
     const self = { eventId: event.id, time: event.time, bucket };
     const repeat = (step: SubjectStepsDocument['steps'][number]) =>
-      applyOnce(streetStats, step.bucket, `repeat:${step.eventId}`, {
-        inc: { repeats: 1 },
-        init: { street: step.bucket.slice(8), month: step.bucket.slice(0, 7) },
-      });
+      this.stats.apply([repeatUpdate(step)]);
     for (const other of doc?.steps ?? []) {
       if (other.eventId === self.eventId) continue;
       if (isRepeatOf(self, other)) await repeat(self);
       if (isRepeatOf(other, self)) await repeat(other);
     }
   }
+}
+
+/** The repeat a step counts in its bucket (marker `repeat:<event id>`). */
+export function repeatUpdate(step: { eventId: string; bucket: string }): BucketUpdate {
+  return {
+    kind: 'street',
+    id: step.bucket,
+    init: { street: step.bucket.slice(8), month: step.bucket.slice(0, 7) },
+    marker: `repeat:${step.eventId}`,
+    inc: { repeats: 1 },
+  };
 }
 
 type Step = { readonly eventId: string; readonly time: string };

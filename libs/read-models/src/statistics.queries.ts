@@ -5,6 +5,7 @@ import type {
   ReadModelCollections,
   StreetMonthStats,
 } from './collections.js';
+import type { PostgresStatistics } from './postgres-statistics.js';
 import { parseAgencyStatsQuery, parseStreetStatsQuery, type MonthRange } from './query-params.js';
 
 export interface RatioRow {
@@ -82,17 +83,40 @@ function addDurations(a: DurationFigures, b: DurationFigures | undefined): Durat
 /**
  * Reads the figures the projection keeps. Rows are the stored buckets; totals
  * are sums of the rows (done here: the buckets are few, and the MongoDB-wire
- * server has no $group to do it).
+ * server has no $group to do it). `tables`: the set's statistics tables, which
+ * hold the buckets where the set has them (ADR 0007); else the collections.
  */
 export class StatisticsQueries {
-  constructor(private readonly collections: ReadModelCollections) {}
+  constructor(
+    private readonly collections: ReadModelCollections,
+    private readonly tables?: () => PostgresStatistics,
+  ) {}
 
   private async streetBuckets(raw: unknown): Promise<StreetMonthStats[]> {
     const { street, range } = parseStreetStatsQuery(raw);
+    if (this.tables)
+      return (await this.tables().buckets('street', {
+        ...range,
+        ...(street ? { key: street } : {}),
+      })) as unknown as StreetMonthStats[];
     const filter = { ...monthFilter(range), ...(street ? { street } : {}) };
     return this.collections.streetStats
       .find(filter as Filter<StreetMonthStats>, { projection: { applied: 0 } })
       .sort({ month: 1, street: 1 })
+      .toArray();
+  }
+
+  private async agencyBuckets(raw: unknown): Promise<AgencyMonthStats[]> {
+    const { agency, range } = parseAgencyStatsQuery(raw);
+    if (this.tables)
+      return (await this.tables().buckets('agency', {
+        ...range,
+        ...(agency ? { key: agency } : {}),
+      })) as unknown as AgencyMonthStats[];
+    const filter = { ...monthFilter(range), ...(agency ? { agency } : {}) };
+    return this.collections.agencyStats
+      .find(filter as Filter<AgencyMonthStats>, { projection: { applied: 0 } })
+      .sort({ month: 1, agency: 1 })
       .toArray();
   }
 
@@ -136,12 +160,7 @@ export class StatisticsQueries {
   }
 
   async sla(raw: unknown) {
-    const { agency, range } = parseAgencyStatsQuery(raw);
-    const filter = { ...monthFilter(range), ...(agency ? { agency } : {}) };
-    const buckets = await this.collections.agencyStats
-      .find(filter as Filter<AgencyMonthStats>, { projection: { applied: 0 } })
-      .sort({ month: 1, agency: 1 })
-      .toArray();
+    const buckets = await this.agencyBuckets(raw);
     const row = (onTime: number, late: number, escalated: number): SlaRow => ({
       completedOnTime: onTime,
       completedLate: late,
