@@ -40,6 +40,7 @@ export async function readModelContents(
       stats.buckets.map(({ kind, doc }) => ({ ...doc, _id: `${kind} ${doc._id}` })),
     );
     result['statMarkers'] = stats.markers;
+    result['publicityIndex'] = normalise(await indexes.publicity(suffix).all());
   }
   return result;
 }

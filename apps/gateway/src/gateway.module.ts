@@ -145,8 +145,9 @@ export class GatewayModule {
         },
         {
           provide: PublicityQueries,
-          inject: [COLLECTIONS],
-          useFactory: (c: ReadModelCollections) => new PublicityQueries(c),
+          inject: [COLLECTIONS, LIVE_INDEXES],
+          useFactory: (c: ReadModelCollections, live: LiveIndexes) =>
+            live ? new PublicityQueries(c, () => live().publicity) : new PublicityQueries(c),
         },
         {
           // Whole views as they stood at a past time (`asOf` on the case list and statistics).

@@ -10,11 +10,19 @@ import {
   readModelCollections,
 } from './collections.js';
 import { openMongo, type MongoHandle } from './mongo.js';
-import { rebuildReadModels } from './rebuild.js';
+import { ReadModelIndexes } from './read-model-indexes.js';
+import { StatisticsQueries } from './statistics.queries.js';
+import { PublicityQueries } from './queries.js';
+import { prepareReadModelSet, rebuildReadModels } from './rebuild.js';
+import pg from 'pg';
 
 let mongo: MongoHandle;
+let pool: pg.Pool;
+let indexes: ReadModelIndexes;
 const run = randomUUID().slice(0, 8);
 const suffixes: string[] = [];
+/** The sets made with the PostgreSQL tables (their suffixes are table names too). */
+const withTables: string[] = [];
 const suffix = (name: string) => {
   const s = `_${name}_${run}`;
   suffixes.push(s);
@@ -23,9 +31,13 @@ const suffix = (name: string) => {
 
 beforeAll(async () => {
   mongo = await openMongo(testInfra().mongoUrl);
+  pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 4 });
+  indexes = new ReadModelIndexes(pool, mongo.db.databaseName);
 });
 afterAll(async () => {
   for (const s of suffixes) await dropReadModelCollections(mongo.db, s);
+  for (const s of withTables) await indexes.drop(s);
+  await pool.end();
   await mongo.close();
 });
 
@@ -164,6 +176,73 @@ describe('the rebuild folds in memory and writes in bulk, with the live projecti
     );
     const buckets = b['streetStats'] as { repeats?: number }[];
     expect(buckets.reduce((n, x) => n + (x.repeats ?? 0), 0)).toBe(3);
+  });
+
+  it('with the PostgreSQL tables (ADR 0007): the same figures and feed, live and rebuilt, as on the collections', async () => {
+    const store = new InMemoryEventStore();
+    for (const scripted of generatedHistory({ seed: 13, events: 300 }))
+      await appendScripted(store, scripted);
+    await enforcementHistory(store);
+    const log = [...(await store.readAll({ maxCount: 100_000 }))];
+    const onCollections = await liveProjection('coll', store, liveArrival(log));
+    const live = suffix('tables');
+    withTables.push(live);
+    await prepareReadModelSet(mongo.db, live, indexes);
+    const projection = new CaseTimelineProjection(
+      readModelCollections(mongo.db, live),
+      store,
+      indexes.of(live),
+    );
+    const arrival = liveArrival(log).map(toEnvelope);
+    for (let i = 0; i < arrival.length; i += 11)
+      await projection.applyBatch(arrival.slice(i, i + 11));
+    const rebuilt = suffix('tablesbulk');
+    withTables.push(rebuilt);
+    await rebuildReadModels({ db: mongo.db, store, suffix: rebuilt, indexes, batchSize: 41 });
+
+    const [a, b] = [
+      await readModelContents(mongo.db, live, indexes),
+      await readModelContents(mongo.db, rebuilt, indexes),
+    ];
+    for (const key of Object.keys(a)) expect({ [key]: b[key] }).toEqual({ [key]: a[key] });
+    // The feed's table holds the collection's entries: published, erased, retracted, changed.
+    expect(a['publicityIndex']).toEqual(a['publicity']);
+    expect(a['publicity']).toHaveLength(2);
+    // What the statistics and the feed answer, from the tables, is what they answer
+    // from the collections of a set projected without them.
+    const reference = readModelCollections(mongo.db, onCollections);
+    const asked = [{}, { from: '2026-02', to: '2026-05' }];
+    for (const [suffixed, fromTables] of [
+      [live, true],
+      [rebuilt, true],
+      [onCollections, false],
+    ] as const) {
+      const collections = readModelCollections(mongo.db, suffixed);
+      const stats = fromTables
+        ? new StatisticsQueries(collections, () => indexes.stats(suffixed))
+        : new StatisticsQueries(collections);
+      const feed = fromTables
+        ? new PublicityQueries(collections, () => indexes.publicity(suffixed))
+        : new PublicityQueries(collections);
+      for (const range of asked) {
+        expect(await stats.ratio721(range)).toEqual(
+          await new StatisticsQueries(reference).ratio721(range),
+        );
+        expect(await stats.responseTimes(range)).toEqual(
+          await new StatisticsQueries(reference).responseTimes(range),
+        );
+        expect(await stats.sla(range)).toEqual(await new StatisticsQueries(reference).sla(range));
+      }
+      for (const query of [
+        {},
+        { includeRetracted: 'true' },
+        { includeRetracted: 'true', limit: '1' },
+      ])
+        expect(await feed.list(query)).toEqual(await new PublicityQueries(reference).list(query));
+    }
+    const all = await new StatisticsQueries(reference).ratio721({});
+    expect(all.totals.steps).toBeGreaterThan(0);
+    expect(all.totals.repeats).toBeGreaterThan(0);
   });
 
   it('hands the set to live writers after its last bulk write and finishes the log one event at a time', async () => {

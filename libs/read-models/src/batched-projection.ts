@@ -385,6 +385,8 @@ export class BatchedProjection {
         });
       if (name === 'workItems' && this.indexes)
         await this.indexes.work.write(written as WorkItemDocument[]);
+      if (name === 'publicity' && this.indexes)
+        await this.indexes.publicity.write(written as PublicityDocument[]);
     }
     if (this.cases.cached.size > this.maxCachedCases) this.cases.forget();
     return counts;

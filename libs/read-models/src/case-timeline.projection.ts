@@ -164,7 +164,7 @@ export class CaseTimelineProjection {
     private readonly indexes?: SetIndexes,
   ) {
     this.stats = indexes?.stats ?? new MongoStatistics(collections);
-    this.enforcement = new EnforcementProjection(collections, this.stats);
+    this.enforcement = new EnforcementProjection(collections, this.stats, indexes?.publicity);
     this.work = new WorkItemsProjection(collections.workItems, indexes?.work);
   }
 

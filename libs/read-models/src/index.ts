@@ -20,3 +20,4 @@ export * from './postgres-case-index.js';
 export * from './postgres-work-index.js';
 export * from './read-model-indexes.js';
 export * from './postgres-statistics.js';
+export * from './postgres-publicity-index.js';

@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import type { CaseDocument } from './collections.js';
 import type { CaseListFilter, Page } from './query-params.js';
-import { prepareTable, readModelTable, textColumn, unqualified } from './postgres-tables.js';
+import {
+  documentJson,
+  prepareTable,
+  readModelTable,
+  textColumn,
+  unqualified,
+} from './postgres-tables.js';
 
 /**
  * The board's lists at city scale (ADR 0007): every case document of a
@@ -80,7 +86,7 @@ export class PostgresCaseIndex {
              SELECT 1 FROM jsonb_each_text(row.doc->'streams') AS s
               WHERE COALESCE((excluded.doc->'streams'->>s.key)::bigint, -1) < s.value::bigint)
        RETURNING case_id`,
-      [JSON.stringify(docs)],
+      [documentJson(docs)],
     );
     const taken = new Set(written.map((r) => r.case_id));
     const others = docs.filter((d) => !taken.has(d._id));

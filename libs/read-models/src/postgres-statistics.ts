@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { inTransaction, prepareTable, readModelTable, unqualified } from './postgres-tables.js';
+import {
+  documentJson,
+  inTransaction,
+  prepareTable,
+  readModelTable,
+  unqualified,
+} from './postgres-tables.js';
 import { addToBucket, type BucketUpdate, type StatisticsWriter } from './statistics.projection.js';
 
 /** The layout of the tables; another (an older release's) is dropped and refilled. */
@@ -217,7 +223,7 @@ export class PostgresStatistics implements StatisticsWriter {
       `INSERT INTO ${this.table} (kind, id, doc)
          SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
        ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc`,
-      [docs.map((d) => d[0]), docs.map((d) => d[1]._id), docs.map((d) => JSON.stringify(d[1]))],
+      [docs.map((d) => d[0]), docs.map((d) => d[1]._id), docs.map((d) => documentJson(d[1]))],
     );
   }
 

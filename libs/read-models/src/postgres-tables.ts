@@ -75,6 +75,14 @@ export async function inTransaction<T>(
   }
 }
 
+/**
+ * A read-model document as JSON for a `jsonb` column, as the collection stores it:
+ * a field set to `undefined` is `null` there (the driver writes BSON null), where
+ * `JSON.stringify` would leave the field out.
+ */
+export const documentJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v === undefined ? null : v));
+
 /** Text columns generated from the document, compared byte-wise as MongoDB compares strings. */
 export const textColumn = (name: string, path: string) =>
   `${name} text COLLATE "C" GENERATED ALWAYS AS (${path}) STORED`;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { WorkItemDocument, WorkKind } from './work-items.js';
 import {
+  documentJson,
   inTransaction,
   prepareTable,
   readModelTable,
@@ -115,7 +116,7 @@ export class PostgresWorkIndex {
          SET doc = excluded.doc, due_ms = excluded.due_ms, since_ms = excluded.since_ms
          WHERE excluded.revision > row.revision
        RETURNING ${counted}`,
-      [JSON.stringify(rows)],
+      [documentJson(rows)],
     );
     const delta = new Map<string, { queue: string; kind: string; n: number }>();
     const move = (row: Counted | undefined, by: number) => {

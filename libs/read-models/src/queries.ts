@@ -16,6 +16,7 @@ import {
 } from './query-params.js';
 import { slaState, type SlaState } from './sla.js';
 import type { PostgresCaseIndex } from './postgres-case-index.js';
+import type { PostgresPublicityIndex } from './postgres-publicity-index.js';
 
 export type AssignmentView = AssignmentDocument & { readonly sla: SlaState };
 export type CaseView = Omit<CaseDocument, '_id' | 'streams' | 'assignments' | 'agencies'> & {
@@ -231,19 +232,18 @@ function caseFilter(filter: CaseListFilter, now: Date): Document[] {
 export type PublicityView = Omit<PublicityDocument, '_id'> & { readonly decisionId: string };
 
 export class PublicityQueries {
-  constructor(private readonly collections: ReadModelCollections) {}
+  /** `index`: the set's publicity table (ADR 0007), which answers the pages; else the collection. */
+  constructor(
+    private readonly collections: ReadModelCollections,
+    private readonly index?: () => PostgresPublicityIndex,
+  ) {}
 
   /** Published penalty decisions, newest first; retracted ones only when asked for. */
   async list(raw: unknown): Promise<PageOf<PublicityView>> {
     const { includeRetracted, page } = parsePublicityQuery(raw);
-    const clauses: Document[] = [...afterCursor('publishedAt', page)];
-    if (!includeRetracted) clauses.push({ retracted: false });
-    const query = (clauses.length > 0 ? { $and: clauses } : {}) as Filter<PublicityDocument>;
-    const docs = await this.collections.publicity
-      .find(query)
-      .sort({ publishedAt: -1, _id: -1 })
-      .limit(page.limit + 1)
-      .toArray();
+    const docs = this.index
+      ? await this.index().page(includeRetracted, page, page.limit + 1)
+      : await this.fromCollection(includeRetracted, page);
     const items = docs.slice(0, page.limit);
     const last = items[items.length - 1];
     return {
@@ -265,5 +265,16 @@ export class PublicityQueries {
       nextCursor:
         docs.length > page.limit && last ? encodeCursor(last.publishedAt, last._id) : null,
     };
+  }
+
+  private fromCollection(includeRetracted: boolean, page: Page): Promise<PublicityDocument[]> {
+    const clauses: Document[] = [...afterCursor('publishedAt', page)];
+    if (!includeRetracted) clauses.push({ retracted: false });
+    const query = (clauses.length > 0 ? { $and: clauses } : {}) as Filter<PublicityDocument>;
+    return this.collections.publicity
+      .find(query)
+      .sort({ publishedAt: -1, _id: -1 })
+      .limit(page.limit + 1)
+      .toArray();
   }
 }

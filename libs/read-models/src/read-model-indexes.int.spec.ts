@@ -286,6 +286,7 @@ describe('the index tables in PostgreSQL (ADR 0007)', () => {
         stats: buckets,
         cases: 3,
         work: works,
+        publicity: 0,
       });
       expect(await ensureIndexes(collections, indexes, older)).toEqual({});
       const moved = await readModelContents(db, older, indexes);
@@ -407,7 +408,7 @@ describe('the index tables in PostgreSQL (ADR 0007)', () => {
   it("makes again, empty, the tables of another release's layout (they are refilled from the collections)", async () => {
     const suffix = `${set.suffix}x`;
     try {
-      expect(await indexes.prepare(suffix)).toEqual(['cases', 'work', 'stats']);
+      expect(await indexes.prepare(suffix)).toEqual(['cases', 'work', 'stats', 'publicity']);
       expect(await indexes.prepare(suffix)).toEqual([]);
       const work = indexes.work(suffix);
       // As an older release left it: other columns, another layout.

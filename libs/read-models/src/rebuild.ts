@@ -197,7 +197,7 @@ export async function ensureIndexes(
         yield [kind, bucket] as const;
       }
   });
-  const { cases, work } = indexes.of(suffix);
+  const { cases, work, publicity } = indexes.of(suffix);
   if (made.includes('cases')) {
     // Another replica's live writes may be newer than what this read.
     filled.cases = await copyAll(collections.cases.find({}), (batch) =>
@@ -206,6 +206,16 @@ export async function ensureIndexes(
   }
   if (made.includes('work'))
     filled.work = await copyAll(collections.workItems.find({}), (batch) => work.write(batch));
+  if (made.includes('publicity'))
+    // Read again under the table's lock: a live writer may be refreshing rows meanwhile.
+    filled.publicity = await copyAll(
+      collections.publicity.find({}, { projection: { _id: 1 } }),
+      (batch) =>
+        publicity.refresh(
+          batch.map((d) => d._id),
+          (ids) => collections.publicity.find({ _id: { $in: [...ids] } }).toArray(),
+        ),
+    );
   return filled;
 }
 
@@ -214,6 +224,7 @@ export interface IndexesFilled {
   readonly cases?: number;
   readonly work?: number;
   readonly stats?: number;
+  readonly publicity?: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

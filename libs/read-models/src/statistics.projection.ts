@@ -2,6 +2,7 @@ import { isEventOfType, type EventEnvelope } from '@gridline/contracts';
 import { Double, type Collection, type Filter, type UpdateFilter } from 'mongodb';
 import { monthOf, type StatIncrement } from './case-document.js';
 import type { ReadModelCollections, SubjectStepsDocument } from './collections.js';
+import type { PostgresPublicityIndex } from './postgres-publicity-index.js';
 import { upsert } from './mongo.js';
 
 /** A repeat violation looks back this many calendar months (as STREET_LOOKBACK_MONTHS). */
@@ -194,10 +195,21 @@ export class MongoStatistics implements StatisticsWriter {
  * violations, the decisions' subjects and the masked publicity entries.
  */
 export class EnforcementProjection {
+  /**
+   * `publicityIndex`: the set's publicity table (ADR 0007), refreshed after each
+   * change of an entry.
+   */
   constructor(
     private readonly collections: ReadModelCollections,
     private readonly stats: StatisticsWriter = new MongoStatistics(collections),
+    private readonly publicityIndex?: PostgresPublicityIndex,
   ) {}
+
+  private async refresh(decisionIds: readonly string[]): Promise<void> {
+    await this.publicityIndex?.refresh(decisionIds, (ids) =>
+      this.collections.publicity.find({ _id: { $in: [...ids] } }).toArray(),
+    );
+  }
 
   async apply(event: EventEnvelope): Promise<void> {
     const { decisions, publicity } = this.collections;
@@ -251,6 +263,7 @@ export class EnforcementProjection {
           $setOnInsert: { retracted: false },
         },
       );
+      await this.refresh([d.decisionId]);
     } else if (isEventOfType(event, 'street.subject.erased.v1')) {
       // Erased: every publicity entry of the subject shows so, now and when it comes later.
       const { subjectId, erasedAt } = event.data;
@@ -267,18 +280,22 @@ export class EnforcementProjection {
           { _id: { $in: decisions.map((x) => x._id) } },
           { $set: { subjectLabel: ERASED_SUBJECT_LABEL } },
         );
+      await this.refresh(decisions.map((x) => x._id));
     } else if (isEventOfType(event, 'street.decision.publicity-retracted.v1')) {
       await publicity.updateOne(
         { _id: event.data.decisionId },
         { $set: { retracted: true, retractedAt: event.data.retractedAt } },
       );
+      await this.refresh([event.data.decisionId]);
     } else if (isEventOfType(event, 'street.decision.appeal-decided.v1')) {
       const penalty = event.data.penalty;
-      if (event.data.outcome === 'changed' && penalty)
+      if (event.data.outcome === 'changed' && penalty) {
         await publicity.updateOne(
           { _id: event.data.decisionId },
           { $set: { amountYuan: penalty.amountYuan, circumstance: penalty.circumstance } },
         );
+        await this.refresh([event.data.decisionId]);
+      }
     }
   }
 
