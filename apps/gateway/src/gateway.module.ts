@@ -154,7 +154,13 @@ export class GatewayModule {
           provide: PointInTimeViews,
           inject: [MONGO, HISTORY_STORE],
           useFactory: (mongo: MongoHandle, pg: PostgresStoreHandle) =>
-            new PointInTimeViews(mongo.db, pg.store),
+            new PointInTimeViews(
+              mongo.db,
+              pg.store,
+              config.READ_MODEL_LISTS === 'postgres'
+                ? { indexes: new ReadModelIndexes(pg.pool, mongo.db.databaseName) }
+                : {},
+            ),
         },
         GatewayLifecycle,
         TimelineFeed,

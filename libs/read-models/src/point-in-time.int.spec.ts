@@ -9,6 +9,8 @@ import { PointInTimeViews } from './point-in-time.js';
 import { CaseQueries } from './queries.js';
 import { rebuildReadModels } from './rebuild.js';
 import { StatisticsQueries } from './statistics.queries.js';
+import { ReadModelIndexes } from './read-model-indexes.js';
+import pg from 'pg';
 
 // A database of its own: the sets made here are the only ones in its registry.
 let mongo: MongoHandle;
@@ -91,5 +93,46 @@ describe('whole views as they stood at a past time', () => {
     expect(sets.size).toBe(2);
     expect(sets.has(PointInTimeViews.suffixOf(t1))).toBe(false);
     expect((await views.at(t1)).cached).toBe(false); // made again when asked again
+  });
+
+  it('keeps a past view in the PostgreSQL tables too, answers from them as from the collections, and drops them with the set', async () => {
+    const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 2 });
+    try {
+      const indexes = new ReadModelIndexes(pool, db.databaseName);
+      const withTables = new PointInTimeViews(db, store, { indexes, maxSets: 1 });
+      const onCollections = new PointInTimeViews(db, store);
+      const at = new Date('2026-03-12T06:00:00Z');
+      // Made by an earlier release, without the tables: made again, with them.
+      expect((await onCollections.at(at)).tables).toBeUndefined();
+      const a = await withTables.at(at);
+      expect(a.cached).toBe(false);
+      expect((await withTables.at(at)).cached).toBe(true);
+      const tables = a.tables as NonNullable<typeof a.tables>;
+      expect(tables).toBeDefined();
+      const fromTables = {
+        cases: new CaseQueries(a.collections, () => tables.cases),
+        stats: new StatisticsQueries(a.collections, () => tables.stats),
+      };
+      const fromCollections = {
+        cases: new CaseQueries(a.collections),
+        stats: new StatisticsQueries(a.collections),
+      };
+      for (const query of [{}, { status: 'open' }, { limit: '1' }])
+        expect(await fromTables.cases.listCases(query, { all: true }, a.at)).toEqual(
+          await fromCollections.cases.listCases(query, { all: true }, a.at),
+        );
+      // The statistics are in the tables, not the collections: the two differ.
+      const mix = (await fromTables.stats.ratio721({})).totals;
+      expect(mix.service).toBe(2);
+      expect((await fromCollections.stats.ratio721({})).totals.steps).toBe(0);
+      // Beyond its one set, the set and its tables go.
+      await withTables.at(new Date('2026-03-20T00:00:00Z'));
+      const { rows } = await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [
+        tables.cases.table,
+      ]);
+      expect(rows[0]?.t).toBeNull();
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -1,11 +1,8 @@
 import type { EventStore } from '@gridline/eventsourcing';
 import type { Db } from 'mongodb';
-import {
-  dropReadModelCollections,
-  readModelCollections,
-  type ReadModelCollections,
-} from './collections.js';
-import { rebuildReadModels } from './rebuild.js';
+import { readModelCollections, type ReadModelCollections } from './collections.js';
+import type { ReadModelIndexes, SetIndexes } from './read-model-indexes.js';
+import { dropReadModelSet, rebuildReadModels } from './rebuild.js';
 
 const REGISTRY = 'read_model_point_in_time';
 const PREFIX = '_asof_';
@@ -16,6 +13,8 @@ interface SetDocument {
   state: 'building' | 'ready';
   builtAt?: string;
   events?: number;
+  /** Built with the PostgreSQL tables (ADR 0007). */
+  tables?: boolean;
   lastUsedAt: string;
 }
 
@@ -24,12 +23,19 @@ export interface PointInTimeOptions {
   readonly maxSets?: number;
   /** A set unused this long is dropped. */
   readonly idleMs?: number;
+  /**
+   * Where the sets' PostgreSQL tables go (ADR 0007): the lists and statistics of
+   * a past time then answer from them, as the live set's do.
+   */
+  readonly indexes?: ReadModelIndexes;
 }
 
 /** The whole read-model set as it stood at one time, and how it was made. */
 export interface PointInTimeSet {
   readonly at: Date;
   readonly collections: ReadModelCollections;
+  /** Its PostgreSQL tables, when the views keep them. */
+  readonly tables?: SetIndexes;
   /** Already materialised by an earlier request. */
   readonly cached: boolean;
   readonly events?: number;
@@ -49,6 +55,7 @@ export class PointInTimeViews {
   private readonly building = new Map<string, Promise<PointInTimeSet>>();
   private readonly maxSets: number;
   private readonly idleMs: number;
+  private readonly indexes: ReadModelIndexes | undefined;
 
   constructor(
     private readonly db: Db,
@@ -57,6 +64,7 @@ export class PointInTimeViews {
   ) {
     this.maxSets = options.maxSets ?? 4;
     this.idleMs = options.idleMs ?? 15 * 60_000;
+    this.indexes = options.indexes;
   }
 
   /** Times are kept to the second: nearby requests share a set. */
@@ -80,19 +88,27 @@ export class PointInTimeViews {
 
   private async materialise(suffix: string, at: Date): Promise<PointInTimeSet> {
     const now = new Date().toISOString();
+    // A set built without the tables (by an earlier release) is built again with them.
     const known = await this.registry().findOneAndUpdate(
-      { _id: suffix, state: 'ready' },
+      { _id: suffix, state: 'ready', ...(this.indexes ? { tables: true } : {}) },
       { $set: { lastUsedAt: now } },
     );
     const collections = readModelCollections(this.db, suffix);
-    if (known)
-      return { at, collections, cached: true, ...(known.events ? { events: known.events } : {}) };
+    const tables = this.indexes?.of(suffix);
+    const set = { at, collections, ...(tables ? { tables } : {}) };
+    if (known) return { ...set, cached: true, ...(known.events ? { events: known.events } : {}) };
     await this.registry().updateOne(
       { _id: suffix },
       { $set: { at: at.toISOString(), state: 'building', lastUsedAt: now } },
       { upsert: true },
     );
-    const done = await rebuildReadModels({ db: this.db, store: this.store, suffix, until: at });
+    const done = await rebuildReadModels({
+      db: this.db,
+      store: this.store,
+      suffix,
+      until: at,
+      ...(this.indexes ? { indexes: this.indexes } : {}),
+    });
     await this.registry().updateOne(
       { _id: suffix },
       {
@@ -100,12 +116,13 @@ export class PointInTimeViews {
           state: 'ready',
           builtAt: new Date().toISOString(),
           events: done.processed,
+          tables: this.indexes !== undefined,
           lastUsedAt: new Date().toISOString(),
         },
       },
     );
     await this.evict(suffix);
-    return { at, collections, cached: false, events: done.processed };
+    return { ...set, cached: false, events: done.processed };
   }
 
   /** Drops sets beyond `maxSets` (least recently used first) and sets idle too long. */
@@ -117,7 +134,7 @@ export class PointInTimeViews {
       if (set._id === keep || this.building.has(set._id)) continue;
       if (i < this.maxSets && set.lastUsedAt >= idleBefore) continue;
       await this.registry().deleteOne({ _id: set._id });
-      await dropReadModelCollections(this.db, set._id);
+      await dropReadModelSet(this.db, set._id, this.indexes);
       dropped.push(set._id);
     }
     return dropped;

@@ -75,9 +75,11 @@ export class CasesController {
   ): Promise<PageOf<CaseView>> {
     const { rest, set } = await pointInTime(query, this.past, response);
     if (!set) return read(() => this.queries.listCases(query, visibilityOf(principal)));
-    return read(() =>
-      new CaseQueries(set.collections).listCases(rest, visibilityOf(principal), set.at),
-    );
+    const { tables } = set;
+    const queries = tables
+      ? new CaseQueries(set.collections, () => tables.cases)
+      : new CaseQueries(set.collections);
+    return read(() => queries.listCases(rest, visibilityOf(principal), set.at));
   }
 
   @ReadRoute({

@@ -34,7 +34,14 @@ export class StatsController {
   /** The live statistics, or those of a past time when `asOf` is given. */
   private async at(query: unknown, response: HeaderSink) {
     const { rest, set } = await pointInTime(query, this.past, response);
-    return { rest, stats: set ? new StatisticsQueries(set.collections) : this.stats };
+    if (!set) return { rest, stats: this.stats };
+    const { tables } = set;
+    return {
+      rest,
+      stats: tables
+        ? new StatisticsQueries(set.collections, () => tables.stats)
+        : new StatisticsQueries(set.collections),
+    };
   }
 
   @ReadRoute({
