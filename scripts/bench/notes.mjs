@@ -74,17 +74,18 @@ figure, and what was changed to move it: [performance.md](performance.md).
    by default) and a second one of a tenth of its size (generated and kept the same
    way) are each rebuilt once per invocation by \`rebuildReadModels\` with the index
    tables (ADR 0007): collections in the MongoDB database \`gridline_bench_reads\`,
-   the case and work index tables in the history's PostgreSQL database; both dropped
-   at the end. Asked through the gateway's classes (\`new CaseQueries(collections, ()
-   => indexes.cases(suffix))\`, \`new WorkQueries(collections, () =>
-   indexes.work(suffix))\`, \`StatisticsQueries\`): the board's first page (25, the
+   the case and work index tables and the statistics tables in the history's
+   PostgreSQL database; both dropped at the end. Asked through the gateway's classes
+   (\`new CaseQueries(collections, () => indexes.cases(suffix))\`, \`new
+   WorkQueries(collections, () => indexes.work(suffix))\`, \`new
+   StatisticsQueries(collections, () => indexes.stats(suffix))\`): the board's first page (25, the
    console's page size) with no filter and with each filter, a non-coordinator's
    visibility, a page from a cursor at the median case, "my work" of a busy
    coordinator, and a year of ratio721 and of the agency SLA. Baseline, per query, in
    the same run and on the same server: its floor, a primary-key lookup of the same
    documents (\`SELECT doc … WHERE case_id = ANY($1)\` of the page's ids for the
-   lists, \`… WHERE id = ANY($1)\` of my work's items; the statistics' buckets by
-   \`_id\` from the collection FerretDB still answers them from). Each query and its
+   lists, \`… WHERE id = ANY($1)\` of my work's items and \`… WHERE kind = $1 AND id =
+   ANY($2)\` of the statistics' buckets). Each query and its
    floor alternate, 200 samples each after 20 unmeasured, per run and size; p50 /
    p95 / p99 over the runs' samples. The same page answered from the FerretDB
    collection (\`CaseQueries\` without the index) is a reference row, with 5

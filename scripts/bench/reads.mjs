@@ -66,8 +66,11 @@ async function readSet({ readModels, openPostgresStore, stack, mongo, events, lo
   await readModels.rebuildReadModels({ db: mongo.db, store: handle.store, suffix, indexes });
   set.rebuildSeconds = (performance.now() - started) / 1000;
   const index = indexes.cases(suffix);
+  const stats = indexes.stats(suffix);
   // What autovacuum does after a bulk load, done now rather than at its leisure.
-  await handle.pool.query(`ANALYZE ${index.table}, ${indexes.work(suffix).table}`);
+  await handle.pool.query(
+    `ANALYZE ${index.table}, ${indexes.work(suffix).table}, ${stats.table}, ${stats.markers}`,
+  );
   const collections = readModels.readModelCollections(mongo.db, suffix);
   set.documents = {};
   for (const [key, name] of Object.entries(readModels.readModelCollectionNames(suffix)))
@@ -76,18 +79,24 @@ async function readSet({ readModels, openPostgresStore, stack, mongo, events, lo
     `SELECT count(*)::int AS n FROM ${index.table}`,
   );
   set.documents.caseIndex = tableRows[0].n;
+  const { rows: statRows } = await handle.pool.query(
+    `SELECT (SELECT count(*) FROM ${stats.table})::int AS buckets,
+            (SELECT count(*) FROM ${stats.markers})::int AS markers`,
+  );
+  set.documents.statBuckets = statRows[0].buckets;
+  set.documents.statMarkers = statRows[0].markers;
   log(`  rebuilt in ${set.rebuildSeconds.toFixed(0)} s: ${JSON.stringify(set.documents)}`);
 
   // Filter values: chosen on the first (largest) set, the same at every size.
   if (!values.chosen)
-    Object.assign(values, await chooseValues(handle.pool, index.table, collections), {
+    Object.assign(values, await chooseValues(handle.pool, index.table, collections, stats), {
       chosen: true,
     });
 
   const cases = new readModels.CaseQueries(collections, () => indexes.cases(suffix));
   const fromCollection = new readModels.CaseQueries(collections);
   const work = new readModels.WorkQueries(collections, () => indexes.work(suffix));
-  const statistics = new readModels.StatisticsQueries(collections);
+  const statistics = new readModels.StatisticsQueries(collections, () => stats);
 
   const { rows: middle } = await handle.pool.query(
     `SELECT last_event_at, case_id FROM ${index.table}
@@ -125,8 +134,6 @@ async function readSet({ readModels, openPostgresStore, stack, mongo, events, lo
   const ids = (page) => page.items.map((c) => c.caseId);
   const byKey = async (ids) =>
     handle.pool.query(`SELECT doc FROM ${index.table} WHERE case_id = ANY($1::text[])`, [ids]);
-  const byId = (collection, options) => async (ids) =>
-    collection.find({ _id: { $in: ids } }, options).toArray();
   // FerretDB 1.24 answers \`_id: {$in}\` by scanning the collection and comparing each
   // document with each id (minutes for a few thousand ids in a collection of 166k):
   // on the big collections the floor is one \`findOne\` by \`_id\` per document.
@@ -136,6 +143,19 @@ async function readSet({ readModels, openPostgresStore, stack, mongo, events, lo
     return docs;
   };
 
+  // The statistics' buckets of the year asked, and the same by primary key.
+  const bucketIds = async (kind) =>
+    (
+      await handle.pool.query(
+        `SELECT id FROM ${stats.table} WHERE kind = $1 AND month BETWEEN $2 AND $3`,
+        [kind, values.from, values.to],
+      )
+    ).rows.map((r) => r.id);
+  const bucketsByKey = (kind) => async (ids) =>
+    handle.pool.query(`SELECT doc FROM ${stats.table} WHERE kind = $1 AND id = ANY($2::text[])`, [
+      kind,
+      ids,
+    ]);
   const list = (key, label, query, visibility) => ({
     key,
     label,
@@ -189,26 +209,16 @@ async function readSet({ readModels, openPostgresStore, stack, mongo, events, lo
       label: `statistics: ratio721 over 12 months (${v.from} to ${v.to})`,
       kind: 'stats',
       query: () => statistics.ratio721({ from: v.from, to: v.to }),
-      floorOf: async () =>
-        (
-          await collections.streetStats
-            .find({ month: { $gte: v.from, $lte: v.to } }, { projection: { _id: 1 } })
-            .toArray()
-        ).map((d) => d._id),
-      floor: byId(collections.streetStats, { projection: { applied: 0 } }),
+      floorOf: () => bucketIds('street'),
+      floor: bucketsByKey('street'),
     },
     {
       key: 'sla',
       label: `statistics: agency SLA over 12 months (${v.from} to ${v.to})`,
       kind: 'stats',
       query: () => statistics.sla({ from: v.from, to: v.to }),
-      floorOf: async () =>
-        (
-          await collections.agencyStats
-            .find({ month: { $gte: v.from, $lte: v.to } }, { projection: { _id: 1 } })
-            .toArray()
-        ).map((d) => d._id),
-      floor: byId(collections.agencyStats, { projection: { applied: 0 } }),
+      floorOf: () => bucketIds('agency'),
+      floor: bucketsByKey('agency'),
     },
     {
       key: 'reference',
@@ -245,7 +255,7 @@ async function readSet({ readModels, openPostgresStore, stack, mongo, events, lo
  * The busy coordinator: the agency whose coordinator queue holds the most open
  * work, and of its people the one with the most personal work.
  */
-async function chooseValues(pool, table, collections) {
+async function chooseValues(pool, table, collections, stats) {
   const common = async (column, order = 'DESC') =>
     (
       await pool.query(
@@ -271,9 +281,9 @@ async function chooseValues(pool, table, collections) {
   const id =
     [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ??
     `${busiest.agency}-coordinator-1`;
-  const months = (
-    await collections.streetStats.find({}, { projection: { month: 1 } }).toArray()
-  ).map((d) => d.month);
+  const months = (await pool.query(`SELECT DISTINCT month FROM ${stats.table}`)).rows.map(
+    (d) => d.month,
+  );
   const last = months.sort().at(-1);
   const [y, m] = last.split('-').map(Number);
   const first = new Date(Date.UTC(y, m - 12, 1)).toISOString().slice(0, 7);
@@ -404,7 +414,7 @@ const cell = (f) => `${ms(f.p50)} / ${ms(f.p95)} / ${ms(f.p99)}`;
 const FLOOR = {
   list: 'floor: `SELECT doc … WHERE case_id = ANY($1)` of the page’s ids',
   work: 'floor: `SELECT doc … WHERE id = ANY($1)` of the items it answers with, from the work index',
-  stats: 'floor: the buckets it reads, by `_id` from the collection',
+  stats: 'floor: the buckets it reads, by primary key from the statistics table',
   reference: 'floor: the page’s documents, each by `_id` (`findOne`) from the cases collection',
 };
 
@@ -444,9 +454,9 @@ export function readsReport(r) {
     .join('; ');
   const section =
     `### 7. Reads at city scale: what was queried\n\n` +
-    `The histories of measure 4 (seed 1) at ${rate(big.events)} and ${rate(small.events)} events, each rebuilt once per bench invocation by \`rebuildReadModels\` with the case index (${big.rebuildSeconds.toFixed(0)} s and ${small.rebuildSeconds.toFixed(0)} s) into the MongoDB database \`${MONGO_DATABASE}\` (suffix \`_bench_reads_<events>\`) and the case and work index tables in the history's own PostgreSQL database (\`ANALYZE\`d after the load), dropped at the end. ` +
+    `The histories of measure 4 (seed 1) at ${rate(big.events)} and ${rate(small.events)} events, each rebuilt once per bench invocation by \`rebuildReadModels\` with the index tables (${big.rebuildSeconds.toFixed(0)} s and ${small.rebuildSeconds.toFixed(0)} s) into the MongoDB database \`${MONGO_DATABASE}\` (suffix \`_bench_reads_<events>\`) and the case and work index tables and the statistics tables in the history's own PostgreSQL database (\`ANALYZE\`d after the load), dropped at the end. ` +
     `Documents per collection at ${size(big)}: ${docs(big)}; at ${size(small)}: ${docs(small)}. ` +
-    `Queried through the gateway's classes: \`new CaseQueries(collections, () => indexes.cases(suffix))\` with the board's page size (${BOARD_PAGE_SIZE}, apps/console Board.tsx), \`WorkQueries.forPrincipal\` and \`StatisticsQueries\`. ` +
+    `Queried through the gateway's classes: \`new CaseQueries(collections, () => indexes.cases(suffix))\` with the board's page size (${BOARD_PAGE_SIZE}, apps/console Board.tsx), \`WorkQueries.forPrincipal\` and \`new StatisticsQueries(collections, () => indexes.stats(suffix))\`. ` +
     `Filter values (the most common of each, chosen at ${size(big)}, the same at ${size(small)}; cases matching at ${size(big)} and ${size(small)} in brackets): ${Object.keys(
       big.matching,
     )
