@@ -45,7 +45,7 @@ describe('demo command', () => {
     stores = await createIsolatedStores('gridline_demo');
     apps = await startApps(identity, {
       basePort: 13500,
-      env: { ...stores.env, GRIDLINE_SIMULATED_CLOCK: 'true' },
+      env: { ...stores.env, GRIDLINE_SIMULATED_CLOCK: 'true', GRIDLINE_PROFILE: 'local' },
     });
   });
 

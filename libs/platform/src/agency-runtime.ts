@@ -55,7 +55,6 @@ import { PostgresLease } from './postgres-lease.js';
 import {
   BACKGROUND_CLOCK,
   contextualClock,
-  simulationHighWaterClock,
   REACTION_TIME,
   reactionTime,
   SIMULATED_CLOCK_ENABLED,
@@ -109,7 +108,7 @@ export function serviceSettings(defaultPort: number) {
       'info',
     ),
     GRIDLINE_SIMULATED_CLOCK: setting(
-      'accept X-Gridline-Time from admins and service accounts (demos, imports); never in production',
+      'accept X-Gridline-Time on commands of service accounts (demos, imports); local profile only',
       parsers.oneOf('true', 'false'),
       'false',
     ),
@@ -154,7 +153,14 @@ export function loadServiceConfig(
   defaultPort: number,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ) {
-  return loadConfig(serviceSettings(defaultPort), env, [eventStoreRule, ...authRules]);
+  return loadConfig(serviceSettings(defaultPort), env, [
+    eventStoreRule,
+    ...authRules,
+    (v) =>
+      v['GRIDLINE_SIMULATED_CLOCK'] === 'true' && v['GRIDLINE_PROFILE'] !== 'local'
+        ? 'GRIDLINE_SIMULATED_CLOCK=true is accepted only in the local profile (GRIDLINE_PROFILE=local)'
+        : undefined,
+  ]);
 }
 
 export function authProviders(config: ServiceConfig, agency: Agency | null): Provider[] {
@@ -376,11 +382,7 @@ export class AgencyRuntimeModule {
       { provide: APP_INTERCEPTOR, useClass: WriteRateLimitInterceptor },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: SIMULATED_CLOCK_ENABLED, useValue: config.GRIDLINE_SIMULATED_CLOCK === 'true' },
-      {
-        provide: BACKGROUND_CLOCK,
-        useValue:
-          config.GRIDLINE_SIMULATED_CLOCK === 'true' ? simulationHighWaterClock : systemClock,
-      },
+      { provide: BACKGROUND_CLOCK, useValue: systemClock },
       {
         provide: REACTION_TIME,
         useValue: reactionTime(config.GRIDLINE_SIMULATED_CLOCK === 'true'),

@@ -7,7 +7,14 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import type { SwcEvent } from '@gridline/contracts';
 import { subscribeToAll, type Clock, type RecordedEvent } from '@gridline/eventsourcing';
-import { BACKGROUND_CLOCK, HealthRegistry, JsonLogger, POSTGRES } from '@gridline/platform';
+import {
+  BACKGROUND_CLOCK,
+  HealthRegistry,
+  JsonLogger,
+  POSTGRES,
+  runAt,
+  SIMULATED_CLOCK_ENABLED,
+} from '@gridline/platform';
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
 import { ExecuteCaseCommand } from '../cases/case-command.handler.js';
 
@@ -34,6 +41,12 @@ CREATE INDEX IF NOT EXISTS swc_assignment_deadlines_due
  * the subscription catches up from the checkpoint and the scanner finds every
  * deadline that passed meanwhile. The case decider ignores a second escalation
  * of the same due time, so several replicas may scan at once.
+ *
+ * With simulated time (GRIDLINE_SIMULATED_CLOCK, demos and history imports) the
+ * scanner's time is the latest time of the case events it has tracked, never
+ * later than the real clock: a command recorded as of a simulated time escalates
+ * what was due by then and nothing later, and the escalation is recorded as of
+ * it. Nothing a request carries (a read, a refused command) moves it.
  */
 @Injectable()
 export class DeadlineTracker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +54,8 @@ export class DeadlineTracker implements OnApplicationBootstrap, OnApplicationShu
   private following: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
+  /** The latest event time tracked, when time is simulated. */
+  private trackedUpTo: Date | undefined;
 
   constructor(
     @Inject(POSTGRES) private readonly postgres: PostgresStoreHandle,
@@ -49,6 +64,7 @@ export class DeadlineTracker implements OnApplicationBootstrap, OnApplicationShu
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     @Inject(DEADLINE_SCAN_MS) private readonly scanMs: number,
     @Inject(HealthRegistry) health: HealthRegistry,
+    @Inject(SIMULATED_CLOCK_ENABLED) private readonly simulation: boolean,
   ) {
     health.register('deadlines', () =>
       this.lastError ? Promise.reject(new Error(this.lastError)) : Promise.resolve(),
@@ -97,6 +113,10 @@ export class DeadlineTracker implements OnApplicationBootstrap, OnApplicationShu
   private async apply(recorded: RecordedEvent): Promise<void> {
     const event = { type: recorded.type, data: recorded.data } as SwcEvent;
     const db = this.postgres.pool;
+    if (this.simulation) {
+      const at = new Date(recorded.occurredAt);
+      if (!this.trackedUpTo || at > this.trackedUpTo) this.trackedUpTo = at;
+    }
     switch (event.type) {
       case 'swc.case.assignment-made.v1':
         await db.query(
@@ -136,9 +156,20 @@ export class DeadlineTracker implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /** The scanner's time: the real clock, or in a simulation how far its events have gone. */
+  private scanTime(): Date {
+    const real = this.clock.now();
+    return this.simulation && this.trackedUpTo && this.trackedUpTo < real ? this.trackedUpTo : real;
+  }
+
   /** Escalates every open assignment whose due time passed and was not escalated yet. */
   async scan(): Promise<number> {
-    const now = this.clock.now();
+    const now = this.scanTime();
+    const simulated = now.getTime() !== this.clock.now().getTime();
+    return simulated ? runAt(now, () => this.escalateDue(now)) : this.escalateDue(now);
+  }
+
+  private async escalateDue(now: Date): Promise<number> {
     try {
       const { rows } = await this.postgres.pool.query<{
         assignment_id: string;
