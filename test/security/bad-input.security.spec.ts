@@ -343,6 +343,66 @@ describe('security: bad input is refused and stores nothing', () => {
     }, ['officer-and-reviewer']);
   });
 
+  it('evidence captured after it is recorded, or before 2000: 422 naming it, nothing stored', async () => {
+    const officer = client(
+      url('street-service'),
+      await identity.token({
+        sub: 'officer-captures',
+        agency: 'street',
+        roles: ['officer', 'admin'],
+      }),
+    );
+    await grantCredential(officer, 'officer-captures');
+    const category = `vending-${randomUUID().slice(0, 8)}`;
+    const { body: issue } = await officer.post<{ caseId: string }>('/api/issues', {
+      ...report,
+      category,
+    });
+    const { body: subject } = await officer.post<{ subjectId: string }>('/api/subjects', {
+      caseId: issue.caseId,
+      kind: 'business',
+      name: 'Stall 14',
+      identifier: '91110105MA00000001',
+    });
+    const step = {
+      subjectId: subject.subjectId,
+      category,
+      caseId: issue.caseId,
+      place,
+      explanation: 'Blocks the pavement',
+    };
+    const photo = (capturedAt: string) => ({
+      kind: 'photo',
+      sha256: 'b'.repeat(64),
+      description: 'the stall',
+      capturedAt,
+      place,
+    });
+    expect((await officer.post('/api/enforcement/reminders', step)).status).toBe(201);
+    for (const [capturedAt, error] of [
+      ['9999-12-31T00:00:00.000Z', 'evidence-captured-later'],
+      [new Date(Date.now() + 3_600_000).toISOString(), 'evidence-captured-later'],
+      ['0001-01-01T00:00:00.000Z', 'evidence-captured-too-early'],
+    ] as const)
+      await storesNothing(async () => {
+        const r = await officer.post('/api/enforcement/warnings', {
+          ...step,
+          evidence: [photo(capturedAt)],
+        });
+        expect({ capturedAt, status: r.status, body: r.body }).toMatchObject({
+          capturedAt,
+          status: 422,
+          body: { error },
+        });
+      }, ['officer-captures']);
+    // A minute ahead (a device's clock): within the skew, accepted.
+    const ahead = await officer.post('/api/enforcement/warnings', {
+      ...step,
+      evidence: [photo(new Date(Date.now() + 60_000).toISOString())],
+    });
+    expect(ahead.status).toBe(201);
+  });
+
   it('an idempotency key reused with a different body: 422, the first result kept', async () => {
     const worker = client(url('street-service'), workerToken);
     const key = { 'idempotency-key': `sec-${randomUUID()}` };

@@ -53,6 +53,9 @@ export const refusals: Record<RefusalLocale, Readonly<Record<string, string>>> =
       '执法证 {credentialNumber} 已过期（有效期 {validFrom} 至 {validTo}），不能执法。',
     'enforcement-credential-withdrawn': '执法证 {credentialNumber} 已被注销，不能执法。',
     'role-required': '您的岗位不能执行此操作。',
+    'evidence-captured-later':
+      '证据的采集时间 {capturedAt} 晚于记录时间 {recordedAt}，请核对采集时间。',
+    'evidence-captured-too-early': '证据的采集时间 {capturedAt} 早于 2000 年，请核对采集时间。',
     'credential-validity-invalid': '执法证的截止日期必须晚于生效日期。',
     'credential-already-granted': '执法证号 {credentialNumber} 已经发放过，一个证号只能发放一次。',
     'credential-unknown': '该人员没有执法证 {credentialNumber}。',
@@ -170,6 +173,10 @@ export const refusals: Record<RefusalLocale, Readonly<Record<string, string>>> =
       'Enforcement credential {credentialNumber} has expired (valid {validFrom} to {validTo}).',
     'enforcement-credential-withdrawn': 'Enforcement credential {credentialNumber} was withdrawn.',
     'role-required': 'Your role may not do this.',
+    'evidence-captured-later':
+      'The evidence is said to be captured at {capturedAt}, after it is recorded ({recordedAt}): check the capture time.',
+    'evidence-captured-too-early':
+      'The evidence is said to be captured at {capturedAt}, before 2000: check the capture time.',
     'credential-validity-invalid': 'A credential must end after it starts.',
     'credential-already-granted':
       'Credential number {credentialNumber} was granted already; a number is granted once.',

@@ -229,6 +229,37 @@ describe('Enforcement progression (721) of one subject and category', () => {
         .then([evidenceRecorded]);
     });
 
+    it.each([
+      [
+        'after it is recorded (beyond five minutes)',
+        '2026-03-02T09:06:00.000Z',
+        'evidence-captured-later',
+      ],
+      ['in the year 9999', '9999-12-31T00:00:00.000Z', 'evidence-captured-later'],
+      ['before 2000', '0001-01-01T00:00:00.000Z', 'evidence-captured-too-early'],
+    ])('evidence said to be captured %s is refused', (_what, capturedAt, expected) => {
+      spec
+        .given([reminded()])
+        .when({ ...addEvidence, evidence: { ...evidence(2), capturedAt } })
+        .thenThrows(DomainError, code(expected));
+    });
+
+    it('evidence captured a minute "after" it is recorded (a device clock ahead) is recorded', () => {
+      const capturedAt = '2026-03-02T09:01:00.000Z';
+      spec
+        .given([reminded()])
+        .when({ ...addEvidence, evidence: { ...evidence(2), capturedAt } })
+        .then([
+          {
+            ...evidenceRecorded,
+            data: {
+              ...evidenceRecorded.data,
+              evidence: { ...evidenceRecorded.data.evidence, capturedAt },
+            },
+          },
+        ]);
+    });
+
     it('recording the same evidence again records nothing', () => {
       spec.given([reminded(), evidenceRecorded]).when(addEvidence).then([]);
     });

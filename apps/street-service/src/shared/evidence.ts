@@ -6,6 +6,7 @@ import type {
   Place,
 } from '@gridline/contracts';
 import { evidenceKindSchema, placeSchema, sha256Schema, uuidSchema } from '@gridline/contracts';
+import { DomainError } from '@gridline/eventsourcing';
 import type { EvidenceClaims, FileClaim } from '@gridline/evidence-store';
 
 /** Evidence as an officer submits it; the record adds who recorded it and when. */
@@ -50,11 +51,36 @@ export const evidenceListSchema = {
   items: evidenceBodySchema,
 } as const;
 
+/** How far a device's clock may run ahead of the service's: evidence "captured" later is refused. */
+export const CAPTURE_CLOCK_SKEW_MS = 5 * 60_000;
+/** No evidence of the platform is older (as simulated time's epoch). */
+export const EARLIEST_CAPTURE = new Date('2000-01-01T00:00:00.000Z');
+
+/**
+ * Evidence as recorded by an officer at `recordedAt` (the command's time). It
+ * cannot have been captured after it is recorded (beyond CAPTURE_CLOCK_SKEW_MS)
+ * or before EARLIEST_CAPTURE: a `9999-12-31` or `0001-01-01` is a typing error or
+ * a forgery, and would mislead the full-process record.
+ */
 export function recordEvidence(
   evidence: NewEvidence,
   officer: OfficerRef,
   recordedAt: Date,
 ): EnforcementEvidence {
+  const captured = Date.parse(evidence.capturedAt);
+  const details = { capturedAt: evidence.capturedAt, recordedAt: recordedAt.toISOString() };
+  if (captured > recordedAt.getTime() + CAPTURE_CLOCK_SKEW_MS)
+    throw new DomainError(
+      'evidence-captured-later',
+      `evidence captured at ${evidence.capturedAt}, after it is recorded (${details.recordedAt})`,
+      details,
+    );
+  if (captured < EARLIEST_CAPTURE.getTime())
+    throw new DomainError(
+      'evidence-captured-too-early',
+      `evidence captured at ${evidence.capturedAt}, before ${EARLIEST_CAPTURE.toISOString()}`,
+      details,
+    );
   return { ...evidence, recordedBy: officer, recordedAt: recordedAt.toISOString() };
 }
 

@@ -128,7 +128,8 @@ export const evidence = (n: number): NewEvidence => ({
   kind: 'photo',
   sha256: n.toString(16).repeat(64).slice(0, 64),
   description: `photo ${n} of the stall`,
-  capturedAt: '2026-03-09T07:40:00.000Z',
+  // Before every recording in these specs (evidence is captured, then recorded).
+  capturedAt: '2026-03-01T07:40:00.000Z',
   place: schoolGate,
 });
 
