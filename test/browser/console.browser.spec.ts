@@ -172,8 +172,11 @@ describe('the console in a browser', () => {
     const expected = inGrid.body.items.map((c) => c.caseId).sort();
     expect(expected).toContain(caseId);
     await until(`only the cases of grid ${grid}: ${expected.join(', ')}`, async () => {
-      const rows = await page.getByTestId('case-row').all();
-      const ids = await Promise.all(rows.map((r) => r.getAttribute('data-case-id')));
+      // One snapshot of the rows: a row located by index may vanish while the
+      // filtered list re-renders, and reading it would wait 30 s.
+      const ids = await page
+        .getByTestId('case-row')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
       return JSON.stringify(ids.sort()) === JSON.stringify(expected) ? true : undefined;
     });
     expect(new URL(page.url()).searchParams.get('grid')).toBe(grid);

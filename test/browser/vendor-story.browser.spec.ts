@@ -202,8 +202,10 @@ describe('the vendor story, told in the console', () => {
       await page.getByTestId('submit-triage-case').click();
       await visible(page.getByTestId('form-assign-agency'), 'the forms of a triaged case');
       await until('both assignments on the case page', async () => {
-        const rows = await page.getByTestId('assignment').all();
-        const agencies = await Promise.all(rows.map((r) => r.getAttribute('data-agency')));
+        // One snapshot of the rows (a row located by index may vanish on re-render).
+        const agencies = await page
+          .getByTestId('assignment')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agency')));
         return agencies.sort().join() === 'drc,street' ? true : undefined;
       });
     },
