@@ -17,6 +17,7 @@ import {
   type VendorStoryEntry,
 } from '@gridline/testing';
 import {
+  attributesOf,
   launchChromium,
   newConsolePage,
   screenshot,
@@ -174,9 +175,7 @@ describe('the console in a browser', () => {
     await until(`only the cases of grid ${grid}: ${expected.join(', ')}`, async () => {
       // One snapshot of the rows: a row located by index may vanish while the
       // filtered list re-renders, and reading it would wait 30 s.
-      const ids = await page
-        .getByTestId('case-row')
-        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
+      const ids = await attributesOf(page.getByTestId('case-row'), 'data-case-id');
       return JSON.stringify(ids.sort()) === JSON.stringify(expected) ? true : undefined;
     });
     expect(new URL(page.url()).searchParams.get('grid')).toBe(grid);

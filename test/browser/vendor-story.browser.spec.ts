@@ -21,6 +21,7 @@ import {
   fillReportForm,
   launchChromium,
   openReportForm,
+  attributesOf,
   PHONE,
   recorded,
   screenshot,
@@ -203,9 +204,7 @@ describe('the vendor story, told in the console', () => {
       await visible(page.getByTestId('form-assign-agency'), 'the forms of a triaged case');
       await until('both assignments on the case page', async () => {
         // One snapshot of the rows (a row located by index may vanish on re-render).
-        const agencies = await page
-          .getByTestId('assignment')
-          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agency')));
+        const agencies = await attributesOf(page.getByTestId('assignment'), 'data-agency');
         return agencies.sort().join() === 'drc,street' ? true : undefined;
       });
     },

@@ -108,6 +108,15 @@ export async function visibleInPages(
   return locator;
 }
 
+/** An attribute of every element `locator` matches, read in one snapshot of the page. */
+export function attributesOf(locator: Locator, name: string): Promise<(string | null)[]> {
+  return locator.evaluateAll(
+    (elements: { getAttribute(name: string): string | null }[], attribute: string) =>
+      elements.map((element) => element.getAttribute(attribute)),
+    name,
+  );
+}
+
 /** Polls `probe` in the test until it returns a value; fails with `what` and the last value seen. */
 export async function until<T>(
   what: string,
