@@ -24,10 +24,23 @@ export function devKeys() {
   const piiMasterKeyFile = path.join(dir, 'pii-master.key');
   if (!existsSync(piiMasterKeyFile))
     writeFileSync(piiMasterKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  // Signs the seals over the log (docs/security.md, "Tamper evidence"); only the
+  // gateway mounts the private half.
+  const logSealKeyFile = path.join(dir, 'log-seal-key.pem');
+  const logSealPublicKeyFile = path.join(dir, 'log-seal-key.pub.pem');
+  if (!existsSync(logSealKeyFile) || !existsSync(logSealPublicKeyFile)) {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(logSealKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
+    writeFileSync(logSealPublicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+  }
   return {
     privateKeyFile,
     publicKeyFile,
     piiMasterKeyFile,
+    logSealKeyFile,
+    logSealPublicKeyFile,
     privateKeyPem: readFileSync(privateKeyFile, 'utf8'),
   };
 }

@@ -5,10 +5,12 @@
 //   npm run gridline -- as-of <caseId> <time>
 //   npm run gridline -- replay --from <time> --to <time> [--case <id>] [--agency <a>]
 //   npm run gridline -- rebuild [--gateway <url>] [--no-wait]   (GRIDLINE_TOKEN: an admin token)
-//   npm run gridline -- verify [--stream <id> | --file <export.ndjson>] [--json]
-// Exit codes: 0 done, 1 failure, 2 usage, 3 verify found a broken hash chain or a missing or
+//   npm run gridline -- verify [--stream <id> | --file <export.ndjson>] [--anchor <no>:<digest>] [--json]
+//   npm run gridline -- seal [--json]
+//   npm run gridline -- migrate
+// Exit codes: 0 done, 1 failure, 2 usage, 3 verify found a broken hash chain or seal, or a missing or
 // changed evidence object. Progress goes to stderr; data to stdout or --out.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,12 +31,19 @@ const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <comma
   rebuild  [--gateway <url>] [--no-wait]
            blue/green rebuild of the read models through the gateway: asks for one (or
            follows the one running) and shows its progress until the readers switch over
-  verify   [--stream <streamId> | --file <export.ndjson>] [--json]
+  verify   [--stream <streamId> | --file <export.ndjson>] [--anchor <sealNo>:<digest>] [--json]
            checks the hash chains of the whole store, one stream, or an export file and
-           names the first broken link; against the store, also that every evidence file
-           its events record has its object in the evidence bucket (EVIDENCE_S3_*) and
-           that the object's SHA-256 is the recorded one (exit 3 when either is broken)
+           names the first broken link; against the whole store, also the seals over the
+           log (LOG_SEAL_PUBLIC_KEY_FILES), and with --anchor that the seal you kept
+           outside is still there with its digest; and that every evidence file its
+           events record has its object in the evidence bucket (EVIDENCE_S3_*) with the
+           recorded SHA-256 (exit 3 when any of it is broken)
+  seal     [--json]                seals the log now with LOG_SEAL_KEY_FILE and prints the
+           seal (its number and digest are what you anchor outside, docs/security.md)
+  migrate  creates or upgrades the store's schema and grants the services' database
+           roles their rights; run with the owner's DATABASE_URL (the services' roles may not)
 
+The seal keys default to this clone's (.data/keys/log-seal-key.pem and .pub.pem).
 The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}); with EVENT_STORE=eventstoredb
 the events are in EventStoreDB/KurrentDB at EVENTSTORE_URL (PostgreSQL keeps the audit log and keys). Times are ISO-8601.
 The evidence bucket is EVIDENCE_S3_ENDPOINT, EVIDENCE_S3_BUCKET (default gridline-evidence),
@@ -492,19 +501,137 @@ function reportEvidence(what, evidence) {
   return true;
 }
 
+/** This clone's seal key files (scripts/dev-keys.mjs), when the environment names none. */
+const LOCAL_SEAL_KEY = path.join(root, '.data', 'keys', 'log-seal-key.pem');
+const LOCAL_SEAL_PUBLIC_KEY = path.join(root, '.data', 'keys', 'log-seal-key.pub.pem');
+
+function sealPublicKeyFiles() {
+  const named = (process.env.LOG_SEAL_PUBLIC_KEY_FILES ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (named.length > 0) return named;
+  return existsSync(LOCAL_SEAL_PUBLIC_KEY) ? [LOCAL_SEAL_PUBLIC_KEY] : [];
+}
+
+function parseAnchor(text) {
+  if (text === undefined) return undefined;
+  const match = /^(\d+):([0-9a-f]{64})$/.exec(text);
+  if (!match) usage('--anchor is <sealNo>:<digest>, e.g. 12:3f…(64 hex digits)');
+  return { sealNo: Number(match[1]), digest: match[2] };
+}
+
+/** The seals over the log, checked against the log and against an outside anchor. */
+async function verifyLogSeals(pg, anchor) {
+  const { verifySeals, sealPublicKeys } = await load('eventsourcing');
+  const { PostgresLogSeals } = await load('store-postgres');
+  const files = sealPublicKeyFiles();
+  const seals = await new PostgresLogSeals(pg.pool).list();
+  if (files.length === 0) {
+    process.stderr.write(
+      `the log's ${seals.length} seals were not checked: no public key (LOG_SEAL_PUBLIC_KEY_FILES)\n`,
+    );
+    return undefined;
+  }
+  const keys = sealPublicKeys(files.map((f) => readFileSync(f, 'utf8')));
+  const report = await verifySeals(pg.store, seals, keys);
+  const findings = [...report.findings];
+  if (anchor) {
+    const kept = seals.find((s) => s.sealNo === anchor.sealNo);
+    if (!kept || kept.digest !== anchor.digest)
+      findings.push({
+        sealNo: anchor.sealNo,
+        upTo: kept?.upTo ?? '?',
+        reason: kept ? 'anchor-mismatch' : 'anchor-missing',
+        detail: kept
+          ? `seal ${anchor.sealNo} now has digest ${kept.digest}; the anchor kept ${anchor.digest}`
+          : `seal ${anchor.sealNo}, which was anchored outside, is not in the store (seals removed)`,
+      });
+  }
+  return { ...report, findings, intact: findings.length === 0 };
+}
+
+function reportSeals(seals) {
+  if (!seals) return false;
+  const last = seals.lastSeal
+    ? `last seal ${seals.lastSeal.sealNo} (${seals.lastSeal.sealedAt}, ${seals.lastSeal.events} events, digest ${seals.lastSeal.digest})`
+    : 'no seal yet';
+  if (seals.intact) {
+    process.stderr.write(
+      `seals over the log: intact, ${seals.seals} checked, ${last}; ${seals.unsealedEvents} events since\n`,
+    );
+    return false;
+  }
+  process.stderr.write(`seals over the log: BROKEN, ${seals.findings.length} findings (${last})\n`);
+  for (const f of seals.findings.slice(0, 20))
+    process.stderr.write(`  seal ${f.sealNo} (up to ${f.upTo}): ${f.reason}: ${f.detail}\n`);
+  return true;
+}
+
+async function sealCommand(args) {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  const keyFile = process.env.LOG_SEAL_KEY_FILE || LOCAL_SEAL_KEY;
+  if (!existsSync(keyFile)) usage(`no seal key: set LOG_SEAL_KEY_FILE (${keyFile} does not exist)`);
+  const { LogSealer, SealKey, sealPublicKeys } = await load('eventsourcing');
+  const { PostgresLogSeals } = await load('store-postgres');
+  const key = SealKey.fromPem(readFileSync(keyFile, 'utf8'));
+  const trusted = new Map([
+    ...sealPublicKeys(sealPublicKeyFiles().map((f) => readFileSync(f, 'utf8'))),
+    [key.keyId, key.publicKey],
+  ]);
+  const pg = await openStore();
+  try {
+    const seals = new PostgresLogSeals(pg.pool);
+    const seal = await new LogSealer(pg.store, seals, key, trusted).seal();
+    const shown = seal ?? (await seals.last());
+    if (values.json) console.log(JSON.stringify(shown ?? null, null, 2));
+    process.stderr.write(
+      seal
+        ? `sealed: seal ${seal.sealNo}, ${seal.events} events up to ${seal.upTo}, digest ${seal.digest}\n`
+        : `nothing appended since ${shown ? `seal ${shown.sealNo}` : 'the start'}: no new seal\n`,
+    );
+  } finally {
+    await pg.close();
+  }
+}
+
+async function migrateCommand(args) {
+  parseArgs({ args, options: {} });
+  const { ensureEventStoreSchema, EVENT_STORE_SCHEMA_VERSION } = await load('store-postgres');
+  const pg = await openStore();
+  try {
+    await ensureEventStoreSchema(pg.pool, { regrant: true });
+    const { rows } = await pg.pool.query(
+      `SELECT r.rolname FROM pg_roles r
+        WHERE r.rolname IN ('gridline_service', 'gridline_reader') ORDER BY 1`,
+    );
+    process.stderr.write(
+      `the store's schema is at version ${EVENT_STORE_SCHEMA_VERSION}; rights granted to ${
+        rows.map((r) => r.rolname).join(' and ') || 'no service role (none exists in this cluster)'
+      }\n`,
+    );
+  } finally {
+    await pg.close();
+  }
+}
+
 async function verifyCommand(args) {
   const { values } = parseArgs({
     args,
     options: {
       stream: { type: 'string' },
       file: { type: 'string' },
+      anchor: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (values.stream && values.file) usage('verify takes --stream or --file, not both');
+  const anchor = parseAnchor(values.anchor);
+  if (anchor && (values.stream || values.file)) usage('--anchor checks the whole store only');
   let report;
   let what;
   let evidence;
+  let seals;
   if (values.file) {
     if (!existsSync(values.file)) throw new Error(`${values.file} does not exist`);
     const { verifyExport, linesOf } = await load('history');
@@ -516,13 +643,20 @@ async function verifyCommand(args) {
       what = values.stream ? `stream ${values.stream}` : 'the event store';
       report = await pg.store.verifyIntegrity(values.stream ? { streamId: values.stream } : {});
       if (values.stream && report.streams === 0) throw new Error(`no stream ${values.stream}`);
+      if (!values.stream) seals = await verifyLogSeals(pg, anchor);
       evidence = await verifyEvidence(pg.store, values.stream, report.events);
     } finally {
       await pg.close();
     }
   }
   if (values.json)
-    console.log(JSON.stringify(evidence ? { ...report, evidence } : report, null, 2));
+    console.log(
+      JSON.stringify(
+        { ...report, ...(seals ? { seals } : {}), ...(evidence ? { evidence } : {}) },
+        null,
+        2,
+      ),
+    );
   const counts = `${report.events} events in ${report.streams} streams`;
   if (report.malformed)
     process.stderr.write(
@@ -540,8 +674,9 @@ async function verifyCommand(args) {
         `first broken link: ${line}${describeLink(report.firstBroken)}\n`,
     );
   }
+  const sealsBroken = reportSeals(seals);
   const evidenceBroken = evidence ? reportEvidence(what, evidence) : false;
-  if (!report.intact || evidenceBroken) process.exitCode = 3;
+  if (!report.intact || sealsBroken || evidenceBroken) process.exitCode = 3;
 }
 
 const commands = {
@@ -551,6 +686,8 @@ const commands = {
   replay: replayCommand,
   rebuild: rebuildCommand,
   verify: verifyCommand,
+  seal: sealCommand,
+  migrate: migrateCommand,
 };
 
 const [command, ...rest] = process.argv.slice(2);

@@ -27,15 +27,31 @@ const identity = {
 };
 console.log('▶ build');
 run('npm', ['run', '--silent', 'build']);
+// The store's schema, by its owner: the apps sign in as their own roles, which may
+// not change it (docs/security.md, "Append-only history").
+console.log('▶ event store schema');
+run(process.execPath, ['scripts/gridline.mjs', 'migrate'], {
+  env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? stack.DATABASE_URL },
+});
 console.log('▶ demo accounts (Keycloak realm gridline)');
 const accounts = await seedDemoAccounts();
+
+/**
+ * Each app signs in to PostgreSQL as its own role (deploy/local/lib/postgres.sh):
+ * `DATABASE_URL_SWC` for swc-service and so on, printed by `stack.sh env`.
+ */
+function databaseUrlOf(name) {
+  const url = stack[`DATABASE_URL_${name.replace(/-service$/, '').toUpperCase()}`];
+  if (!url) throw new Error(`deploy/local/stack.sh env printed no database role for ${name}`);
+  return url;
+}
 
 const children = APPS.map(({ name, port }) => {
   const child = spawnLogged(process.execPath, [`dist/apps/${name}/src/main.js`], {
     env: {
       ...process.env,
       PORT: String(port),
-      DATABASE_URL: process.env.DATABASE_URL ?? stack.DATABASE_URL,
+      DATABASE_URL: process.env.DATABASE_URL ?? databaseUrlOf(name),
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.KAFKA_BROKERS,
       MONGO_URL: process.env.MONGO_URL ?? stack.MONGO_URL,
       // People and department systems sign in at the local Keycloak (deploy/local);
@@ -47,7 +63,14 @@ const children = APPS.map(({ name, port }) => {
       JWT_PRINCIPAL_CLAIM: process.env.JWT_PRINCIPAL_CLAIM ?? 'preferred_username',
       DEV_TOKEN_PUBLIC_KEY_FILE: process.env.DEV_TOKEN_PUBLIC_KEY_FILE ?? keys.publicKeyFile,
       DEV_TOKEN_ISSUER: DEV_ISSUER,
-      PII_MASTER_KEY_FILE: process.env.PII_MASTER_KEY_FILE ?? keys.piiMasterKeyFile,
+      // The personal-data key only where data is sealed or opened: the agencies' services.
+      ...(name === 'gateway' || name === 'projector'
+        ? {}
+        : { PII_MASTER_KEY_FILE: process.env.PII_MASTER_KEY_FILE ?? keys.piiMasterKeyFile }),
+      // The gateway seals the log; nobody else holds the key.
+      ...(name === 'gateway'
+        ? { LOG_SEAL_KEY_FILE: process.env.LOG_SEAL_KEY_FILE ?? keys.logSealKeyFile }
+        : {}),
       // The local platform accepts simulated times from admins and service
       // accounts, so `npm run demo` can seed months of history (never in production).
       GRIDLINE_SIMULATED_CLOCK: process.env.GRIDLINE_SIMULATED_CLOCK ?? 'true',

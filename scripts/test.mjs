@@ -35,6 +35,9 @@ if (needsServers) {
     // Keycloak: the tests make realms of their own through the admin API.
     for (const name of ['KEYCLOAK_URL', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD_FILE'])
       env[name] ??= stack[name];
+    // The apps' own database roles: the security tests sign in as them.
+    for (const name of Object.keys(stack).filter((n) => n.startsWith('DATABASE_URL_')))
+      env[name] ??= stack[name];
     // S3 (SeaweedFS): the tests make buckets of their own (gridline-test-*).
     for (const name of EVIDENCE_S3) env[name] ??= stack[name];
     // The fault tests may stop and start these servers (and only these).

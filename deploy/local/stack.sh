@@ -58,6 +58,14 @@ EVIDENCE_S3_BUCKET=$S3_BUCKET
 EVIDENCE_S3_ACCESS_KEY_ID=$(cat "$S3_ACCESS_KEY_ID_FILE" 2>/dev/null || true)
 EVIDENCE_S3_SECRET_KEY_FILE=$S3_SECRET_KEY_FILE
 EOF
+  # Each app's own database role (docs/security.md); DATABASE_URL above is the owner's.
+  # With passwords: only for `env`, which scripts read, not in `up`'s log.
+  [[ "${1:-}" == --with-roles ]] || return 0
+  local role
+  for role in "${PG_SERVICE_ROLES[@]}" "${PG_READER_ROLES[@]}"; do
+    [[ -s "$PG_ROLE_DIR/$role" ]] || continue
+    printf 'DATABASE_URL_%s=%s\n' "$(printf '%s' "${role#gridline_}" | tr a-z A-Z)" "$(pg_role_url "$role" gridline)"
+  done
 }
 
 main() {
@@ -101,7 +109,7 @@ main() {
       take_lock
       for s in "${services[@]}"; do "${s}_reset"; done
       ;;
-    env) print_env ;;
+    env) print_env --with-roles ;;
     *) usage ;;
   esac
 }

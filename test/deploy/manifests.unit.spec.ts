@@ -21,7 +21,7 @@ import {
   SERVERS,
   yamlFiles,
 } from './k8s.js';
-import { appSettings, apps, environmentProblems, ROOT } from './settings.js';
+import { appSettings, apps, environmentProblems, KEY_HOLDERS, ROOT } from './settings.js';
 
 const manifests = readManifests();
 const allDeployments = ofKind(manifests, 'Deployment');
@@ -341,9 +341,9 @@ describe('deploy/k8s', () => {
       const pod = deployment.spec?.template.spec;
       const container = pod?.containers[0];
       const { env } = containerEnv(container!, configMaps, secrets);
-      // Every file setting the app is given (the personal-data key always).
+      // Every file setting the app is given (the personal-data key always to an agency's).
       const fileSettings = new Set([
-        'PII_MASTER_KEY_FILE',
+        ...(KEY_HOLDERS.includes(deployment.metadata?.name ?? '') ? ['PII_MASTER_KEY_FILE'] : []),
         ...Object.keys(env).filter((n) => n.endsWith('_FILE')),
       ]);
       for (const setting of fileSettings) {
@@ -462,7 +462,13 @@ describe('the manifest checks refuse what is broken', () => {
     }).join('\n');
     expect(problems).toContain('MONGO_URLL is read by no app');
     expect(problems).toContain('MONGO_URL is not set');
-    expect(problems).toContain('PII_MASTER_KEY_FILE is not set');
     expect(problems).toContain('DATABASE_URL must be a postgres: or postgresql: URL');
+    // The personal-data key is the agency services' alone: the gateway may go without.
+    expect(problems).not.toContain('PII_MASTER_KEY_FILE');
+    const street = environmentProblems('street-service', 3003, {
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://db/gridline',
+    }).join('\n');
+    expect(street).toContain('PII_MASTER_KEY_FILE is not set');
   });
 });

@@ -17,6 +17,7 @@ import { streetSettings } from '../../apps/street-service/src/shared/street-poli
 import { evidenceSettings } from '../../apps/street-service/src/evidence/evidence.providers.js';
 import { consoleSettings } from '../../apps/gateway/src/console/console-files.js';
 import { agencyProxySettings } from '../../apps/gateway/src/agencies/agency-proxy.js';
+import { logSealSettings } from '../../apps/gateway/src/history/log-sealing.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -43,7 +44,7 @@ export function apps(): ReadonlyMap<string, number> {
 function ownSettings(app: string): Record<string, Setting<unknown>> {
   if (app === 'swc-service') return swcSettings;
   if (app === 'street-service') return { ...streetSettings, ...evidenceSettings };
-  if (app === 'gateway') return { ...consoleSettings, ...agencyProxySettings };
+  if (app === 'gateway') return { ...consoleSettings, ...agencyProxySettings, ...logSealSettings };
   return {};
 }
 
@@ -57,13 +58,20 @@ export function appSettings(app: string, port: number): Record<string, Setting<u
  * 127.0.0.1, listening on 127.0.0.1), which is wrong in any container.
  */
 export function neededInContainers(app: string, port: number): string[] {
-  return Object.entries(appSettings(app, port))
-    .filter(
-      ([, s]) =>
-        s.default === undefined || /127\.0\.0\.1|localhost/.test(JSON.stringify(s.default) ?? ''),
-    )
-    .map(([name]) => name);
+  return [
+    ...Object.entries(appSettings(app, port))
+      .filter(
+        ([, s]) =>
+          s.default === undefined || /127\.0\.0\.1|localhost/.test(JSON.stringify(s.default) ?? ''),
+      )
+      .map(([name]) => name),
+    // Optional for the others, who must not hold it (docs/security.md, "Keys where used").
+    ...(KEY_HOLDERS.includes(app) ? ['PII_MASTER_KEY_FILE'] : []),
+  ];
 }
+
+/** The apps that seal and open personal data: the agencies' services. */
+export const KEY_HOLDERS = ['swc-service', 'drc-service', 'street-service'];
 
 /** Everything wrong with the environment one app is given; [] when it would start. */
 export function environmentProblems(

@@ -159,17 +159,40 @@ describe('demo command', () => {
     expect(live['workIndex']).toEqual(live['workItems']);
   }, 240_000);
 
-  it("every stream the demo wrote is hash-chained end to end (`gridline verify` on the demo's store)", () => {
+  it("every stream the demo wrote is hash-chained end to end, and the gateway's seal covers the whole log (`gridline verify`)", async () => {
+    const admin = client(
+      apps?.get('gateway')?.url ?? '',
+      await identity.token({ sub: 'admin-1', agency: 'swc', roles: ['admin'] }),
+    );
+    const sealed = await admin.post<{ sealed: boolean; seal: { sealNo: number; events: number } }>(
+      '/api/integrity/seals',
+      {},
+    );
+    expect(sealed.status).toBe(200);
+    expect(sealed.body.sealed).toBe(true);
     const cli = spawnSync(process.execPath, ['scripts/gridline.mjs', 'verify', '--json'], {
-      env: { ...process.env, DATABASE_URL: stores.databaseUrl },
+      env: {
+        ...process.env,
+        DATABASE_URL: stores.databaseUrl,
+        LOG_SEAL_PUBLIC_KEY_FILES: identity.logSealPublicKeyFile,
+      },
       encoding: 'utf8',
     });
     expect(cli.stderr).toMatch(/the event store: intact, \d+ events in \d+ streams/);
+    expect(cli.stderr).toMatch(/seals over the log: intact, 1 checked/);
     expect(cli.status).toBe(0);
-    const report = JSON.parse(cli.stdout) as { intact: boolean; events: number; streams: number };
-    expect(report).toMatchObject({ intact: true });
+    const report = JSON.parse(cli.stdout) as {
+      intact: boolean;
+      events: number;
+      streams: number;
+      seals: { intact: boolean; events: number; unsealedEvents: number };
+    };
+    expect(report).toMatchObject({ intact: true, seals: { intact: true } });
     expect(report.events).toBeGreaterThan(100);
     expect(report.streams).toBeGreaterThan(20);
+    // The seal covers every event there was when it was made (the demo had finished).
+    expect(report.seals.events - report.seals.unsealedEvents).toBe(sealed.body.seal.events);
+    expect(sealed.body.seal.events).toBeGreaterThan(100);
   });
 
   it('leaves no personal data in clear in the event store, Kafka, the read models or the logs', async () => {

@@ -61,6 +61,8 @@ describe('security: every route answers only the principals its declaration name
 
   beforeAll(async () => {
     stores = await createIsolatedStores('gridline_route_walk');
+    // Read by the gateway's sealer from the environment, as its other feature settings.
+    process.env['LOG_SEAL_KEY_FILE'] = identity.logSealKeyFile;
     await Promise.all(
       APPS.map(async ({ name, port, module }) => {
         const env = appEnvironment(identity, port, {

@@ -50,6 +50,9 @@ export interface TestIdentity {
   readonly publicKeyFile: string;
   readonly privateKeyFile: string;
   readonly piiMasterKeyFile: string;
+  /** The gateway's key for the seals over the log (Ed25519, PEM), and its public half. */
+  readonly logSealKeyFile: string;
+  readonly logSealPublicKeyFile: string;
   readonly issuer: string;
   readonly audience: string;
   token(claims: DevTokenClaims): Promise<string>;
@@ -65,12 +68,21 @@ export function createTestIdentity(): TestIdentity {
   writeFileSync(privateKeyFile, privatePem, { mode: 0o600 });
   const piiMasterKeyFile = path.join(dir, 'pii-master.key');
   writeFileSync(piiMasterKeyFile, randomBytes(32).toString('base64'));
+  const logSealKeyFile = path.join(dir, 'log-seal.pem');
+  const logSealPublicKeyFile = path.join(dir, 'log-seal.pub.pem');
+  const sealKey = generateKeyPairSync('ed25519');
+  writeFileSync(logSealKeyFile, sealKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+  });
+  writeFileSync(logSealPublicKeyFile, sealKey.publicKey.export({ type: 'spki', format: 'pem' }));
   const issuer = 'gridline-test';
   const audience = 'gridline';
   return {
     publicKeyFile,
     privateKeyFile,
     piiMasterKeyFile,
+    logSealKeyFile,
+    logSealPublicKeyFile,
     issuer,
     audience,
     token: (claims) => signDevToken(privatePem, claims, { issuer, audience, expiresIn: '1h' }),
@@ -163,6 +175,7 @@ export function appEnvironment(
     MONGO_URL: infra.mongoUrl,
     JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
     PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
+    LOG_SEAL_KEY_FILE: identity.logSealKeyFile,
     JWT_ISSUER: identity.issuer,
     JWT_AUDIENCE: identity.audience,
     // Own topics and groups: a development platform on the same broker stays apart.

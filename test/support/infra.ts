@@ -109,3 +109,19 @@ export function evidenceStoreInfra(bucket?: string): EvidenceStoreInfra {
     env,
   };
 }
+
+/** The apps' own database roles (deploy/local/lib/postgres.sh, docs/security.md). */
+export type DatabaseRole = 'swc' | 'drc' | 'street' | 'gateway' | 'projector';
+
+/**
+ * The connection string of an app's own database role, to `database` — from
+ * DATABASE_URL_<ROLE>, which `npm test` passes on from the local stack; undefined
+ * when the servers were given without them.
+ */
+export function databaseRoleUrl(role: DatabaseRole, database: string): string | undefined {
+  const given = process.env[`DATABASE_URL_${role.toUpperCase()}`];
+  if (!given) return undefined;
+  const url = new URL(given);
+  url.pathname = `/${database}`;
+  return url.toString();
+}

@@ -6,6 +6,12 @@ PG_BIN=/usr/lib/postgresql/15/bin
 # Dev-only credentials, documented in README.md; never use them outside this machine.
 PG_APP_USER=gridline
 PG_APP_PASSWORD=gridline
+# The services' own roles (docs/security.md, "Append-only history"): each signs in
+# as itself, and may only append, to its own agency's streams; the gateway and the
+# projector only read the history. Passwords are random, made once per clone.
+PG_ROLE_DIR="$GRIDLINE_DATA/postgres-roles"
+PG_SERVICE_ROLES=(gridline_swc gridline_drc gridline_street)
+PG_READER_ROLES=(gridline_gateway gridline_projector)
 # gridline_readmodels: FerretDB's backend (deploy/local/lib/mongo.sh), not ours to query.
 PG_DATABASES=(gridline gridline_test gridline_readmodels)
 
@@ -129,6 +135,57 @@ EOF
   done
 }
 
+# The password of one of the roles above (made when missing).
+pg_role_password() {
+  local file="$PG_ROLE_DIR/$1"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$PG_ROLE_DIR"
+    chmod 700 "$PG_ROLE_DIR"
+    (umask 077 && head -c 256 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 32 >"$file")
+  fi
+  cat "$file"
+}
+
+# Idempotent: the group roles the store's schema grants to (libs/store-postgres
+# schema.ts), and a login role per app in them. The owner ($PG_APP_USER) runs the
+# migrations and may hand the read-model tables to the reader.
+pg_provision_roles() {
+  local sql="" role agency group
+  sql+="DO \$\$ BEGIN
+"
+  for group in gridline_service gridline_reader gridline_agency_swc gridline_agency_drc gridline_agency_street; do
+    sql+="  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$group') THEN CREATE ROLE $group NOLOGIN; END IF;
+"
+  done
+  for role in "${PG_SERVICE_ROLES[@]}" "${PG_READER_ROLES[@]}"; do
+    sql+="  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN CREATE ROLE $role LOGIN; END IF;
+"
+  done
+  sql+="END \$\$;
+GRANT gridline_reader TO $PG_APP_USER;
+"
+  for role in "${PG_SERVICE_ROLES[@]}"; do
+    agency="${role#gridline_}"
+    sql+="ALTER ROLE $role WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD '$(pg_role_password "$role")';
+GRANT gridline_service, gridline_agency_$agency TO $role;
+"
+  done
+  for role in "${PG_READER_ROLES[@]}"; do
+    # Every session acts as the reader, so the read-model tables either app makes
+    # are the reader's, for both to use and drop.
+    sql+="ALTER ROLE $role WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD '$(pg_role_password "$role")';
+GRANT gridline_reader TO $role;
+ALTER ROLE $role SET role = 'gridline_reader';
+"
+  done
+  pg_admin_sql <<<"$sql"
+}
+
+# postgres://<role>:<password>@…/<database>, for print_env.
+pg_role_url() {
+  printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$1" "$(cat "$PG_ROLE_DIR/$1" 2>/dev/null)" "$PG_PORT" "$2"
+}
+
 postgres_up() {
   pg_install
   pg_paths
@@ -148,6 +205,7 @@ postgres_up() {
     pg_start
   fi
   pg_provision
+  pg_provision_roles
   log "postgres: ready on 127.0.0.1:$PG_PORT"
 }
 

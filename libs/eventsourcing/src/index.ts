@@ -11,3 +11,4 @@ export * from './wakeup.js';
 export * from './personal-data-vault.js';
 export * from './upcasting-store.js';
 export * from './integrity.js';
+export * from './log-seal.js';

@@ -141,8 +141,9 @@ export function serviceSettings(defaultPort: number) {
       '',
     ),
     PII_MASTER_KEY_FILE: setting(
-      'file holding the base64 32-byte key that wraps the personal-data keys',
+      'file holding the base64 32-byte key that wraps the personal-data keys; required by the agency services, which seal and open personal data, and given to nothing else (the gateway and the projector never open it)',
       parsers.string,
+      '',
     ),
   };
 }
@@ -176,6 +177,10 @@ export function authProviders(config: ServiceConfig, agency: Agency | null): Pro
 
 /** The personal-data master key: 32 bytes, base64 in a file outside the repository. */
 export function readMasterKey(file: string): Buffer {
+  if (!file)
+    throw new Error(
+      'PII_MASTER_KEY_FILE is required (file holding the base64 32-byte key that wraps the personal-data keys)',
+    );
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`${file} must hold 32 bytes in base64`);
   return key;

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Lease } from '@gridline/messaging';
+import { LEASES_DDL } from '@gridline/store-postgres';
 import type pg from 'pg';
-
-const DDL = `CREATE TABLE IF NOT EXISTS gridline_leases (
-  name       text PRIMARY KEY,
-  holder     text NOT NULL,
-  expires_at timestamptz NOT NULL
-)`;
 
 /**
  * A lease in PostgreSQL: taken when free or expired, renewed by its holder,
@@ -27,10 +22,16 @@ export class PostgresLease implements Lease {
   }
 
   async tryAcquire(): Promise<boolean> {
-    this.ready ??= this.pool.query(DDL).catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
+    // A store's database has the table (schema.ts), made by its owner; a service's
+    // role could not make it, so it is made here only where it is missing.
+    this.ready ??= this.tableExists()
+      .then(async (exists) => {
+        if (!exists) await this.pool.query(LEASES_DDL);
+      })
+      .catch((error: unknown) => {
+        this.ready = undefined;
+        throw error;
+      });
     await this.ready;
     const { rows } = await this.pool.query<{ holder: string }>(
       `INSERT INTO gridline_leases (name, holder, expires_at)
@@ -43,6 +44,13 @@ export class PostgresLease implements Lease {
       [this.name, this.holder, this.ttlMs],
     );
     return rows[0]?.holder === this.holder;
+  }
+
+  private async tableExists(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ found: boolean }>(
+      `SELECT to_regclass('gridline_leases') IS NOT NULL AS found`,
+    );
+    return rows[0]?.found === true;
   }
 
   async release(): Promise<void> {

@@ -6,3 +6,4 @@ export * from './postgres-personal-data-vault.js';
 export * from './postgres-idempotency-store.js';
 export * from './postgres-export-audit.js';
 export * from './postgres-evidence.js';
+export * from './postgres-log-seals.js';

@@ -1,7 +1,17 @@
 import type { Pool } from 'pg';
 
+/** PostgreSQL's `insufficient_privilege`: a service role meeting a schema to migrate. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
 /** Arbitrary constant: serialises schema creation when several services start at once. */
 const SCHEMA_LOCK = 0x67726964;
+
+/** Also made by PostgresLease itself, for a database that is not a store. */
+export const LEASES_DDL = `CREATE TABLE IF NOT EXISTS gridline_leases (
+  name       text PRIMARY KEY,
+  holder     text NOT NULL,
+  expires_at timestamptz NOT NULL
+)`;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS gridline_events (
@@ -81,9 +91,10 @@ CREATE OR REPLACE FUNCTION gridline_append(
   stream_revision bigint, event_type text, data jsonb, metadata jsonb,
   occurred_at timestamptz, commit_position text, global_position bigint,
   previous_hash text, hash text
-) LANGUAGE plpgsql AS $fn$
+) LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 #variable_conflict use_column
 DECLARE
+  v_writer text := 'gridline_agency_' || split_part(p_stream, '-', 1);
   v_head bigint;
   v_last_hash text;
   v_current bigint;
@@ -92,6 +103,15 @@ DECLARE
   v_hashes text[] := '{}';
   v_count int := cardinality(p_ids);
 BEGIN
+  -- Whose streams (docs/security.md, "Append-only history"): the function runs as the
+  -- store's owner; the role that signed in must be the owner (migrations, imports,
+  -- tests) or hold the agency role the stream's prefix names.
+  IF NOT pg_has_role(session_user, current_user, 'MEMBER')
+     AND NOT (EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = v_writer)
+              AND pg_has_role(session_user, v_writer, 'MEMBER')) THEN
+    RAISE EXCEPTION 'role % may not append to stream %', session_user, p_stream
+      USING ERRCODE = 'GL403';
+  END IF;
   PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
   SELECT s.revision, s.last_hash INTO v_head, v_last_hash
     FROM gridline_streams s WHERE s.stream_id = p_stream;
@@ -199,6 +219,89 @@ CREATE TABLE IF NOT EXISTS gridline_checkpoints (
   prepare_position bigint NOT NULL,
   updated_at       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
+-- Named, expiring locks (libs/platform postgres-lease.ts), e.g. one relay per agency.
+${LEASES_DDL};
+-- SWC's open assignments and their due times (apps/swc-service deadline-tracker.ts).
+CREATE TABLE IF NOT EXISTS swc_assignment_deadlines (
+  assignment_id  uuid PRIMARY KEY,
+  case_id        uuid NOT NULL,
+  agency         text NOT NULL,
+  due_at         timestamptz NOT NULL,
+  open           boolean NOT NULL,
+  escalated_for  timestamptz
+);
+CREATE INDEX IF NOT EXISTS swc_assignment_deadlines_due
+  ON swc_assignment_deadlines (due_at) WHERE open;
+-- Seals over the whole log (libs/eventsourcing log-seal.ts, docs/security.md): each a
+-- digest chained over every event up to a log position, signed outside the database.
+CREATE TABLE IF NOT EXISTS gridline_log_seals (
+  seal_no    bigint PRIMARY KEY CHECK (seal_no > 0),
+  up_to      text        NOT NULL,
+  events     bigint      NOT NULL,
+  digest     text        NOT NULL,
+  sealed_at  timestamptz NOT NULL,
+  key_id     text        NOT NULL,
+  signature  text        NOT NULL
+);
+`;
+
+const APPEND_SIGNATURE =
+  'gridline_append(text, bigint, uuid[], text[], jsonb[], jsonb[], timestamptz[], text[], text, text, uuid, text)';
+
+/**
+ * What each database role may do (docs/security.md, "Append-only history"). The
+ * roles are the cluster's, made by whoever provisions it (deploy/local/lib/postgres.sh,
+ * deploy/docker/postgres-roles.sh, deploy/k8s): `gridline_service` for the agencies'
+ * services (with `gridline_agency_<agency>` naming whose streams), `gridline_reader`
+ * for the gateway and the projector. Granted here, by the owner, only for the roles
+ * that exist: a database without them (the tests') is used by its owner alone.
+ * Nobody but the owner may change an event or a stream's head: events go in only
+ * through gridline_append, which is the owner's (SECURITY DEFINER).
+ */
+const GRANTS = `
+REVOKE ALL ON FUNCTION ${APPEND_SIGNATURE} FROM PUBLIC;
+DO $grants$
+DECLARE
+  v_schema record;
+  v_table record;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridline_service') THEN
+    GRANT EXECUTE ON FUNCTION ${APPEND_SIGNATURE} TO gridline_service;
+    GRANT SELECT ON gridline_events, gridline_streams, gridline_log_seals, gridline_schema
+      TO gridline_service;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON gridline_idempotency, gridline_checkpoints,
+      gridline_leases, gridline_evidence_uploads, swc_assignment_deadlines TO gridline_service;
+    -- Erasure removes a subject's key (UPDATE); the access log is only added to.
+    GRANT SELECT, INSERT, UPDATE ON gridline_subject_keys, gridline_evidence_access
+      TO gridline_service;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridline_reader') THEN
+    GRANT SELECT ON gridline_events, gridline_streams, gridline_schema, gridline_evidence_uploads
+      TO gridline_reader;
+    -- The gateway seals the log (with a key the database does not hold).
+    GRANT SELECT, INSERT ON gridline_log_seals TO gridline_reader;
+    GRANT SELECT, INSERT, UPDATE ON gridline_export_audit, gridline_evidence_access
+      TO gridline_reader;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON gridline_checkpoints, gridline_leases,
+      gridline_idempotency TO gridline_reader;
+    -- The read-model tables (schemas gridline_rm_*, ADR 0007) are the reader's own.
+    EXECUTE format('GRANT CREATE ON DATABASE %I TO gridline_reader', current_database());
+    IF pg_has_role(current_user, 'gridline_reader', 'MEMBER') THEN
+      FOR v_schema IN
+        SELECT n.nspname FROM pg_namespace n
+         WHERE n.nspname LIKE 'gridline\\_rm\\_%' AND n.nspowner = current_user::text::regrole
+      LOOP
+        EXECUTE format('ALTER SCHEMA %I OWNER TO gridline_reader', v_schema.nspname);
+        FOR v_table IN SELECT t.tablename FROM pg_tables t WHERE t.schemaname = v_schema.nspname
+        LOOP
+          EXECUTE format('ALTER TABLE %I.%I OWNER TO gridline_reader',
+            v_schema.nspname, v_table.tablename);
+        END LOOP;
+      END LOOP;
+    END IF;
+  END IF;
+END
+$grants$;
 `;
 
 /**
@@ -206,7 +309,7 @@ CREATE TABLE IF NOT EXISTS gridline_checkpoints (
  * as `ALTER TABLE … ADD COLUMN IF NOT EXISTS` takes an exclusive lock even when
  * there is nothing to do, which deadlocks against appends in flight.
  */
-export const EVENT_STORE_SCHEMA_VERSION = 4;
+export const EVENT_STORE_SCHEMA_VERSION = 5;
 
 async function schemaVersion(db: Pick<Pool, 'query'>): Promise<number | undefined> {
   const exists = await db.query<{ present: boolean }>(
@@ -223,8 +326,11 @@ async function schemaVersion(db: Pick<Pool, 'query'>): Promise<number | undefine
  * Creates or upgrades the store's tables and functions. Safe to call from many
  * processes: one upgrades under an advisory lock, the others find it done.
  */
-export async function ensureEventStoreSchema(pool: Pool): Promise<void> {
-  if ((await schemaVersion(pool)) === EVENT_STORE_SCHEMA_VERSION) return;
+export async function ensureEventStoreSchema(
+  pool: Pool,
+  options: { readonly regrant?: boolean } = {},
+): Promise<void> {
+  if (!options.regrant && (await schemaVersion(pool)) === EVENT_STORE_SCHEMA_VERSION) return;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -232,14 +338,22 @@ export async function ensureEventStoreSchema(pool: Pool): Promise<void> {
     if ((await schemaVersion(client)) !== EVENT_STORE_SCHEMA_VERSION) {
       await client.query(DDL);
       await client.query('CREATE TABLE IF NOT EXISTS gridline_schema (version integer NOT NULL)');
+      await client.query(GRANTS);
       await client.query('DELETE FROM gridline_schema');
       await client.query('INSERT INTO gridline_schema (version) VALUES ($1)', [
         EVENT_STORE_SCHEMA_VERSION,
       ]);
+    } else if (options.regrant) {
+      // Roles made after the schema (a new cluster role, a restored database).
+      await client.query(GRANTS);
     }
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE)
+      throw new Error(
+        `the event store's schema needs version ${EVENT_STORE_SCHEMA_VERSION}, and this database role may not change it: run \`npm run gridline -- migrate\` with the owner's DATABASE_URL (docs/security.md)`,
+      );
     throw error;
   } finally {
     client.release();

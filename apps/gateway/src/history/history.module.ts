@@ -13,6 +13,7 @@ import { ExportsController } from './exports.controller.js';
 import { CaseHistoryController } from './case-history.controller.js';
 import { HISTORY_STORE } from './history.tokens.js';
 import { IntegrityController } from './integrity.controller.js';
+import { LogSealing } from './log-sealing.js';
 
 @Injectable()
 class HistoryLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -35,7 +36,7 @@ class HistoryLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * Time travel and export over the event store (PostgreSQL, DATABASE_URL): the
- * gateway reads events and writes only the export audit log.
+ * gateway reads events and writes only the export audit log and the log's seals.
  */
 @Module({})
 export class HistoryModule {
@@ -54,6 +55,7 @@ export class HistoryModule {
           inject: [HISTORY_STORE],
           useFactory: (pg: PostgresStoreHandle) => new PostgresExportAudit(pg.pool),
         },
+        LogSealing,
         HistoryLifecycle,
       ],
       exports: [HISTORY_STORE],

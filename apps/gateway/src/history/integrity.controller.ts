@@ -4,16 +4,26 @@ import {
   Inject,
   Param,
   Req,
+  ServiceUnavailableException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import { agencyOfStream } from '@gridline/contracts';
-import type { IntegrityReport } from '@gridline/eventsourcing';
+import type { IntegrityReport, LogSeal, SealReport } from '@gridline/eventsourcing';
 import { linesOf, verifyExport, type ExportVerification } from '@gridline/history';
-import { CommandRoute, JsonLogger, NotFoundError, ReadRoute, type Role } from '@gridline/platform';
+import {
+  CommandRoute,
+  CurrentPrincipal,
+  JsonLogger,
+  NotFoundError,
+  ReadRoute,
+  type Principal,
+  type Role,
+} from '@gridline/platform';
 import type { PostgresStoreHandle } from '@gridline/store-postgres';
 import { HISTORY_STORE } from './history.tokens.js';
+import { LogSealing } from './log-sealing.js';
 
 const brokenLinkSchema = {
   type: 'object',
@@ -43,6 +53,75 @@ const integrityReportSchema = {
     brokenStreams: { type: 'integer' },
     uncheckedLinks: { type: 'integer' },
   },
+} as const;
+
+/** LogSeal (libs/eventsourcing log-seal.ts). */
+const sealSchema = {
+  type: 'object',
+  required: ['sealNo', 'upTo', 'events', 'digest', 'sealedAt', 'keyId', 'signature'],
+  properties: {
+    sealNo: { type: 'integer', minimum: 1 },
+    upTo: { type: 'string', description: 'log position of the last event covered' },
+    events: { type: 'integer' },
+    digest: { type: 'string', description: 'SHA-256 chained over the log up to upTo' },
+    sealedAt: { type: 'string', format: 'date-time' },
+    keyId: { type: 'string' },
+    signature: { type: 'string', description: 'Ed25519, base64' },
+  },
+} as const;
+
+/** SealReport (libs/eventsourcing log-seal.ts). */
+const sealReportSchema = {
+  type: 'object',
+  required: ['seals', 'intact', 'findings', 'unsealedEvents', 'events'],
+  properties: {
+    seals: { type: 'integer' },
+    intact: { type: 'boolean' },
+    findings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['sealNo', 'upTo', 'reason', 'detail'],
+        properties: {
+          sealNo: { type: 'integer' },
+          upTo: { type: 'string' },
+          reason: {
+            type: 'string',
+            enum: [
+              'events-missing',
+              'events-added',
+              'log-changed',
+              'signature-invalid',
+              'unknown-key',
+              'seal-missing',
+            ],
+          },
+          detail: { type: 'string' },
+        },
+      },
+    },
+    lastSeal: {
+      type: 'object',
+      properties: {
+        sealNo: { type: 'integer' },
+        upTo: { type: 'string' },
+        events: { type: 'integer' },
+        digest: { type: 'string' },
+        sealedAt: { type: 'string', format: 'date-time' },
+      },
+    },
+    unsealedEvents: { type: 'integer' },
+    events: { type: 'integer' },
+  },
+} as const;
+
+/** Nothing to say: an empty object (a body keeps the route a deliberate command). */
+const sealRequestSchema = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+/** The whole store: the chains, and the seals over the log when a key to check them is known. */
+const storeReportSchema = {
+  ...integrityReportSchema,
+  properties: { ...integrityReportSchema.properties, seals: sealReportSchema },
 } as const;
 
 /** ExportVerification (libs/history export-import.ts). */
@@ -80,20 +159,68 @@ export class IntegrityController {
   constructor(
     @Inject(HISTORY_STORE) private readonly postgres: PostgresStoreHandle,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(LogSealing) private readonly sealing: LogSealing,
   ) {}
 
   @ReadRoute({
-    summary: 'Verifies the hash chains of the whole store (one consistent snapshot)',
+    summary:
+      'Verifies the hash chains of the whole store (one consistent snapshot) and the seals over the log',
     roles: ['admin'],
     answers: {
-      200: '`{ intact, streams, events, firstBroken?, broken, brokenStreams }` for the whole store.',
+      200: '`{ intact, streams, events, firstBroken?, broken, brokenStreams, seals? }` for the whole store; `intact` is false when a chain or a seal is broken. `seals` is absent when the gateway knows no key to check them with.',
     },
-    response: integrityReportSchema,
+    response: storeReportSchema,
   })
-  async store(): Promise<IntegrityReport> {
+  async store(): Promise<IntegrityReport & { seals?: SealReport }> {
     const report = await this.postgres.store.verifyIntegrity();
     this.logFinding('store', report);
-    return report;
+    if (!this.sealing.verifiable) return report;
+    const seals = await this.sealing.verify();
+    if (!seals.intact)
+      this.logger.warn('integrity: the seals over the log do not match it', {
+        findings: seals.findings.slice(0, 10),
+      });
+    return { ...report, intact: report.intact && seals.intact, seals };
+  }
+
+  @ReadRoute({
+    path: 'seals',
+    summary: 'The seals over the log, oldest first (what an agency anchors outside)',
+    roles: ['admin', 'legal-reviewer'],
+    answers: { 200: 'Every seal, with its digest, key id and signature.' },
+    response: { type: 'array', items: sealSchema },
+  })
+  seals(): Promise<readonly LogSeal[]> {
+    return this.sealing.list();
+  }
+
+  @CommandRoute({
+    method: 'POST',
+    path: 'seals',
+    status: 200,
+    summary: 'Seals the log now (what was appended since the last seal)',
+    roles: ['admin'],
+    body: sealRequestSchema,
+    answers: {
+      200: '`{ sealed: true, seal }`, or `{ sealed: false }` when nothing was appended since the last seal.',
+      503: 'This gateway holds no sealing key (LOG_SEAL_KEY_FILE).',
+    },
+    response: {
+      type: 'object',
+      required: ['sealed'],
+      properties: { sealed: { type: 'boolean' }, seal: sealSchema },
+    },
+  })
+  async sealNow(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ sealed: boolean; seal?: LogSeal }> {
+    if (!this.sealing.enabled)
+      throw new ServiceUnavailableException(
+        'this gateway holds no sealing key (LOG_SEAL_KEY_FILE)',
+      );
+    this.logger.info('log seal asked for', { principalId: principal.id });
+    const seal = await this.sealing.sealNow();
+    return seal ? { sealed: true, seal } : { sealed: false };
   }
 
   @ReadRoute({

@@ -21,23 +21,11 @@ import { ExecuteCaseCommand } from '../cases/case-command.handler.js';
 export const DEADLINE_SCAN_MS = Symbol('DEADLINE_SCAN_MS');
 const CHECKPOINT = 'swc-deadlines';
 
-const DDL = `
-CREATE TABLE IF NOT EXISTS swc_assignment_deadlines (
-  assignment_id  uuid PRIMARY KEY,
-  case_id        uuid NOT NULL,
-  agency         text NOT NULL,
-  due_at         timestamptz NOT NULL,
-  open           boolean NOT NULL,
-  escalated_for  timestamptz
-);
-CREATE INDEX IF NOT EXISTS swc_assignment_deadlines_due
-  ON swc_assignment_deadlines (due_at) WHERE open;
-`;
-
 /**
  * Deadlines that survive restarts. A subscription to SWC's own case events keeps
  * a table of open assignments and their due times (in the store's database,
- * with its checkpoint); a scanner escalates what is overdue. After a restart
+ * with its checkpoint; the table is made with the store's schema, schema.ts in
+ * libs/store-postgres); a scanner escalates what is overdue. After a restart
  * the subscription catches up from the checkpoint and the scanner finds every
  * deadline that passed meanwhile. The case decider ignores a second escalation
  * of the same due time, so several replicas may scan at once.
@@ -71,8 +59,7 @@ export class DeadlineTracker implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.postgres.pool.query(DDL);
+  onApplicationBootstrap(): void {
     this.following = this.follow();
     this.timer = setInterval(() => void this.scan(), this.scanMs);
   }

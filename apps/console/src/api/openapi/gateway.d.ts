@@ -168,7 +168,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** Verifies the hash chains of the whole store (one consistent snapshot) */
+        /** Verifies the hash chains of the whole store (one consistent snapshot) and the seals over the log */
         readonly get: operations["IntegrityController_store"];
         readonly put?: never;
         readonly post?: never;
@@ -189,6 +189,24 @@ export interface paths {
         readonly put?: never;
         /** Verifies an export file posted as NDJSON (changes nothing) */
         readonly post: operations["IntegrityController_exportFile"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/integrity/seals": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The seals over the log, oldest first (what an agency anchors outside) */
+        readonly get: operations["IntegrityController_seals"];
+        readonly put?: never;
+        /** Seals the log now (what was appended since the last seal) */
+        readonly post: operations["IntegrityController_sealNow"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1264,7 +1282,7 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description `{ intact, streams, events, firstBroken?, broken, brokenStreams }` for the whole store. */
+            /** @description `{ intact, streams, events, firstBroken?, broken, brokenStreams, seals? }` for the whole store; `intact` is false when a chain or a seal is broken. `seals` is absent when the gateway knows no key to check them with. */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -1292,6 +1310,27 @@ export interface operations {
                             readonly streamId: string;
                         };
                         readonly intact: boolean;
+                        readonly seals?: {
+                            readonly events: number;
+                            readonly findings: readonly {
+                                readonly detail: string;
+                                /** @enum {string} */
+                                readonly reason: "events-missing" | "events-added" | "log-changed" | "signature-invalid" | "unknown-key" | "seal-missing";
+                                readonly sealNo: number;
+                                readonly upTo: string;
+                            }[];
+                            readonly intact: boolean;
+                            readonly lastSeal?: {
+                                readonly digest?: string;
+                                readonly events?: number;
+                                /** Format: date-time */
+                                readonly sealedAt?: string;
+                                readonly sealNo?: number;
+                                readonly upTo?: string;
+                            };
+                            readonly seals: number;
+                            readonly unsealedEvents: number;
+                        };
                         readonly streams: number;
                         readonly uncheckedLinks: number;
                     };
@@ -1377,6 +1416,119 @@ export interface operations {
             };
             /** @description The body is not application/x-ndjson. */
             readonly 415: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    readonly IntegrityController_seals: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Every seal, with its digest, key id and signature. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": readonly {
+                        /** @description SHA-256 chained over the log up to upTo */
+                        readonly digest: string;
+                        readonly events: number;
+                        readonly keyId: string;
+                        /** Format: date-time */
+                        readonly sealedAt: string;
+                        readonly sealNo: number;
+                        /** @description Ed25519, base64 */
+                        readonly signature: string;
+                        /** @description log position of the last event covered */
+                        readonly upTo: string;
+                    }[];
+                };
+            };
+            /** @description no valid bearer token */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description refused unless the caller holds one of: admin, legal-reviewer */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    readonly IntegrityController_sealNow: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": Record<string, never>;
+            };
+        };
+        readonly responses: {
+            /** @description `{ sealed: true, seal }`, or `{ sealed: false }` when nothing was appended since the last seal. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly seal?: {
+                            /** @description SHA-256 chained over the log up to upTo */
+                            readonly digest: string;
+                            readonly events: number;
+                            readonly keyId: string;
+                            /** Format: date-time */
+                            readonly sealedAt: string;
+                            readonly sealNo: number;
+                            /** @description Ed25519, base64 */
+                            readonly signature: string;
+                            /** @description log position of the last event covered */
+                            readonly upTo: string;
+                        };
+                        readonly sealed: boolean;
+                    };
+                };
+            };
+            /** @description the body is invalid; `problems` names each field */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no valid bearer token */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description refused unless the caller holds one of: admin */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description This gateway holds no sealing key (LOG_SEAL_KEY_FILE). */
+            readonly 503: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
