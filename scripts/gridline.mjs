@@ -597,22 +597,15 @@ async function sealCommand(args) {
 
 async function migrateCommand(args) {
   parseArgs({ args, options: {} });
-  const { ensureEventStoreSchema, EVENT_STORE_SCHEMA_VERSION } = await load('store-postgres');
-  const pg = await openStore();
-  try {
-    await ensureEventStoreSchema(pg.pool, { regrant: true });
-    const { rows } = await pg.pool.query(
-      `SELECT r.rolname FROM pg_roles r
-        WHERE r.rolname IN ('gridline_service', 'gridline_reader') ORDER BY 1`,
-    );
-    process.stderr.write(
-      `the store's schema is at version ${EVENT_STORE_SCHEMA_VERSION}; rights granted to ${
-        rows.map((r) => r.rolname).join(' and ') || 'no service role (none exists in this cluster)'
-      }\n`,
-    );
-  } finally {
-    await pg.close();
-  }
+  const { migrateEventStore } = await load('store-postgres');
+  const { version, granted } = await migrateEventStore(
+    process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+  );
+  process.stderr.write(
+    `the store's schema is at version ${version}; rights granted to ${
+      granted.join(' and ') || 'no app role (deploy/postgres/roles.sql made none in this cluster)'
+    }\n`,
+  );
 }
 
 async function verifyCommand(args) {

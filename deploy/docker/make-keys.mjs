@@ -5,9 +5,11 @@
 // 1. Makes the development keys in .data/keys when they are missing, with the
 //    same file names and formats as scripts/dev-keys.mjs (`npm run keys`), so
 //    `npm run token` on the host signs tokens the containers accept.
-// 2. Copies what the apps need, and only that, into the volume: the public half
-//    of the signing key and the personal-data master key, readable by the apps'
-//    user (1000) alone. The private signing key never reaches an app container.
+// 2. Copies what the apps need, and only that, each into the volume of the apps
+//    that use it, readable by the apps' user (1000) alone: the public half of the
+//    signing key (/keys, every app), the personal-data master key (/pii-key, the
+//    agencies' services) and the seal key (/seal-key, the gateway). The private
+//    signing key never reaches an app container.
 //
 // Idempotent: existing keys are kept, so tokens and sealed personal data stay valid.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -36,12 +38,22 @@ if (!existsSync(`${host}/pii-master.key`)) {
   console.log('made a personal-data master key in .data/keys');
 }
 
+if (!existsSync(`${host}/log-seal-key.pem`) || !existsSync(`${host}/log-seal-key.pub.pem`)) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(`${host}/log-seal-key.pem`, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+  });
+  writeFileSync(`${host}/log-seal-key.pub.pem`, publicKey.export({ type: 'spki', format: 'pem' }));
+  console.log('made a seal key for the log in .data/keys');
+}
+
 for (const [from, to] of [
-  ['dev-signing-key.pub.pem', 'jwt-public-key.pem'],
-  ['pii-master.key', 'pii-master.key'],
+  ['dev-signing-key.pub.pem', `${out}/jwt-public-key.pem`],
+  ['pii-master.key', '/pii-key/pii-master.key'],
+  ['log-seal-key.pem', '/seal-key/log-seal-key.pem'],
 ]) {
-  copyFileSync(`${host}/${from}`, `${out}/${to}`);
-  chownSync(`${out}/${to}`, APP_UID, APP_UID);
-  chmodSync(`${out}/${to}`, 0o400);
+  copyFileSync(`${host}/${from}`, to);
+  chownSync(to, APP_UID, APP_UID);
+  chmodSync(to, 0o400);
 }
 console.log('keys ready for the apps');

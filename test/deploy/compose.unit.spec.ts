@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { appSettings, apps, environmentProblems, ROOT } from './settings.js';
+import { appSettings, apps, environmentProblems, KEY_HOLDERS, ROOT } from './settings.js';
 
 interface ComposeService {
   image?: string;
@@ -76,6 +76,7 @@ describe('docker-compose.yml', () => {
     for (const [app] of apps()) {
       expect(service(app).depends_on).toMatchObject({
         keys: { condition: 'service_completed_successfully' },
+        migrate: { condition: 'service_completed_successfully' },
         postgres: { condition: 'service_healthy' },
         kafka: { condition: 'service_healthy' },
         mongo: { condition: 'service_healthy' },
@@ -113,15 +114,61 @@ describe('docker-compose.yml', () => {
     const text = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
     expect(text).not.toMatch(/PRIVATE KEY|BEGIN [A-Z ]*KEY/);
     expect(service('keys').volumes).toEqual(
-      expect.arrayContaining(['./.data/keys:/host-keys', 'keys:/keys']),
+      expect.arrayContaining([
+        './.data/keys:/host-keys',
+        'keys:/keys',
+        'pii-key:/pii-key',
+        'seal-key:/seal-key',
+      ]),
     );
-    // The S3 identity's volume only where the S3 store's secret key file is read.
-    for (const [app] of apps())
-      expect(service(app).volumes).toEqual(
-        envOf(service(app))['EVIDENCE_S3_SECRET_KEY_FILE']
-          ? ['keys:/keys:ro', 's3-secrets:/run/secrets/s3:ro']
-          : ['keys:/keys:ro'],
-      );
+    // Each key's volume only where its file is read: the personal-data key in the
+    // agencies' services, the seal key in the gateway, the S3 identity in the apps
+    // that keep evidence.
+    for (const [app] of apps()) {
+      const env = envOf(service(app));
+      expect({ app, volumes: service(app).volumes }).toEqual({
+        app,
+        volumes: [
+          'keys:/keys:ro',
+          ...(env['PII_MASTER_KEY_FILE'] ? ['pii-key:/run/secrets/pii:ro'] : []),
+          ...(env['LOG_SEAL_KEY_FILE'] ? ['seal-key:/run/secrets/seal:ro'] : []),
+          ...(env['EVIDENCE_S3_SECRET_KEY_FILE'] ? ['s3-secrets:/run/secrets/s3:ro'] : []),
+        ],
+      });
+      expect({ app, pii: env['PII_MASTER_KEY_FILE'] !== undefined }).toEqual({
+        app,
+        pii: KEY_HOLDERS.includes(app),
+      });
+      expect({ app, seal: env['LOG_SEAL_KEY_FILE'] !== undefined }).toEqual({
+        app,
+        seal: app === 'gateway',
+      });
+    }
+  });
+
+  it("signs each app in to PostgreSQL as its own role, after the owner's migration", () => {
+    for (const [app] of apps()) {
+      const url = new URL(envOf(service(app))['DATABASE_URL'] ?? '');
+      expect({ app, role: url.username }).toEqual({
+        app,
+        role: `gridline_${app.replace(/-service$/, '')}`,
+      });
+    }
+    const migrate = service('migrate');
+    expect(new URL(envOf(migrate)['DATABASE_URL'] ?? '').username).toBe('gridline');
+    expect(migrate.command).toEqual(['node', 'dist/libs/store-postgres/src/migrate.js']);
+    expect(service('postgres').volumes).toEqual(
+      expect.arrayContaining([
+        './deploy/docker/postgres-roles.sh:/docker-entrypoint-initdb.d/30-roles.sh:ro',
+        './deploy/postgres/roles.sql:/gridline/roles.sql:ro',
+      ]),
+    );
+    // The passwords of the roles the init script makes are those the apps sign in with.
+    const init = readFileSync(path.join(ROOT, 'deploy/docker/postgres-roles.sh'), 'utf8');
+    for (const [app] of apps()) {
+      const url = new URL(envOf(service(app))['DATABASE_URL'] ?? '');
+      expect(init).toContain(`${url.username.replace(/^gridline_/, '')}_password=${url.password}`);
+    }
   });
 
   it('runs SeaweedFS pinned, with its S3 identities, the evidence bucket locked, for the apps that keep evidence', () => {

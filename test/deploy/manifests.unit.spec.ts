@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IContainer } from 'kubernetes-models/v1/Container';
 import {
   containerEnv,
   deploymentProblems,
@@ -253,6 +254,44 @@ describe('deploy/k8s', () => {
         given: readers.some(([app]) => app === name) ? evidence : [],
       });
     }
+  });
+
+  it('gives each key and role only to who uses it: the personal-data key to the agencies, the seal key to the gateway, the owner to the migration', () => {
+    const configMaps = ofKind(manifests, 'ConfigMap');
+    const secrets = ofKind(manifests, 'Secret');
+    const secretKeys = (container: IContainer) =>
+      (container.env ?? []).flatMap((e) =>
+        e.valueFrom?.secretKeyRef?.key ? [e.valueFrom.secretKeyRef.key] : [],
+      );
+    for (const deployment of deployments) {
+      const name = deployment.metadata?.name ?? '?';
+      const container = deployment.spec!.template.spec!.containers[0]!;
+      const { env } = containerEnv(container, configMaps, secrets);
+      const mounted = (deployment.spec!.template.spec!.volumes ?? []).flatMap(
+        (v) => v.secret?.items?.map((i) => i.key) ?? [],
+      );
+      expect({
+        name,
+        pii: env['PII_MASTER_KEY_FILE'] !== undefined,
+        seal: env['LOG_SEAL_KEY_FILE'] !== undefined,
+        database: secretKeys(container).filter((k) => k.startsWith('database-url')),
+        keys: mounted.filter((k) => ['pii-master.key', 'log-seal.key'].includes(k)),
+      }).toEqual({
+        name,
+        pii: KEY_HOLDERS.includes(name),
+        seal: name === 'gateway',
+        database: [`database-url-${name.replace(/-service$/, '')}`],
+        keys: KEY_HOLDERS.includes(name)
+          ? ['pii-master.key']
+          : name === 'gateway'
+            ? ['log-seal.key']
+            : [],
+      });
+    }
+    const jobs = manifests.filter((m) => m.doc['kind'] === 'Job');
+    expect(jobs.map((m) => m.file)).toEqual(['migrate.yaml']);
+    const job = jobs[0]!.doc as { spec: { template: { spec: { containers: IContainer[] } } } };
+    expect(secretKeys(job.spec.template.spec.containers[0]!)).toEqual(['database-url-owner']);
   });
 
   it('gives every Deployment a Service, an autoscaler and a disruption budget that find its pods', () => {

@@ -146,39 +146,14 @@ pg_role_password() {
   cat "$file"
 }
 
-# Idempotent: the group roles the store's schema grants to (libs/store-postgres
-# schema.ts), and a login role per app in them. The owner ($PG_APP_USER) runs the
-# migrations and may hand the read-model tables to the reader.
+# Idempotent: the apps' roles (deploy/postgres/roles.sql, shared with compose and
+# Kubernetes), with this clone's passwords.
 pg_provision_roles() {
-  local sql="" role agency group
-  sql+="DO \$\$ BEGIN
-"
-  for group in gridline_service gridline_reader gridline_agency_swc gridline_agency_drc gridline_agency_street; do
-    sql+="  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$group') THEN CREATE ROLE $group NOLOGIN; END IF;
-"
-  done
+  local args=(-v "owner=$PG_APP_USER") role
   for role in "${PG_SERVICE_ROLES[@]}" "${PG_READER_ROLES[@]}"; do
-    sql+="  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN CREATE ROLE $role LOGIN; END IF;
-"
+    args+=(-v "${role#gridline_}_password=$(pg_role_password "$role")")
   done
-  sql+="END \$\$;
-GRANT gridline_reader TO $PG_APP_USER;
-"
-  for role in "${PG_SERVICE_ROLES[@]}"; do
-    agency="${role#gridline_}"
-    sql+="ALTER ROLE $role WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD '$(pg_role_password "$role")';
-GRANT gridline_service, gridline_agency_$agency TO $role;
-"
-  done
-  for role in "${PG_READER_ROLES[@]}"; do
-    # Every session acts as the reader, so the read-model tables either app makes
-    # are the reader's, for both to use and drop.
-    sql+="ALTER ROLE $role WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD '$(pg_role_password "$role")';
-GRANT gridline_reader TO $role;
-ALTER ROLE $role SET role = 'gridline_reader';
-"
-  done
-  pg_admin_sql <<<"$sql"
+  pg_admin_sql "${args[@]}" <"$REPO_DIR/deploy/postgres/roles.sql" >/dev/null
 }
 
 # postgres://<role>:<password>@…/<database>, for print_env.

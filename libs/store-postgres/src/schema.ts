@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 
 /** PostgreSQL's `insufficient_privilege`: a service role meeting a schema to migrate. */
 const INSUFFICIENT_PRIVILEGE = '42501';
@@ -357,5 +357,26 @@ export async function ensureEventStoreSchema(
     throw error;
   } finally {
     client.release();
+  }
+}
+
+/**
+ * `gridline migrate` and the Kubernetes migration Job (deploy/k8s/migrate.yaml): the
+ * schema at this release's version, and the grants applied again (a role made since).
+ * Run with the owner's connection string; returns the version and the group roles
+ * that were granted to.
+ */
+export async function migrateEventStore(
+  connectionString: string,
+): Promise<{ readonly version: number; readonly granted: readonly string[] }> {
+  const pool = new pg.Pool({ connectionString, max: 1, application_name: 'gridline-migrate' });
+  try {
+    await ensureEventStoreSchema(pool, { regrant: true });
+    const { rows } = await pool.query<{ rolname: string }>(
+      `SELECT rolname FROM pg_roles WHERE rolname IN ('gridline_service', 'gridline_reader') ORDER BY 1`,
+    );
+    return { version: EVENT_STORE_SCHEMA_VERSION, granted: rows.map((r) => r.rolname) };
+  } finally {
+    await pool.end();
   }
 }
