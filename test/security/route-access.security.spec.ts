@@ -1,26 +1,16 @@
-import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import type { Agency } from '@gridline/contracts';
 import {
-  ErrorsToHttpFilter,
-  JsonLogger,
-  loadServiceConfig,
-  type ServiceConfig,
-} from '@gridline/platform';
-import {
-  appEnvironment,
   createIsolatedStores,
   createTestIdentity,
   type AppName,
   type IsolatedStores,
 } from '@gridline/testing';
-import { DrcModule } from '../../apps/drc-service/src/drc.module.js';
-import { GatewayModule } from '../../apps/gateway/src/gateway.module.js';
-import { ProjectorModule } from '../../apps/projector/src/projector.module.js';
-import { StreetModule } from '../../apps/street-service/src/street.module.js';
-import { SwcModule } from '../../apps/swc-service/src/swc.module.js';
+import {
+  IN_PROCESS_APPS,
+  startInProcessApps,
+  type InProcessApp,
+} from '../support/in-process-apps.js';
 import {
   everyCaller,
   registeredRoutes,
@@ -35,49 +25,17 @@ import {
  * in this process (the same modules `npm start` runs, on a store of their own),
  * so the routes come from their routers, not from a list kept here.
  */
-const APPS: readonly {
-  name: AppName;
-  port: number;
-  agency: Agency | null;
-  module: (config: ServiceConfig, logger: JsonLogger) => DynamicModule;
-}[] = [
-  { name: 'gateway', port: 3000, agency: null, module: (c, l) => GatewayModule.create(c, l) },
-  { name: 'swc-service', port: 3001, agency: 'swc', module: (c, l) => SwcModule.create(c, l) },
-  { name: 'drc-service', port: 3002, agency: 'drc', module: (c, l) => DrcModule.create(c, l) },
-  {
-    name: 'street-service',
-    port: 3003,
-    agency: 'street',
-    module: (c, l) => StreetModule.create(c, l),
-  },
-  { name: 'projector', port: 3004, agency: null, module: (c, l) => ProjectorModule.create(c, l) },
-];
+const APPS = IN_PROCESS_APPS;
 
 describe('security: every route answers only the principals its declaration names', () => {
   const identity = createTestIdentity();
   const callers = everyCaller(['swc', 'drc', 'street']);
-  const running = new Map<AppName, { app: INestApplication; url: string }>();
+  let running = new Map<AppName, InProcessApp>();
   let stores: IsolatedStores;
 
   beforeAll(async () => {
     stores = await createIsolatedStores('gridline_route_walk');
-    // Read by the gateway's sealer from the environment, as its other feature settings.
-    process.env['LOG_SEAL_KEY_FILE'] = identity.logSealKeyFile;
-    await Promise.all(
-      APPS.map(async ({ name, port, module }) => {
-        const env = appEnvironment(identity, port, {
-          ...stores.env,
-          WRITE_RATE_LIMIT_BURST: '10000',
-          LOG_LEVEL: 'error',
-        });
-        const config = loadServiceConfig(port, env);
-        const logger = new JsonLogger(name, 'error');
-        const app = await NestFactory.create(module(config, logger), { logger });
-        app.useGlobalFilters(new ErrorsToHttpFilter(logger));
-        await app.listen(0, '127.0.0.1');
-        running.set(name, { app, url: await app.getUrl() });
-      }),
-    );
+    running = await startInProcessApps(identity, stores);
   }, 180_000);
 
   afterAll(async () => {

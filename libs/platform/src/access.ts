@@ -1,5 +1,6 @@
 import {
   applyDecorators,
+  BadRequestException,
   Delete,
   Get,
   HttpCode,
@@ -179,6 +180,36 @@ class BodySchemaInterceptor implements NestInterceptor {
   }
 }
 
+/**
+ * A read that declares no query parameters takes none: any is 400 naming it, after
+ * the guards (deny by default for input, as for access). Reads that declare some
+ * check them themselves (`parseQuery` and the like).
+ */
+class NoQueryParametersInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>();
+    const names = Object.keys(request.query ?? {});
+    if (names.length > 0)
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'query parameters are invalid',
+        problems: names.map((parameter) => ({ parameter, message: 'is not a known parameter' })),
+      });
+    return next.handle();
+  }
+}
+
+const NO_QUERY_PARAMETERS = 'a query parameter was given (this route takes none)';
+
+const noQueryAnswer = (docs: RouteDocs): Record<number, string> =>
+  docs.query ? {} : { 400: NO_QUERY_PARAMETERS };
+
+/** The interceptor of a read without declared query parameters. */
+function queryDecorators(docs: RouteDocs) {
+  return docs.query ? [] : [UseInterceptors(new NoQueryParametersInterceptor())];
+}
+
 const METHODS = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete } as const;
 
 function described(doc: ParamDoc): Exclude<ParamDoc, string> {
@@ -284,8 +315,13 @@ export function CommandRoute(options: CommandRouteOptions) {
 export function ReadRoute(options: ReadRouteOptions) {
   const access = restricted(options);
   return applyDecorators(
-    ...routeDecorators('GET', 200, options, access, { 200: options.summary, ...refusals(access) }),
+    ...routeDecorators('GET', 200, options, access, {
+      200: options.summary,
+      ...noQueryAnswer(options),
+      ...refusals(access),
+    }),
     ...(options.authenticatedBy ? [UseGuards(options.authenticatedBy)] : []),
+    ...queryDecorators(options),
   );
 }
 
@@ -293,7 +329,11 @@ export function ReadRoute(options: ReadRouteOptions) {
 export function PublicRoute(options: PublicRouteOptions) {
   const access: Access = { kind: 'public' };
   return applyDecorators(
-    ...routeDecorators(options.method ?? 'GET', 200, options, access, { 200: options.summary }),
+    ...routeDecorators(options.method ?? 'GET', 200, options, access, {
+      200: options.summary,
+      ...noQueryAnswer(options),
+    }),
     ...(options.guard ? [UseGuards(options.guard)] : []),
+    ...queryDecorators(options),
   );
 }

@@ -47,8 +47,9 @@ interface HttpRequest {
 /**
  * `Idempotency-Key` on a command: the same key with the same request returns the
  * first result (status and body) and appends nothing; the same key with another
- * request is 422; a key whose first request is still running is 409. Results of
- * server errors and conflicts are not kept, so a retry runs again.
+ * request is 422; a key whose first request is still running is 409. A request
+ * refused or failed before it appended anything (bad input, a rule of the domain,
+ * a conflict, a server error) leaves no record: a retry runs again.
  *
  * If the first request's process died mid-command, a retry after the claim's lease
  * takes the key over: it runs the command if nothing had been appended, or else
@@ -81,7 +82,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       work: (): Promise<unknown> => lastValueFrom(next.handle(), { defaultValue: undefined }),
       failure: (error) => {
         const [status, body] = errorToHttp(error);
-        return { status, body, retryable: status >= 500 || status === 409 || status === 429 };
+        // A refused or failed request that appended nothing changed nothing: its key is
+        // free again (a retry, e.g. with the body corrected, runs anew) and nothing of
+        // it is stored. One that appended before failing keeps its answer (runOnce).
+        return { status, body, retryable: true };
       },
     });
     switch (outcome.state) {

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Headers, Inject, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   CaseQueries,
@@ -68,17 +68,9 @@ export class StreamController {
   stream(
     @CurrentPrincipal() principal: Principal,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Query() query: Record<string, unknown>,
     @Req() request: SseRequest,
     @Res() response: SseResponse,
   ): void {
-    const unknown = Object.keys(query);
-    if (unknown.length > 0)
-      throw new BadRequestException({
-        statusCode: 400,
-        message: 'query parameters are invalid',
-        problems: unknown.map((parameter) => ({ parameter, message: 'is not a known parameter' })),
-      });
     let resumeAfter: TimelinePosition | undefined;
     if (lastEventId !== undefined) {
       const match = /^(\d{1,15})\/(\d{1,15})$/.exec(lastEventId.trim());

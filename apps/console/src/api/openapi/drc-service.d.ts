@@ -370,6 +370,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -827,6 +834,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1235,6 +1249,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1429,6 +1450,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     readonly HealthController_ready: {
@@ -1459,6 +1487,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description a dependency does not answer (`checks` names it) */
             readonly 503: {
                 headers: {
@@ -1485,6 +1520,13 @@ export interface operations {
                 content: {
                     readonly "text/plain": string;
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -458,6 +458,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -523,6 +530,13 @@ export interface operations {
                         } | null;
                     };
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid bearer token */
             readonly 401: {
@@ -632,6 +646,13 @@ export interface operations {
                         readonly [key: string]: unknown;
                     };
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -858,6 +879,13 @@ export interface operations {
                         readonly verifiedAt?: string;
                     };
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid bearer token */
             readonly 401: {
@@ -1201,6 +1229,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1336,6 +1371,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1452,6 +1494,13 @@ export interface operations {
                         readonly upTo: string;
                     }[];
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid bearer token */
             readonly 401: {
@@ -1674,7 +1723,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description a query parameter was given */
+            /** @description a query parameter was given (this route takes none) */
             readonly 400: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -1773,6 +1822,13 @@ export interface operations {
                         }[];
                     };
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2103,6 +2159,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     readonly HealthController_ready: {
@@ -2133,6 +2196,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description a dependency does not answer (`checks` names it) */
             readonly 503: {
                 headers: {
@@ -2159,6 +2229,13 @@ export interface operations {
                 content: {
                     readonly "text/plain": string;
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

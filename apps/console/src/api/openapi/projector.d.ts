@@ -85,6 +85,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     readonly HealthController_ready: {
@@ -115,6 +122,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description a dependency does not answer (`checks` names it) */
             readonly 503: {
                 headers: {
@@ -141,6 +155,13 @@ export interface operations {
                 content: {
                     readonly "text/plain": string;
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

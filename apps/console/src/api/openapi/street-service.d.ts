@@ -841,6 +841,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1243,6 +1250,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1279,6 +1293,13 @@ export interface operations {
                 content: {
                     readonly "application/octet-stream": string;
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid bearer token */
             readonly 401: {
@@ -1488,6 +1509,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1673,6 +1701,13 @@ export interface operations {
                         readonly [key: string]: unknown;
                     };
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid bearer token */
             readonly 401: {
@@ -2501,6 +2536,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -2632,6 +2674,13 @@ export interface operations {
                         readonly [key: string]: unknown;
                     };
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid bearer token */
             readonly 401: {
@@ -3172,6 +3221,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -3341,6 +3397,13 @@ export interface operations {
                         readonly status: "reported" | "acknowledged" | "resolved";
                     };
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid bearer token */
             readonly 401: {
@@ -3854,6 +3917,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     readonly HealthController_ready: {
@@ -3884,6 +3954,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description a dependency does not answer (`checks` names it) */
             readonly 503: {
                 headers: {
@@ -3910,6 +3987,13 @@ export interface operations {
                 content: {
                     readonly "text/plain": string;
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

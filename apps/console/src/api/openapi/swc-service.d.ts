@@ -387,6 +387,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1101,6 +1108,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description no valid bearer token */
             readonly 401: {
                 headers: {
@@ -1138,6 +1152,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     readonly HealthController_ready: {
@@ -1168,6 +1189,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description a dependency does not answer (`checks` names it) */
             readonly 503: {
                 headers: {
@@ -1194,6 +1222,13 @@ export interface operations {
                 content: {
                     readonly "text/plain": string;
                 };
+            };
+            /** @description a query parameter was given (this route takes none) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
