@@ -3,6 +3,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { loadServiceConfig, type ServiceConfig } from './agency-runtime.js';
+import { accessLog } from './access-log.js';
 import { ErrorsToHttpFilter } from './http.js';
 import { JsonLogger } from './logger.js';
 import { parseTraceExport, startTracing, stopTracing } from './tracing.js';
@@ -46,6 +47,7 @@ export async function runService(
       logger,
       abortOnError: false,
     });
+    app.use(accessLog(logger));
     app.use(traceRequests);
     options.configure?.(app, config, logger);
     app.useGlobalFilters(new ErrorsToHttpFilter(logger));

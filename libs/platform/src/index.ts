@@ -18,3 +18,5 @@ export * from './tracing.js';
 export * from './inbound.js';
 export * from './rate-limit.js';
 export * from './body-hygiene.js';
+export * from './redaction.js';
+export * from './access-log.js';

@@ -1,11 +1,14 @@
 import type { LoggerService } from '@nestjs/common';
+import { redact, redactText } from './redaction.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
  * One JSON object per line on stdout: time, level, service, message and
- * fields. Used by Nest (LoggerService) and by our libraries alike.
+ * fields. Used by Nest (LoggerService) and by our libraries alike. Every line is
+ * redacted (redaction.ts): no secret or personal datum is written, whatever a
+ * caller passes.
  */
 export class JsonLogger implements LoggerService {
   constructor(
@@ -22,8 +25,8 @@ export class JsonLogger implements LoggerService {
         time: new Date().toISOString(),
         level,
         service: this.service,
-        message: text,
-        ...fields,
+        message: redactText(text),
+        ...(redact(fields) as Record<string, unknown>),
       }),
     );
   }
