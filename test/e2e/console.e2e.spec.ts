@@ -19,6 +19,7 @@ import {
   testInfra,
   type AppName,
   type RunningApp,
+  scrapeMetrics,
 } from '@gridline/testing';
 
 /**
@@ -150,7 +151,9 @@ describe('the gateway serving the console', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).not.toContain('<html lang="zh-CN">');
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
-    const metrics = await fetch(`${base}/metrics`, { headers: html });
+    // Not the console's either: the scraper's (401 without its token).
+    expect((await fetch(`${base}/metrics`, { headers: html })).status).toBe(401);
+    const metrics = await scrapeMetrics(apps!.get('gateway')!);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('# HELP');
     const docs = await fetch(`${base}/api/docs-json`);

@@ -22,6 +22,7 @@ import {
   type AppName,
   type IsolatedStores,
   type RunningApp,
+  scrapeMetrics,
 } from '@gridline/testing';
 import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Db } from 'mongodb';
@@ -104,7 +105,7 @@ function sampleSum(text: string, name: string, labels: Record<string, string> = 
 }
 
 async function metrics(app: RunningApp): Promise<string> {
-  const response = await fetch(`${app.url}/metrics`);
+  const response = await scrapeMetrics(app);
   if (!response.ok) throw new Error(`${app.name} at ${app.url}: /metrics ${response.status}`);
   return response.text();
 }

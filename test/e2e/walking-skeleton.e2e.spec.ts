@@ -6,6 +6,7 @@ import {
   type AppName,
   type RunningApp,
   type TestIdentity,
+  scrapeMetrics,
 } from '@gridline/testing';
 
 /**
@@ -25,6 +26,7 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
     if (!app) throw new Error(`${name} is not running`);
     return app.url;
   };
+  const scraped = async (name: AppName) => (await scrapeMetrics(apps!.get(name)!)).text();
 
   const report = {
     category: 'street-vending',
@@ -183,8 +185,8 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
     expect(Object.keys(document.paths)).toContain('/api/issues');
   });
 
-  it('serves Prometheus metrics without a token: relay lag, append latency, consumer lag', async () => {
-    const street = await (await fetch(`${url('street-service')}/metrics`)).text();
+  it('serves Prometheus metrics to the scraper: relay lag, append latency, consumer lag', async () => {
+    const street = await scraped('street-service');
     expect(street).toMatch(/^gridline_relay_lag_events \d+$/m);
     expect(street).toMatch(/^gridline_relay_active 1$/m);
     expect(street).toMatch(
@@ -194,18 +196,18 @@ describe('walking skeleton: report → Kafka → SWC case → projector → gate
       /gridline_http_request_duration_seconds_count\{method="POST",route="\/api\/issues",status="201"\} [1-9]/,
     );
     expect(street).toMatch(/^gridline_dead_letter_messages \d+$/m);
-    const swc = await (await fetch(`${url('swc-service')}/metrics`)).text();
+    const swc = await scraped('swc-service');
     expect(swc).toMatch(
       /gridline_consumer_lag_messages\{group="e2e\.swc-service\.reactions"\} \d+/,
     );
     expect(swc).toMatch(
       /gridline_consumer_messages_handled\{group="e2e\.swc-service\.reactions"\} [1-9]/,
     );
-    const projector = await (await fetch(`${url('projector')}/metrics`)).text();
+    const projector = await scraped('projector');
     expect(projector).toMatch(
       /gridline_consumer_lag_messages\{group="e2e\.projector\.case-timeline"\} \d+/,
     );
-    const gateway = await (await fetch(`${url('gateway')}/metrics`)).text();
+    const gateway = await scraped('gateway');
     expect(gateway).toMatch(
       /gridline_http_request_duration_seconds_count\{method="GET",route="\/api\/cases\/:caseId\/timeline",status="200"\} [1-9]/,
     );

@@ -1,6 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signDevToken, type DevTokenClaims, type Role } from '@gridline/platform';
@@ -53,6 +60,8 @@ export interface TestIdentity {
   /** The gateway's key for the seals over the log (Ed25519, PEM), and its public half. */
   readonly logSealKeyFile: string;
   readonly logSealPublicKeyFile: string;
+  /** The metrics scraper's bearer token, in a file (METRICS_TOKEN_FILE). */
+  readonly metricsTokenFile: string;
   readonly issuer: string;
   readonly audience: string;
   token(claims: DevTokenClaims): Promise<string>;
@@ -75,6 +84,8 @@ export function createTestIdentity(): TestIdentity {
     mode: 0o600,
   });
   writeFileSync(logSealPublicKeyFile, sealKey.publicKey.export({ type: 'spki', format: 'pem' }));
+  const metricsTokenFile = path.join(dir, 'metrics-token');
+  writeFileSync(metricsTokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
   const issuer = 'gridline-test';
   const audience = 'gridline';
   return {
@@ -83,6 +94,7 @@ export function createTestIdentity(): TestIdentity {
     piiMasterKeyFile,
     logSealKeyFile,
     logSealPublicKeyFile,
+    metricsTokenFile,
     issuer,
     audience,
     token: (claims) => signDevToken(privatePem, claims, { issuer, audience, expiresIn: '1h' }),
@@ -176,6 +188,7 @@ export function appEnvironment(
     JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
     PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
     LOG_SEAL_KEY_FILE: identity.logSealKeyFile,
+    METRICS_TOKEN_FILE: identity.metricsTokenFile,
     JWT_ISSUER: identity.issuer,
     JWT_AUDIENCE: identity.audience,
     // Own topics and groups: a development platform on the same broker stays apart.
@@ -205,6 +218,16 @@ function launch(name: AppName, env: NodeJS.ProcessEnv, output: string[]): ChildP
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   return child;
+}
+
+/** An app's /metrics, scraped as Prometheus does: with the scraper's token (METRICS_TOKEN_FILE). */
+export async function scrapeMetrics(app: Pick<RunningApp, 'url' | 'env'>): Promise<Response> {
+  const file = app.env['METRICS_TOKEN_FILE'];
+  const token = file ? readFileSync(file, 'utf8').trim() : undefined;
+  return fetch(
+    `${app.url}/metrics`,
+    token ? { headers: { authorization: `Bearer ${token}` } } : {},
+  );
 }
 
 /** Kills an app (SIGKILL by default: no graceful shutdown) and waits for it to exit. */

@@ -90,7 +90,7 @@ export class GatewayModule {
         { provide: CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
         HealthRegistry,
-        Metrics,
+        ...Metrics.providers(config),
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: BodyHygieneInterceptor },
         { provide: MONGO, useFactory: () => openMongo(config.MONGO_URL, 'gateway') },

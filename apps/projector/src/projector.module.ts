@@ -23,7 +23,7 @@ export class ProjectorModule {
         { provide: CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
         HealthRegistry,
-        Metrics,
+        ...Metrics.providers(config),
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         ProjectionRunner,
         ...authProviders(config, null),

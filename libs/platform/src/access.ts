@@ -58,6 +58,8 @@ export const STAFF = [
 /** Who may call a route. */
 export type Access =
   | { readonly kind: 'public' }
+  /** The metrics scraper, by its own bearer token (the route's guard checks it). */
+  | { readonly kind: 'scraper' }
   | {
       readonly kind: 'roles';
       /** The caller needs at least one of these. */
@@ -79,6 +81,7 @@ export function refusalOf(
   serviceAgency: Agency | null,
 ): string | undefined {
   if (access.kind === 'public') return undefined;
+  if (access.kind === 'scraper') return 'only the metrics scraper, with its own token';
   if (!access.roles.some((role) => principal.roles.includes(role)))
     return `needs one of the roles: ${access.roles.join(', ')}`;
   if (access.ownAgency && serviceAgency && principal.agency !== serviceAgency)
@@ -281,6 +284,8 @@ function restricted(options: Restricted): Access {
 
 function refusals(access: Access): Record<number, string> {
   if (access.kind === 'public') return {};
+  if (access.kind === 'scraper')
+    return { 401: 'no bearer token', 403: 'not the scraper’s token, or none is configured' };
   return {
     401: 'no valid bearer token',
     403: `refused unless the caller holds one of: ${access.roles.join(', ')}${access.ownAgency ? ", of this service's agency" : ''}`,
@@ -325,7 +330,24 @@ export function ReadRoute(options: ReadRouteOptions) {
   );
 }
 
-/** A read anyone may make without a token (health, metrics, contracts, public feeds). */
+/**
+ * A read for the metrics scraper only: `guard` checks its token; the platform
+ * guard lets the request through to it.
+ */
+export function ScrapeRoute(options: RouteDocs & { readonly guard: Type<CanActivate> }) {
+  const access: Access = { kind: 'scraper' };
+  return applyDecorators(
+    ...routeDecorators('GET', 200, options, access, {
+      200: options.summary,
+      ...noQueryAnswer(options),
+      ...refusals(access),
+    }),
+    UseGuards(options.guard),
+    ...queryDecorators(options),
+  );
+}
+
+/** A read anyone may make without a token (health, contracts, public feeds). */
 export function PublicRoute(options: PublicRouteOptions) {
   const access: Access = { kind: 'public' };
   return applyDecorators(

@@ -140,6 +140,11 @@ export function serviceSettings(defaultPort: number) {
       parsers.string,
       '',
     ),
+    METRICS_TOKEN_FILE: setting(
+      'file holding the bearer token Prometheus scrapes /metrics with; empty: /metrics is open in the local profile and refused elsewhere',
+      parsers.string,
+      '',
+    ),
     PII_MASTER_KEY_FILE: setting(
       'file holding the base64 32-byte key that wraps the personal-data keys; required by the agency services, which seal and open personal data, and given to nothing else (the gateway and the projector never open it)',
       parsers.string,
@@ -313,7 +318,7 @@ export class AgencyRuntimeModule {
       },
       { provide: IDS, useValue: randomIds },
       HealthRegistry,
-      Metrics,
+      ...Metrics.providers(config),
       { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
       // Before the rate limit and the idempotency fingerprint: no bad text or depth gets past.
       { provide: APP_INTERCEPTOR, useClass: BodyHygieneInterceptor },

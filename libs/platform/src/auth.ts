@@ -50,8 +50,8 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException(
         `${request.method ?? ''} ${request.url?.split('?')[0] ?? ''} declares no access: refused (deny by default)`.trim(),
       );
-    if (access.kind === 'public') return true;
-    // The route's own guard authenticates and applies the same declaration.
+    // Public, or the route's own guard authenticates and applies the same declaration.
+    if (access.kind === 'public' || access.kind === 'scraper') return true;
     if (access.authenticatedBy) return true;
     request.principal = await this.authenticate(request);
     const refusal = refusalOf(access, request.principal, this.serviceAgency);

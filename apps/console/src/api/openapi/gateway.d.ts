@@ -413,7 +413,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** Prometheus metrics of this app */
+        /**
+         * Prometheus metrics of this app, for the scraper
+         * @description With METRICS_TOKEN_FILE set, only with `Authorization: Bearer <that token>`; without it, open in the local profile and refused elsewhere.
+         */
         readonly get: operations["MetricsController_scrape"];
         readonly put?: never;
         readonly post?: never;
@@ -2221,7 +2224,7 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description Prometheus metrics of this app */
+            /** @description Prometheus metrics of this app, for the scraper */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -2232,6 +2235,20 @@ export interface operations {
             };
             /** @description a query parameter was given (this route takes none) */
             readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not the scraper’s token, or none is configured */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
