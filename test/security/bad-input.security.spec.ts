@@ -403,6 +403,56 @@ describe('security: bad input is refused and stores nothing', () => {
     expect(ahead.status).toBe(201);
   });
 
+  it('a subject or a project for a case the agency has no part in: 422 case-unknown, nothing stored', async () => {
+    const officer = client(
+      url('street-service'),
+      await identity.token({ sub: 'officer-refs', agency: 'street', roles: ['officer'] }),
+    );
+    const drc = client(
+      url('drc-service'),
+      await identity.token({ sub: 'drc-refs', agency: 'drc', roles: ['coordinator', 'officer'] }),
+    );
+    const worker = client(url('street-service'), workerToken);
+    const { body: reported } = await worker.post<{ caseId: string }>('/api/issues', report);
+    // No case has this id.
+    for (const caseId of [randomUUID()]) {
+      await storesNothing(async () => {
+        const project = await drc.post('/api/projects', {
+          caseId,
+          title: 'Designated vending zone',
+          description: 'Twelve stalls on the square',
+          budget: 10_000,
+          location: report.location,
+        });
+        expect({ caseId, status: project.status, body: project.body }).toMatchObject({
+          caseId,
+          status: 422,
+          body: { error: 'case-unknown' },
+        });
+      }, ['drc-refs']);
+    }
+    await storesNothing(async () => {
+      const subject = await officer.post('/api/subjects', {
+        caseId: randomUUID(),
+        kind: 'business',
+        name: 'Stall 40',
+        identifier: '91110105MA00000040',
+      });
+      expect({ status: subject.status, body: subject.body }).toMatchObject({
+        status: 422,
+        body: { error: 'case-unknown' },
+      });
+    }, ['officer-refs']);
+    // The case street reported is street's to act on.
+    const known = await officer.post('/api/subjects', {
+      caseId: reported.caseId,
+      kind: 'business',
+      name: 'Stall 41',
+      identifier: '91110105MA00000041',
+    });
+    expect(known.status).toBe(201);
+  });
+
   it('an idempotency key reused with a different body: 422, the first result kept', async () => {
     const worker = client(url('street-service'), workerToken);
     const key = { 'idempotency-key': `sec-${randomUUID()}` };

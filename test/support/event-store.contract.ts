@@ -225,6 +225,12 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       const until = await store.readCase(caseId, { until: new Date('2026-01-01T08:01:00.000Z') });
       expect(until.map((e) => e.id)).toEqual([report.id, opened.id]);
       expect(await store.readCase(randomUUID())).toEqual([]);
+      // One agency's own streams only (references checked: assertCaseKnown), and the first n.
+      const streets = await store.readCase(caseId, { streamPrefixes: ['street-'] });
+      expect(streets.map((e) => e.id)).toEqual([report.id]);
+      const own = await store.readCase(caseId, { streamPrefixes: ['swc-', 'drc-'], maxCount: 1 });
+      expect(own.map((e) => e.id)).toEqual([opened.id]);
+      expect(await store.readCase(caseId, { streamPrefixes: ['drc-inbox-'] })).toEqual([]);
     });
 
     it("refuses appends outside the writer agency's prefix", async () => {

@@ -1,5 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ServiceUnavailableException } from '@nestjs/common';
 import {
+  PastViewsBusyError,
   QueryValidationError,
   type PointInTimeSet,
   type PointInTimeViews,
@@ -34,6 +35,9 @@ export async function read<T>(query: () => Promise<T>): Promise<T> {
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
+/** When to ask again for a past view while others are being built. */
+const PAST_VIEW_RETRY_SECONDS = 10;
+
 /** Where a response carries the time its view stood at. */
 export interface HeaderSink {
   setHeader(name: string, value: string): void;
@@ -43,7 +47,8 @@ export interface HeaderSink {
  * Takes `asOf` out of a view's query: the rest goes to the view's own parser.
  * Without it the live view answers; with it the whole view as it stood then
  * (PointInTimeViews), marked by `x-gridline-as-of` and `x-gridline-as-of-cached`.
- * A time that is not ISO-8601 with a zone, or lies in the future, is 400.
+ * A time that is not ISO-8601 with a zone, or lies in the future, is 400; a view
+ * that must be built while another is being built is 503 with Retry-After.
  */
 export async function pointInTime(
   query: unknown,
@@ -63,7 +68,16 @@ export async function pointInTime(
     throw bad('must be one ISO-8601 date or time with a zone');
   const at = new Date(asOf);
   if (at.getTime() > Date.now()) throw bad('must not be in the future');
-  const set = await views.at(at);
+  const set = await views.at(at).catch((error: unknown) => {
+    if (!(error instanceof PastViewsBusyError)) throw error;
+    // Admission control: building a past view replays the log (docs/history.md).
+    response.setHeader('Retry-After', String(PAST_VIEW_RETRY_SECONDS));
+    throw new ServiceUnavailableException({
+      statusCode: 503,
+      error: 'past-views-busy',
+      message: error.message,
+    });
+  });
   response.setHeader('x-gridline-as-of', set.at.toISOString());
   response.setHeader('x-gridline-as-of-cached', String(set.cached));
   return { rest, set };

@@ -80,6 +80,15 @@ export interface ReadAllOptions {
 export interface ReadCaseOptions {
   /** Only events that occurred at or before this time (`occurredAt`, inclusive). */
   readonly until?: Date;
+  /** Only events of streams whose ids start with one of these (e.g. an agency's own, `street-`). */
+  readonly streamPrefixes?: readonly string[];
+  /** At most this many events (the first in log order). */
+  readonly maxCount?: number;
+}
+
+/** Whether an event's stream is one of the prefixes asked for (all when none). */
+export function inStreams(streamId: string, prefixes: readonly string[] | undefined): boolean {
+  return prefixes === undefined || prefixes.some((p) => streamId.startsWith(p));
 }
 
 /** Whether an event falls in the occurredAt window of a read. */

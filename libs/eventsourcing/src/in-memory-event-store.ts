@@ -8,6 +8,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  inStreams,
   occurredWithin,
   type ReadAllOptions,
   type ReadCaseOptions,
@@ -174,10 +175,14 @@ export class InMemoryEventStore implements EventStore, IntegrityVerifiable {
   }
 
   readCase(caseId: string, options: ReadCaseOptions = {}): Promise<readonly RecordedEvent[]> {
+    const found = this.log.filter(
+      (e) =>
+        e.metadata.caseId === caseId &&
+        occurredWithin(e, undefined, options.until) &&
+        inStreams(e.streamId, options.streamPrefixes),
+    );
     return Promise.resolve(
-      this.log.filter(
-        (e) => e.metadata.caseId === caseId && occurredWithin(e, undefined, options.until),
-      ),
+      options.maxCount === undefined ? found : found.slice(0, options.maxCount),
     );
   }
 

@@ -20,3 +20,4 @@ export * from './rate-limit.js';
 export * from './body-hygiene.js';
 export * from './redaction.js';
 export * from './access-log.js';
+export * from './known-case.js';

@@ -5,7 +5,7 @@ import { readModelContents, testInfra } from '@gridline/testing';
 import type { Db } from 'mongodb';
 import { dropReadModelCollections } from './collections.js';
 import { openMongo, type MongoHandle } from './mongo.js';
-import { PointInTimeViews } from './point-in-time.js';
+import { PastViewsBusyError, PointInTimeViews } from './point-in-time.js';
 import { CaseQueries } from './queries.js';
 import { rebuildReadModels } from './rebuild.js';
 import { StatisticsQueries } from './statistics.queries.js';
@@ -93,6 +93,28 @@ describe('whole views as they stood at a past time', () => {
     expect(sets.size).toBe(2);
     expect(sets.has(PointInTimeViews.suffixOf(t1))).toBe(false);
     expect((await views.at(t1)).cached).toBe(false); // made again when asked again
+  });
+
+  it('builds one past view at a time: another time is refused while it builds, a cached one is served', async () => {
+    const views = new PointInTimeViews(db, store, { maxBuilding: 1 });
+    const cachedAt = new Date('2026-03-10T00:00:00Z');
+    await views.at(cachedAt);
+    const building = views.at(new Date('2026-03-11T00:00:00Z'));
+    // Once it is admitted (its registry lookup done); a build takes far longer than this wait.
+    for (let i = 0; i < 1000 && views.busy() === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(views.busy()).toBe(1);
+    await expect(views.at(new Date('2026-03-12T00:00:00Z'))).rejects.toBeInstanceOf(
+      PastViewsBusyError,
+    );
+    // The same time as the one being built shares it; a cached time is served.
+    const [same, cached] = await Promise.all([
+      views.at(new Date('2026-03-11T00:00:00.500Z')),
+      views.at(cachedAt),
+    ]);
+    expect(same).toBe(await building);
+    expect(cached.cached).toBe(true);
+    // Once it is built, the next time may be.
+    expect((await views.at(new Date('2026-03-12T00:00:00Z'))).cached).toBe(false);
   });
 
   it('keeps a past view in the PostgreSQL tables too, answers from them as from the collections, and drops them with the set', async () => {

@@ -24,10 +24,25 @@ export interface PointInTimeOptions {
   /** A set unused this long is dropped. */
   readonly idleMs?: number;
   /**
+   * Sets built at once in this process (admission control): a request that needs
+   * one more is refused with PastViewsBusyError, a cached set is always served.
+   */
+  readonly maxBuilding?: number;
+  /**
    * Where the sets' PostgreSQL tables go (ADR 0007): the lists and statistics of
    * a past time then answer from them, as the live set's do.
    */
   readonly indexes?: ReadModelIndexes;
+}
+
+/** Too many past views are being built at once: try again shortly (HTTP 503, Retry-After). */
+export class PastViewsBusyError extends Error {
+  constructor(readonly building: number) {
+    super(
+      `${building} past view${building === 1 ? ' is' : 's are'} being built: a view of another time waits until it is done`,
+    );
+    this.name = 'PastViewsBusyError';
+  }
 }
 
 /** The whole read-model set as it stood at one time, and how it was made. */
@@ -55,6 +70,9 @@ export class PointInTimeViews {
   private readonly building = new Map<string, Promise<PointInTimeSet>>();
   private readonly maxSets: number;
   private readonly idleMs: number;
+  private readonly maxBuilding: number;
+  /** Sets being built now (admitted), as opposed to requests waiting on a lookup. */
+  private builds = 0;
   private readonly indexes: ReadModelIndexes | undefined;
 
   constructor(
@@ -64,6 +82,7 @@ export class PointInTimeViews {
   ) {
     this.maxSets = options.maxSets ?? 4;
     this.idleMs = options.idleMs ?? 15 * 60_000;
+    this.maxBuilding = options.maxBuilding ?? 1;
     this.indexes = options.indexes;
   }
 
@@ -97,6 +116,27 @@ export class PointInTimeViews {
     const tables = this.indexes?.of(suffix);
     const set = { at, collections, ...(tables ? { tables } : {}) };
     if (known) return { ...set, cached: true, ...(known.events ? { events: known.events } : {}) };
+    // Admitted or not, decided with no await between the count and its increment.
+    if (this.builds >= this.maxBuilding) throw new PastViewsBusyError(this.builds);
+    this.builds++;
+    try {
+      return await this.build(suffix, at, set, now);
+    } finally {
+      this.builds--;
+    }
+  }
+
+  /** How many sets this process is building now. */
+  busy(): number {
+    return this.builds;
+  }
+
+  private async build(
+    suffix: string,
+    at: Date,
+    set: Omit<PointInTimeSet, 'cached' | 'events'>,
+    now: string,
+  ): Promise<PointInTimeSet> {
     await this.registry().updateOne(
       { _id: suffix },
       { $set: { at: at.toISOString(), state: 'building', lastUsedAt: now } },

@@ -5,6 +5,7 @@ import {
   ChainVerifier,
   comparePositions,
   GENESIS_HASH,
+  inStreams,
   occurredWithin,
   satisfiesExpectation,
   Wakeup,
@@ -334,13 +335,18 @@ export class EventStoreDbEventStore implements EventStore, IntegrityVerifiable {
         const record = recordOf(resolved);
         if (!record || isSystemRecord(record)) continue;
         const event = toRecordedEvent(record);
-        if (event.metadata.caseId === caseId && occurredWithin(event, undefined, options.until))
+        if (
+          event.metadata.caseId === caseId &&
+          occurredWithin(event, undefined, options.until) &&
+          inStreams(event.streamId, options.streamPrefixes)
+        )
           byId.set(event.id, event);
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    return [...byId.values()].sort((a, b) => comparePositions(a.position, b.position));
+    const found = [...byId.values()].sort((a, b) => comparePositions(a.position, b.position));
+    return options.maxCount === undefined ? found : found.slice(0, options.maxCount);
   }
 
   /**

@@ -300,8 +300,15 @@ export class PostgresEventStore implements EventStore, IntegrityVerifiable {
         WHERE (metadata->>'caseId') = $1
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           AND ($2::timestamptz IS NULL OR occurred_at <= $2::timestamptz)
-        ORDER BY transaction_id, global_position`,
-      [caseId, options.until?.toISOString() ?? null],
+          AND ($3::text[] IS NULL OR stream_id LIKE ANY($3::text[]))
+        ORDER BY transaction_id, global_position
+        LIMIT $4`,
+      [
+        caseId,
+        options.until?.toISOString() ?? null,
+        options.streamPrefixes?.map(likePrefix) ?? null,
+        options.maxCount ?? null,
+      ],
     );
     return result.rows.map(toRecorded);
   }

@@ -55,6 +55,8 @@ export const refusals: Record<RefusalLocale, Readonly<Record<string, string>>> =
     'role-required': '您的岗位不能执行此操作。',
     'evidence-captured-later':
       '证据的采集时间 {capturedAt} 晚于记录时间 {recordedAt}，请核对采集时间。',
+    'case-unknown': '本单位没有参与过事项 {caseId}（未上报、未受派），不能办理。',
+    'past-views-busy': '正在生成另一时间点的历史视图，请约 10 秒后再试。',
     'evidence-captured-too-early': '证据的采集时间 {capturedAt} 早于 2000 年，请核对采集时间。',
     'credential-validity-invalid': '执法证的截止日期必须晚于生效日期。',
     'credential-already-granted': '执法证号 {credentialNumber} 已经发放过，一个证号只能发放一次。',
@@ -175,6 +177,9 @@ export const refusals: Record<RefusalLocale, Readonly<Record<string, string>>> =
     'role-required': 'Your role may not do this.',
     'evidence-captured-later':
       'The evidence is said to be captured at {capturedAt}, after it is recorded ({recordedAt}): check the capture time.',
+    'case-unknown':
+      'Your agency has no part in case {caseId} (it neither reported it nor was assigned it), so it cannot act on it.',
+    'past-views-busy': 'Another past view is being built: try again in about 10 seconds.',
     'evidence-captured-too-early':
       'The evidence is said to be captured at {capturedAt}, before 2000: check the capture time.',
     'credential-validity-invalid': 'A credential must end after it starts.',

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { placeSchema, uuidSchema, type Place } from '@gridline/contracts';
 import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
-import { CLOCK, EVENT_STORE, IDS } from '@gridline/platform';
+import { assertCaseKnown, CLOCK, EVENT_STORE, IDS } from '@gridline/platform';
 import type { Caller } from '../shared/caller.js';
 import { recordCommand, type CommandRecorded } from '../shared/record-command.js';
 import { projectDecider, projectStreamId } from './project.decider.js';
@@ -54,6 +54,8 @@ export class ProposeProjectHandler implements ICommandHandler<
   ) {}
 
   async execute({ body, caller }: ProposeProjectCommand): Promise<ProjectProposedResult> {
+    // A case DRC raised a warning for or was assigned.
+    await assertCaseKnown(this.store, 'drc', body.caseId);
     const projectId = this.ids.newId();
     const now = this.clock.now();
     const recorded = await recordCommand({ store: this.store, ids: this.ids }, projectDecider, {

@@ -7,7 +7,7 @@ import {
   type SeriousViolation,
 } from '@gridline/contracts';
 import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
-import { CLOCK, EVENT_STORE, IDS, type Principal } from '@gridline/platform';
+import { assertCaseKnown, CLOCK, EVENT_STORE, IDS, type Principal } from '@gridline/platform';
 import {
   currentStandard,
   discretionDecider,
@@ -104,6 +104,7 @@ export class ProposePenaltyHandler implements ICommandHandler<
       subjectStreamId(body.subjectId),
       `subject ${body.subjectId}`,
     );
+    await assertCaseKnown(this.store, 'street', body.caseId);
     const [enforcement, discretion, actor] = await Promise.all([
       loadState(this.store, enforcementDecider, enforcementStreamId(body.subjectId, body.category)),
       loadState(this.store, discretionDecider, discretionStreamId(body.category)),

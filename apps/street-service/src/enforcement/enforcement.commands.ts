@@ -8,7 +8,14 @@ import {
   type SeriousViolation,
 } from '@gridline/contracts';
 import type { Clock, EventStore, IdGenerator } from '@gridline/eventsourcing';
-import { CLOCK, EVENT_STORE, IDS, NotFoundError, type Principal } from '@gridline/platform';
+import {
+  assertCaseKnown,
+  CLOCK,
+  EVENT_STORE,
+  IDS,
+  NotFoundError,
+  type Principal,
+} from '@gridline/platform';
 import { seriousBodySchema, textBodySchema } from '../shared/body-schemas.js';
 import type { EvidenceClaims } from '@gridline/evidence-store';
 import {
@@ -155,6 +162,7 @@ export class EnforcementCommandHandler implements ICommandHandler<
       subjectStreamId(body.subjectId),
       `subject ${body.subjectId}`,
     );
+    await assertCaseKnown(this.store, 'street', body.caseId);
     const stepId = this.ids.newId();
     const step = {
       stepId,

@@ -41,9 +41,24 @@ describe('personal data in street commands', () => {
   let store: InMemoryEventStore;
   let vault: InMemoryPersonalDataVault;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     store = new InMemoryEventStore();
     vault = new InMemoryPersonalDataVault();
+    // Street reported the case: subjects and steps may name it (assertCaseKnown).
+    await store.appendToStream(`street-issue-${caseId}`, [
+      {
+        id: '00000000-0000-4000-8000-ffffffffffff',
+        type: 'street.issue.reported.v1',
+        data: { issueId: caseId, category: 'street-vending' },
+        metadata: {
+          caseId,
+          correlationId: caseId,
+          causationId: caseId,
+          actor: { id: worker.id, agency: 'street', kind: 'user' },
+        },
+        occurredAt: '2026-03-01T08:00:00.000Z',
+      },
+    ]);
   });
 
   /** Every stored event's payload and metadata, as text (positions are bigints: left out). */

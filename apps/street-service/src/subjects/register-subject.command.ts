@@ -2,7 +2,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { uuidSchema, type EnforcementSubjectKind } from '@gridline/contracts';
 import type { Clock, EventStore, IdGenerator, PersonalDataVault } from '@gridline/eventsourcing';
-import { CLOCK, EVENT_STORE, IDS, PERSONAL_DATA, type Principal } from '@gridline/platform';
+import {
+  assertCaseKnown,
+  CLOCK,
+  EVENT_STORE,
+  IDS,
+  PERSONAL_DATA,
+  type Principal,
+} from '@gridline/platform';
 import { runCommand, type CommandResult } from '../shared/run-command.js';
 import { subjectDecider, subjectStreamId } from './subject.decider.js';
 
@@ -56,6 +63,8 @@ export class RegisterSubjectHandler implements ICommandHandler<
     principal,
     traceparent,
   }: RegisterSubjectCommand): Promise<SubjectRegisteredResult> {
+    // Before anything is sealed: a case street reported or was assigned.
+    await assertCaseKnown(this.store, 'street', body.caseId);
     // The pseudonymous id is also the data subject: erasing it shreds name, number and contact.
     const subjectId = this.ids.newId();
     const seal = (text: string) => this.vault.seal(subjectId, text);
