@@ -71,6 +71,9 @@ const stack = process.env.DATABASE_URL
       DATABASE_URL: process.env.DATABASE_URL,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS,
       MONGO_URL: process.env.MONGO_URL,
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => /^KAFKA_(TLS|SASL|CREDENTIALS)/.test(k)),
+      ),
     }
   : localStack();
 const brokers = stack.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -109,7 +112,11 @@ try {
     try {
       await preload(relayHandle.store, relayHandle.pool, count);
       const kafka = messaging.createKafka(
-        { brokers: brokers.split(','), clientId: 'bench' },
+        {
+          brokers: brokers.split(','),
+          clientId: 'bench',
+          security: messaging.kafkaSecurityFromEnv(stack),
+        },
         { info() {}, warn() {}, error() {} },
       );
       const checkpoints = new PostgresCheckpointStore(relayHandle.pool);
@@ -141,7 +148,7 @@ try {
           {
             name: 'relay vs ProducerPerformance',
             ours: () => relayRun(context),
-            baseline: () => Promise.resolve(producerPerformance({ brokers, count, size })),
+            baseline: () => Promise.resolve(producerPerformance({ brokers, count, size, stack })),
           },
         ],
         log,

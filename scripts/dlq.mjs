@@ -33,6 +33,7 @@ if (!existsSync(messaging)) {
 const {
   createKafka,
   deadLetterTopic,
+  kafkaSecurityFromEnv,
   KafkaNames,
   listDeadLetters,
   replayDeadLetters,
@@ -45,8 +46,13 @@ const {
     )
   ).deadLetterTopic,
 }));
+// Signed in as KAFKA_SASL_USERNAME (the owner, as `stack.sh env` prints it).
 const kafka = createKafka(
-  { brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'gridline-dlq' },
+  {
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    clientId: 'gridline-dlq',
+    security: kafkaSecurityFromEnv(process.env),
+  },
   silentLogger,
 );
 const dlq = deadLetterTopic(new KafkaNames(values.namespace).topic(values.topic));

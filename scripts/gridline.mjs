@@ -8,6 +8,7 @@
 //   npm run gridline -- verify [--stream <id> | --file <export.ndjson>] [--anchor <no>:<digest>] [--json]
 //   npm run gridline -- seal [--json]
 //   npm run gridline -- migrate
+//   npm run gridline -- kafka-acls [--namespace <ns>]
 // Exit codes: 0 done, 1 failure, 2 usage, 3 verify found a broken hash chain or seal, or a missing or
 // changed evidence object. Progress goes to stderr; data to stdout or --out.
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
@@ -42,6 +43,9 @@ const USAGE = `usage: gridline <command> [options]   (npm run gridline -- <comma
            seal (its number and digest are what you anchor outside, docs/security.md)
   migrate  creates or upgrades the store's schema and grants the services' database
            roles their rights; run with the owner's DATABASE_URL (the services' roles may not)
+  kafka-acls [--namespace <ns>]
+           creates the Kafka topics and grants each app's Kafka user its rights (ACLs);
+           run as Kafka's owner (KAFKA_SASL_USERNAME, a super user: gridline-admin locally)
 
 The seal keys default to this clone's (.data/keys/log-seal-key.pem and .pub.pem).
 The store is DATABASE_URL (default ${DEFAULT_DATABASE_URL}); with EVENT_STORE=eventstoredb
@@ -608,6 +612,26 @@ async function migrateCommand(args) {
   );
 }
 
+async function kafkaAclsCommand(args) {
+  const { values } = parseArgs({ args, options: { namespace: { type: 'string', default: '' } } });
+  const messaging = await load('messaging');
+  const names = new messaging.KafkaNames(values.namespace || process.env.KAFKA_NAMESPACE || '');
+  const kafka = messaging.createKafka(
+    {
+      brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','),
+      clientId: 'gridline-kafka-acls',
+      security: messaging.kafkaSecurityFromEnv(process.env),
+    },
+    messaging.silentLogger,
+  );
+  const plan = messaging.kafkaAccessPlan(names);
+  const { topics, acls } = await messaging.applyKafkaAccess(kafka, plan);
+  process.stderr.write(
+    `kafka${names.namespace ? ` (namespace ${names.namespace})` : ''}: ${topics} topics present, ` +
+      `${acls} rights granted to ${messaging.KAFKA_USERS.map(messaging.kafkaUserName).join(', ')}\n`,
+  );
+}
+
 async function verifyCommand(args) {
   const { values } = parseArgs({
     args,
@@ -681,6 +705,7 @@ const commands = {
   verify: verifyCommand,
   seal: sealCommand,
   migrate: migrateCommand,
+  'kafka-acls': kafkaAclsCommand,
 };
 
 const [command, ...rest] = process.argv.slice(2);

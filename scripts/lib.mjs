@@ -93,3 +93,19 @@ export function ensureChromium() {
   const version = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' });
   console.log(`  ${(version.stdout || version.stderr || 'chromium: version unknown').trim()}`);
 }
+
+/**
+ * The KAFKA_* variables of an app's own Kafka user (`gridline-swc` for swc-service
+ * and so on), from what `deploy/local/stack.sh env` printed: the broker takes
+ * SASL/SCRAM over TLS, and each user only what `gridline kafka-acls` granted it.
+ */
+export function kafkaEnvOf(stack, app) {
+  if (!stack.KAFKA_CREDENTIALS_DIR) return {};
+  const user = `gridline-${app.replace(/-service$/, '')}`;
+  return {
+    KAFKA_TLS_CA_FILE: stack.KAFKA_TLS_CA_FILE,
+    KAFKA_SASL_MECHANISM: stack.KAFKA_SASL_MECHANISM,
+    KAFKA_SASL_USERNAME: user,
+    KAFKA_SASL_PASSWORD_FILE: path.join(stack.KAFKA_CREDENTIALS_DIR, user),
+  };
+}

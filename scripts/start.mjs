@@ -4,7 +4,14 @@
 import { once } from 'node:events';
 import { DEV_AUDIENCE, DEV_ISSUER, devKeys } from './dev-keys.mjs';
 import { seedDemoAccounts } from './accounts.mjs';
-import { EVIDENCE_S3, ensureDependencies, localStack, run, spawnLogged } from './lib.mjs';
+import {
+  EVIDENCE_S3,
+  ensureDependencies,
+  kafkaEnvOf,
+  localStack,
+  run,
+  spawnLogged,
+} from './lib.mjs';
 
 const APPS = [
   { name: 'gateway', port: 3000 },
@@ -33,6 +40,22 @@ console.log('▶ event store schema');
 run(process.execPath, ['scripts/gridline.mjs', 'migrate'], {
   env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? stack.DATABASE_URL },
 });
+// Kafka's topics and each app's rights, by Kafka's owner: the apps sign in as
+// their own users, which may only do what these grant (docs/security.md, "Kafka").
+console.log('▶ Kafka topics and rights');
+const KAFKA_OWNER = [
+  'KAFKA_BROKERS',
+  'KAFKA_TLS_CA_FILE',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD_FILE',
+];
+run(process.execPath, ['scripts/gridline.mjs', 'kafka-acls'], {
+  env: {
+    ...process.env,
+    ...Object.fromEntries(KAFKA_OWNER.map((v) => [v, process.env[v] ?? stack[v]])),
+  },
+});
 console.log('▶ demo accounts (Keycloak realm gridline)');
 const accounts = await seedDemoAccounts();
 
@@ -53,6 +76,7 @@ const children = APPS.map(({ name, port }) => {
       PORT: String(port),
       DATABASE_URL: process.env.DATABASE_URL ?? databaseUrlOf(name),
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.KAFKA_BROKERS,
+      ...kafkaEnvOf(stack, name),
       MONGO_URL: process.env.MONGO_URL ?? stack.MONGO_URL,
       // People and department systems sign in at the local Keycloak (deploy/local);
       // the local profile also trusts development tokens (npm run token, npm run demo).
@@ -63,10 +87,10 @@ const children = APPS.map(({ name, port }) => {
       JWT_PRINCIPAL_CLAIM: process.env.JWT_PRINCIPAL_CLAIM ?? 'preferred_username',
       DEV_TOKEN_PUBLIC_KEY_FILE: process.env.DEV_TOKEN_PUBLIC_KEY_FILE ?? keys.publicKeyFile,
       DEV_TOKEN_ISSUER: DEV_ISSUER,
-      // The personal-data key only where data is sealed or opened: the agencies' services.
-      ...(name === 'gateway' || name === 'projector'
-        ? {}
-        : { PII_MASTER_KEY_FILE: process.env.PII_MASTER_KEY_FILE ?? keys.piiMasterKeyFile }),
+      // The personal-data key only where data is sealed or opened: street-service.
+      ...(name === 'street-service'
+        ? { PII_MASTER_KEY_FILE: process.env.PII_MASTER_KEY_FILE ?? keys.piiMasterKeyFile }
+        : {}),
       // The gateway seals the log; nobody else holds the key.
       ...(name === 'gateway'
         ? { LOG_SEAL_KEY_FILE: process.env.LOG_SEAL_KEY_FILE ?? keys.logSealKeyFile }

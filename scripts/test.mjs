@@ -31,6 +31,16 @@ if (needsServers) {
     // Tests get databases of their own, apart from the development ones.
     env.DATABASE_URL = stack.TEST_DATABASE_URL;
     env.KAFKA_BROKERS = stack.KAFKA_BROKERS;
+    // Kafka takes SASL/SCRAM over TLS: the tests sign in as its owner, and give the
+    // apps they start their own users (KAFKA_CREDENTIALS_DIR, test/support/kafka.ts).
+    for (const name of [
+      'KAFKA_TLS_CA_FILE',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SASL_PASSWORD_FILE',
+      'KAFKA_CREDENTIALS_DIR',
+    ])
+      env[name] ??= stack[name];
     env.MONGO_URL = stack.MONGO_URL.replace(/\/gridline$/, '/gridline_test');
     // Keycloak: the tests make realms of their own through the admin API.
     for (const name of ['KEYCLOAK_URL', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD_FILE'])

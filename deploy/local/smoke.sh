@@ -19,6 +19,14 @@ if [[ ! -d "$DRIVERS_DIR/node_modules/kafkajs" || ! -d "$DRIVERS_DIR/node_module
   npm install --prefix "$DRIVERS_DIR" --no-audit --no-fund --loglevel=error "${DRIVERS[@]}" >&2
 fi
 
+# The stack's connection settings (Kafka's owner, the S3 identity's files), unless given.
+if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+  set -a
+  # shellcheck disable=SC1090
+  source <(bash "$(dirname "${BASH_SOURCE[0]}")/stack.sh" env)
+  set +a
+fi
+
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(kafka mongo s3)
 rc=0

@@ -47,6 +47,11 @@ print_env() {
 DATABASE_URL=postgres://$PG_APP_USER:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/gridline
 TEST_DATABASE_URL=postgres://$PG_APP_USER:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/gridline_test
 KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+KAFKA_TLS_CA_FILE=$KAFKA_TLS_DIR/ca.pem
+KAFKA_SASL_MECHANISM=$KAFKA_SASL_MECHANISM
+KAFKA_SASL_USERNAME=$KAFKA_ADMIN_USER
+KAFKA_SASL_PASSWORD_FILE=$KAFKA_CREDENTIALS_DIR/$KAFKA_ADMIN_USER
+KAFKA_CREDENTIALS_DIR=$KAFKA_CREDENTIALS_DIR
 MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT/gridline
 KEYCLOAK_URL=$KEYCLOAK_URL
 KEYCLOAK_REALM=$KEYCLOAK_REALM
@@ -58,6 +63,8 @@ EVIDENCE_S3_BUCKET=$S3_BUCKET
 EVIDENCE_S3_ACCESS_KEY_ID=$(cat "$S3_ACCESS_KEY_ID_FILE" 2>/dev/null || true)
 EVIDENCE_S3_SECRET_KEY_FILE=$S3_SECRET_KEY_FILE
 EOF
+  # KAFKA_SASL_* above is the owner (a super user); each app's own user is
+  # gridline-<app>, its password in $KAFKA_CREDENTIALS_DIR/gridline-<app>.
   # Each app's own database role (docs/security.md); DATABASE_URL above is the owner's.
   # With passwords: only for `env`, which scripts read, not in `up`'s log.
   [[ "${1:-}" == --with-roles ]] || return 0

@@ -14,7 +14,7 @@ import kafkajs from 'kafkajs';
 import pg from 'pg';
 import * as hdr from 'hdr-histogram-js';
 import { DEV_AUDIENCE, DEV_ISSUER, devKeys } from '../dev-keys.mjs';
-import { root } from '../lib.mjs';
+import { kafkaEnvOf, root } from '../lib.mjs';
 import { lib, median, rate, scratchDatabase } from './common.mjs';
 
 export const TARGETS = { p50: 25, p99: 150, 'p99.9': 500 };
@@ -292,7 +292,7 @@ const report = (n) => ({
 });
 
 /** The five built apps as child processes on ports 15000–15004, against `env`. */
-async function startApps(env, log) {
+async function startApps(env, log, stack) {
   const keys = devKeys();
   const apps = APPS.map((name, i) => {
     const port = BASE_PORT + i;
@@ -302,10 +302,11 @@ async function startApps(env, log) {
         PATH: process.env.PATH ?? '',
         PORT: String(port),
         JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
-        PII_MASTER_KEY_FILE: keys.piiMasterKeyFile,
+        ...(name === 'street-service' ? { PII_MASTER_KEY_FILE: keys.piiMasterKeyFile } : {}),
         JWT_ISSUER: DEV_ISSUER,
         JWT_AUDIENCE: DEV_AUDIENCE,
         ...env,
+        ...kafkaEnvOf(stack, name),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -465,8 +466,21 @@ function followFeed(url, token, visibility) {
 /** Our side: POST /api/issues on the street service, visible in the gateway's feed. */
 async function gridline({ stack, name, dbUrl, log }) {
   const platform = await lib('platform');
+  const messaging = await lib('messaging');
   const mongoUrl = new URL(stack.MONGO_URL ?? 'mongodb://127.0.0.1:27017/gridline');
   mongoUrl.pathname = `/${name}`;
+  // The apps sign in to Kafka as their own users: their topics and rights first.
+  await messaging.applyKafkaAccess(
+    messaging.createKafka(
+      {
+        brokers: (stack.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+        clientId: 'bench-acls',
+        security: messaging.kafkaSecurityFromEnv(stack),
+      },
+      { info() {}, warn() {}, error() {} },
+    ),
+    messaging.kafkaAccessPlan(new messaging.KafkaNames(name.replace(/_/g, '-'))),
+  );
   const running = await startApps(
     {
       DATABASE_URL: dbUrl,
@@ -475,6 +489,7 @@ async function gridline({ stack, name, dbUrl, log }) {
       KAFKA_NAMESPACE: name.replace(/_/g, '-'),
     },
     log,
+    stack,
   );
   const clients = [];
   try {
@@ -602,7 +617,11 @@ async function rawChain({ stack, name, dbUrl, messaging }) {
   await mongo.connect();
   const timeline = mongo.db().collection('bench_raw_timeline');
   const kafka = messaging.createKafka(
-    { brokers: (stack.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'bench-raw' },
+    {
+      brokers: (stack.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      clientId: 'bench-raw',
+      security: messaging.kafkaSecurityFromEnv(stack),
+    },
     { info() {}, warn() {}, error: (m, f) => console.error(m, f) },
   );
   const topic = `${name.replace(/_/g, '-')}.raw-chain`;
@@ -714,7 +733,11 @@ export async function latencyMeasure({ stack, runs, log, messaging }) {
   let raw;
   const admin = messaging
     .createKafka(
-      { brokers: (stack.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'bench-backlog' },
+      {
+        brokers: (stack.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+        clientId: 'bench-backlog',
+        security: messaging.kafkaSecurityFromEnv(stack),
+      },
       { info() {}, warn() {}, error() {} },
     )
     .admin();
@@ -847,7 +870,11 @@ export async function latencyMeasure({ stack, runs, log, messaging }) {
 /** The apps' topics (`<namespace>.*`): nobody else uses them. */
 async function deleteNamespaceTopics(stack, messaging, namespace) {
   const kafka = messaging.createKafka(
-    { brokers: (stack.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'bench-cleanup' },
+    {
+      brokers: (stack.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      clientId: 'bench-cleanup',
+      security: messaging.kafkaSecurityFromEnv(stack),
+    },
     { info() {}, warn() {}, error() {} },
   );
   const admin = kafka.admin();

@@ -2,7 +2,7 @@
 // messages and against Kafka's own ProducerPerformance tool on the same broker.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { noteEvent } from './common.mjs';
@@ -99,8 +99,24 @@ function kafkaClasspath() {
   return path.join(cache, dir, 'libs', '*');
 }
 
+/**
+ * The Java client's settings for the local broker's SASL/SCRAM over TLS, signed in
+ * as the owner (`stack.sh env`); none for a broker without them.
+ */
+function javaClientSecurity(stack) {
+  if (!stack.KAFKA_SASL_PASSWORD_FILE) return [];
+  const password = readFileSync(stack.KAFKA_SASL_PASSWORD_FILE, 'utf8').trim();
+  return [
+    'security.protocol=SASL_SSL',
+    'sasl.mechanism=SCRAM-SHA-512',
+    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${stack.KAFKA_SASL_USERNAME}" password="${password}";`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${stack.KAFKA_TLS_CA_FILE}`,
+  ];
+}
+
 /** 3, baseline: Kafka's ProducerPerformance (acks=all, idempotent) with records of the same size. */
-export function producerPerformance({ brokers, count, size }) {
+export function producerPerformance({ brokers, count, size, stack }) {
   const topic = `bench-perf-${randomUUID().slice(0, 8)}`;
   const out = spawnSync(
     'java',
@@ -121,6 +137,7 @@ export function producerPerformance({ brokers, count, size }) {
       `bootstrap.servers=${brokers}`,
       'acks=all',
       'enable.idempotence=true',
+      ...javaClientSecurity(stack),
     ],
     { encoding: 'utf8' },
   );

@@ -133,6 +133,9 @@ describe('docker-compose.yml', () => {
           ...(env['PII_MASTER_KEY_FILE'] ? ['pii-key:/run/secrets/pii:ro'] : []),
           ...(env['LOG_SEAL_KEY_FILE'] ? ['seal-key:/run/secrets/seal:ro'] : []),
           ...(env['EVIDENCE_S3_SECRET_KEY_FILE'] ? ['s3-secrets:/run/secrets/s3:ro'] : []),
+          // Kafka: the CA every client trusts, and this app's own password only.
+          'kafka-ca:/run/secrets/kafka-ca:ro',
+          `kafka-${app.replace(/-service$/, '')}:/run/secrets/kafka:ro`,
         ],
       });
       expect({ app, pii: env['PII_MASTER_KEY_FILE'] !== undefined }).toEqual({
@@ -169,6 +172,49 @@ describe('docker-compose.yml', () => {
       const url = new URL(envOf(service(app))['DATABASE_URL'] ?? '');
       expect(init).toContain(`${url.username.replace(/^gridline_/, '')}_password=${url.password}`);
     }
+  });
+
+  it('signs each app in to Kafka as its own user over TLS, once the owner has granted the rights', () => {
+    for (const [app] of apps()) {
+      const env = envOf(service(app));
+      expect({ app, kafka: env }).toMatchObject({
+        app,
+        kafka: {
+          KAFKA_SASL_MECHANISM: 'scram-sha-512',
+          KAFKA_SASL_USERNAME: `gridline-${app.replace(/-service$/, '')}`,
+          KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka/password',
+          KAFKA_TLS_CA_FILE: '/run/secrets/kafka-ca/ca.pem',
+        },
+      });
+      expect(service(app).depends_on).toMatchObject({
+        'kafka-acls': { condition: 'service_completed_successfully' },
+      });
+    }
+    // Every listener of the broker is authenticated: SASL over TLS, or mutual TLS.
+    const kafka = envOf(service('kafka'));
+    const protocols = (kafka['KAFKA_LISTENER_SECURITY_PROTOCOL_MAP'] ?? '')
+      .split(',')
+      .map((pair) => pair.split(':')[1]);
+    expect(new Set(protocols)).toEqual(new Set(['SASL_SSL', 'SSL']));
+    for (const listener of ['INTERNAL', 'CONTROLLER'])
+      expect(kafka[`KAFKA_LISTENER_NAME_${listener}_SSL_CLIENT_AUTH`]).toBe('required');
+    expect(kafka['KAFKA_AUTHORIZER_CLASS_NAME']).toMatch(/StandardAuthorizer$/);
+    expect(kafka['KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND']).toBe('false');
+    // Store passwords come from the secrets volume, not this file.
+    // (`$$` is compose's escape of a literal `$`.)
+    expect(kafka['KAFKA_SSL_KEYSTORE_PASSWORD']).toBe(
+      '$${file:/secrets/store.properties:password}',
+    );
+    const acls = service('kafka-acls');
+    expect(acls.command).toEqual(['node', 'dist/libs/messaging/src/provision.js']);
+    expect(envOf(acls)['KAFKA_SASL_USERNAME']).toBe('gridline-admin');
+    // The one-shot that makes the passwords writes each app's into that app's volume.
+    const secrets = readFileSync(path.join(ROOT, 'deploy/docker/kafka-secrets.sh'), 'utf8');
+    for (const [app] of apps())
+      expect(service('kafka-secrets').volumes).toContain(
+        `kafka-${app.replace(/-service$/, '')}:/kafka-${app.replace(/-service$/, '')}`,
+      );
+    expect(secrets).toMatch(/for user in admin swc drc street gateway projector; do/);
   });
 
   it('runs SeaweedFS pinned, with its S3 identities, the evidence bucket locked, for the apps that keep evidence', () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
 import {
   containerEnv,
   deploymentProblems,
@@ -276,6 +277,12 @@ describe('deploy/k8s', () => {
         seal: env['LOG_SEAL_KEY_FILE'] !== undefined,
         database: secretKeys(container).filter((k) => k.startsWith('database-url')),
         keys: mounted.filter((k) => ['pii-master.key', 'log-seal.key'].includes(k)),
+        kafka: {
+          user: env['KAFKA_SASL_USERNAME'],
+          mechanism: env['KAFKA_SASL_MECHANISM'],
+          passwords: mounted.filter((k) => k.startsWith('kafka-password')),
+          ca: mounted.includes('kafka-ca.pem') && Boolean(env['KAFKA_TLS_CA_FILE']),
+        },
       }).toEqual({
         name,
         pii: KEY_HOLDERS.includes(name),
@@ -286,12 +293,27 @@ describe('deploy/k8s', () => {
           : name === 'gateway'
             ? ['log-seal.key']
             : [],
+        // Each app signs in to Kafka as its own user, with its own password only.
+        kafka: {
+          user: `gridline-${name.replace(/-service$/, '')}`,
+          mechanism: 'scram-sha-512',
+          passwords: [`kafka-password-${name.replace(/-service$/, '')}`],
+          ca: true,
+        },
       });
     }
     const jobs = manifests.filter((m) => m.doc['kind'] === 'Job');
     expect(jobs.map((m) => m.file)).toEqual(['migrate.yaml']);
     const job = jobs[0]!.doc as { spec: { template: { spec: { containers: IContainer[] } } } };
-    expect(secretKeys(job.spec.template.spec.containers[0]!)).toEqual(['database-url-owner']);
+    const [migrate, kafkaAcls] = job.spec.template.spec.containers;
+    expect(secretKeys(migrate!)).toEqual(['database-url-owner']);
+    // Kafka's owner grants the rights, in the same Job; no app holds its password.
+    expect(kafkaAcls!.command).toEqual(['node', 'dist/libs/messaging/src/provision.js']);
+    const jobVolumes = (job.spec.template.spec as { volumes?: IVolume[] }).volumes ?? [];
+    expect(jobVolumes.flatMap((v) => v.secret?.items?.map((i) => i.key) ?? [])).toEqual([
+      'kafka-password-owner',
+      'kafka-ca.pem',
+    ]);
   });
 
   it('gives every Deployment a Service, an autoscaler and a disruption budget that find its pods', () => {

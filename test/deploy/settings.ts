@@ -70,8 +70,8 @@ export function neededInContainers(app: string, port: number): string[] {
   ];
 }
 
-/** The apps that seal and open personal data: the agencies' services. */
-export const KEY_HOLDERS = ['swc-service', 'drc-service', 'street-service'];
+/** The apps that seal and open personal data: street-service alone (PERSONAL_DATA_HOLDERS). */
+export const KEY_HOLDERS = ['street-service'];
 
 /** Everything wrong with the environment one app is given; [] when it would start. */
 export function environmentProblems(

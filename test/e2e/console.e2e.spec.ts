@@ -20,6 +20,7 @@ import {
   type AppName,
   type RunningApp,
   scrapeMetrics,
+  ownerKafkaSecurity,
 } from '@gridline/testing';
 
 /**
@@ -188,7 +189,11 @@ describe('the gateway serving the console', () => {
     ];
     // Two letters parked for the street topic; the others not created yet.
     const kafka = createKafka(
-      { brokers: testInfra().kafkaBrokers, clientId: 'console-e2e' },
+      {
+        brokers: testInfra().kafkaBrokers,
+        clientId: 'console-e2e',
+        security: ownerKafkaSecurity(),
+      },
       silentLogger,
     );
     const street = name(agencyEventsTopic('street'));

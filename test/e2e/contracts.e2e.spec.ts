@@ -6,9 +6,9 @@ import {
   eventually,
   startApps,
   stopApps,
-  testInfra,
   type AppName,
   type RunningApp,
+  ownerKafkaConfig,
 } from '@gridline/testing';
 
 /** The parser's diagnostics use @stoplight/types' severities, where 0 is an error. */
@@ -105,7 +105,7 @@ describe('published contracts', () => {
       const seen = new Map<string, { headers: Record<string, string>; value: string }>();
       const kafka = new Kafka({
         clientId: 'contracts-e2e',
-        brokers: [...testInfra().kafkaBrokers],
+        ...ownerKafkaConfig(),
         logLevel: logLevel.NOTHING,
       });
       consumer = kafka.consumer({ groupId: `contracts-e2e-${Date.now()}` });

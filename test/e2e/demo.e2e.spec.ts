@@ -15,7 +15,7 @@ import {
   type AppName,
   type IsolatedStores,
   type RunningApp,
-  testInfra,
+  ownerKafkaConfig,
 } from '@gridline/testing';
 
 /**
@@ -223,7 +223,7 @@ describe('demo command', () => {
     // Kafka: every message of every topic of this store's namespace, dead letters included.
     const kafka = new Kafka({
       clientId: 'pii-scan',
-      brokers: [...testInfra().kafkaBrokers],
+      ...ownerKafkaConfig(),
       logLevel: logLevel.NOTHING,
     });
     const admin = kafka.admin();

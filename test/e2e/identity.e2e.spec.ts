@@ -19,6 +19,7 @@ import {
   type AppName,
   type RunningApp,
   type TestRealm,
+  ownerKafkaConfig,
 } from '@gridline/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
@@ -41,7 +42,7 @@ describe('identity: Keycloak accounts and department systems', () => {
   const names = new KafkaNames('e2e');
   const kafka = new Kafka({
     clientId: 'identity-e2e',
-    brokers: [...testInfra().kafkaBrokers],
+    ...ownerKafkaConfig(),
     logLevel: logLevel.NOTHING,
   });
   const gateway = () => apps!.get('gateway')!.url;

@@ -9,6 +9,7 @@ import {
   testInfra,
   type AppName,
   type RunningApp,
+  ownerKafkaConfig,
 } from '@gridline/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
@@ -27,7 +28,7 @@ describe('inbound CloudEvents from department systems', () => {
   const names = new KafkaNames('e2e');
   const kafka = new Kafka({
     clientId: 'inbound-e2e',
-    brokers: [...testInfra().kafkaBrokers],
+    ...ownerKafkaConfig(),
     logLevel: logLevel.NOTHING,
   });
 

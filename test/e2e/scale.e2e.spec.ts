@@ -18,11 +18,11 @@ import {
   startApps,
   startInstance,
   stopApps,
-  testInfra,
   type AppName,
   type IsolatedStores,
   type RunningApp,
   scrapeMetrics,
+  ownerKafkaConfig,
 } from '@gridline/testing';
 import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Db } from 'mongodb';
@@ -219,7 +219,7 @@ describe('scale-out: two street replicas and two projectors', () => {
     projector2 = secondProjector;
     kafka = new Kafka({
       clientId: 'scale-test',
-      brokers: [...testInfra().kafkaBrokers],
+      ...ownerKafkaConfig(),
       logLevel: logLevel.NOTHING,
     });
     admin = kafka.admin();

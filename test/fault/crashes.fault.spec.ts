@@ -12,10 +12,10 @@ import {
   startApp,
   startApps,
   stopApps,
-  testInfra,
   type AppName,
   type IsolatedStores,
   type RunningApp,
+  ownerKafkaConfig,
 } from '@gridline/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -296,7 +296,7 @@ describe('faults', () => {
     // Read the topic from the start: every burst event at least once.
     const kafka = new Kafka({
       clientId: 'fault-check',
-      brokers: [...testInfra().kafkaBrokers],
+      ...ownerKafkaConfig(),
       logLevel: logLevel.NOTHING,
     });
     const consumer = kafka.consumer({ groupId: `fault-check-${randomUUID()}` });

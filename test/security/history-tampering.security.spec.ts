@@ -138,6 +138,42 @@ async function refusal(db: pg.Pool, text: string, values: unknown[] = []) {
       }
     });
 
+    it('keeps the personal-data key store to street, the one agency that records personal data; exports see only erasures', async () => {
+      // A subject's key, as street's vault writes it (the wrapped key is opaque here).
+      const subject = `subject-${randomUUID()}`;
+      await owner.pool.query(
+        `INSERT INTO gridline_subject_keys (subject_id, key_id, wrapped_key) VALUES ($1, $2, '\\x00')`,
+        [subject, `subject-key-${randomUUID()}`],
+      );
+      const keys = 'SELECT wrapped_key FROM gridline_subject_keys WHERE subject_id = $1';
+      expect(await refusal(pool('street'), keys, [subject])).toBeUndefined();
+      // SWC records no personal data: its role may not read, add or erase a key.
+      expect(await refusal(pool('swc'), keys, [subject])).toBe('42501');
+      expect(
+        await refusal(
+          pool('swc'),
+          'UPDATE gridline_subject_keys SET wrapped_key = NULL WHERE subject_id = $1',
+          [subject],
+        ),
+      ).toBe('42501');
+      expect(
+        await refusal(
+          pool('swc'),
+          `INSERT INTO gridline_subject_keys (subject_id, key_id) VALUES ('x', 'y')`,
+        ),
+      ).toBe('42501');
+      // The readers (the gateway's exports) see which keys were erased, never a key.
+      for (const role of ['gateway', 'projector'] as const) {
+        expect(await refusal(pool(role), keys, [subject])).toBe('42501');
+        expect(
+          await refusal(
+            pool(role),
+            'SELECT key_id FROM gridline_subject_keys WHERE erased_at IS NOT NULL',
+          ),
+        ).toBeUndefined();
+      }
+    });
+
     it('shares the read-model tables between the gateway and the projector, who own them as the reader', async () => {
       const schema = `gridline_rm_tamper_${randomUUID().slice(0, 8)}`;
       await pool('projector').query(`CREATE SCHEMA ${schema}`);

@@ -14,6 +14,7 @@ import { signDevToken, type DevTokenClaims, type Role } from '@gridline/platform
 import { client } from './http.js';
 import { EvidenceObjects } from '@gridline/evidence-store';
 import { evidenceStoreInfra, testInfra } from './infra.js';
+import { appKafkaEnv, ensureKafkaAccess } from './kafka.js';
 
 /** The tests' evidence bucket, apart from the development platform's. */
 export const TEST_EVIDENCE_BUCKET = 'gridline-test-evidence';
@@ -111,6 +112,7 @@ export async function startApps(
   options: { basePort: number; env?: Record<string, string>; only?: readonly AppName[] },
 ): Promise<Map<AppName, RunningApp>> {
   await ensureTestEvidenceBucket();
+  await ensureKafkaAccess(options.env?.['KAFKA_NAMESPACE'] ?? TEST_KAFKA_NAMESPACE);
   const apps = new Map<AppName, RunningApp>();
   const ports: Record<AppName, number> = {
     gateway: options.basePort,
@@ -150,6 +152,7 @@ export async function startInstance(
   },
 ): Promise<RunningApp> {
   await ensureTestEvidenceBucket();
+  await ensureKafkaAccess(options.env?.['KAFKA_NAMESPACE'] ?? TEST_KAFKA_NAMESPACE);
   const app = launchInstance(identity, name, options.port, options.env);
   await waitUntilReady(app, 90_000, options.waitFor ?? 'ready');
   return app;
@@ -161,7 +164,13 @@ function launchInstance(
   port: number,
   extraEnv: Record<string, string> | undefined,
 ): RunningApp {
-  const env = appEnvironment(identity, port, extraEnv);
+  const env = {
+    ...appEnvironment(identity, port, extraEnv),
+    ...kafkaEnvOf(name, extraEnv),
+    // The personal-data key only where it is used (PERSONAL_DATA_HOLDERS).
+    ...(name === 'street-service' ? { PII_MASTER_KEY_FILE: identity.piiMasterKeyFile } : {}),
+    ...extraEnv,
+  };
   const output: string[] = [];
   return {
     name,
@@ -170,6 +179,17 @@ function launchInstance(
     output,
     env,
   };
+}
+
+/** The tests' topics and groups, apart from a development platform's on the same broker. */
+export const TEST_KAFKA_NAMESPACE = 'e2e';
+
+/** The Kafka user of an app: its own, unless the test gave one. */
+function kafkaEnvOf(name: AppName, extraEnv: Record<string, string> | undefined) {
+  if (extraEnv?.['KAFKA_SASL_USERNAME']) return {};
+  return appKafkaEnv(
+    name.replace(/-service$/, '') as 'swc' | 'drc' | 'street' | 'gateway' | 'projector',
+  );
 }
 
 /** The environment an app of the tests gets: the test servers, the test identity, `e2e` topics. */
@@ -186,13 +206,12 @@ export function appEnvironment(
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     MONGO_URL: infra.mongoUrl,
     JWT_PUBLIC_KEY_FILE: identity.publicKeyFile,
-    PII_MASTER_KEY_FILE: identity.piiMasterKeyFile,
     LOG_SEAL_KEY_FILE: identity.logSealKeyFile,
     METRICS_TOKEN_FILE: identity.metricsTokenFile,
     JWT_ISSUER: identity.issuer,
     JWT_AUDIENCE: identity.audience,
     // Own topics and groups: a development platform on the same broker stays apart.
-    KAFKA_NAMESPACE: 'e2e',
+    KAFKA_NAMESPACE: TEST_KAFKA_NAMESPACE,
     ...evidenceStoreInfra(TEST_EVIDENCE_BUCKET).env,
     ...extraEnv,
   };

@@ -14,6 +14,7 @@ import { StreetModule } from '../../apps/street-service/src/street.module.js';
 import { SwcModule } from '../../apps/swc-service/src/swc.module.js';
 import { appEnvironment, type AppName, type TestIdentity } from './apps.js';
 import type { IsolatedStores } from './isolated.js';
+import { appKafkaEnv, ensureKafkaAccess } from './kafka.js';
 
 /** The five apps as `npm start` runs them, to start in the test's own process. */
 export const IN_PROCESS_APPS: readonly {
@@ -51,12 +52,15 @@ export async function startInProcessApps(
   // Read by the gateway's sealer from the environment, as its other feature settings.
   process.env['LOG_SEAL_KEY_FILE'] = identity.logSealKeyFile;
   const running = new Map<AppName, InProcessApp>();
+  await ensureKafkaAccess(stores.env['KAFKA_NAMESPACE'] ?? '');
   await Promise.all(
-    IN_PROCESS_APPS.map(async ({ name, port, module }) => {
+    IN_PROCESS_APPS.map(async ({ name, port, agency, module }) => {
       const env = appEnvironment(identity, port, {
         ...stores.env,
         WRITE_RATE_LIMIT_BURST: '10000',
         LOG_LEVEL: 'error',
+        ...appKafkaEnv(agency ?? (name as 'gateway' | 'projector')),
+        ...(agency === 'street' ? { PII_MASTER_KEY_FILE: identity.piiMasterKeyFile } : {}),
       });
       const config = loadServiceConfig(port, env);
       const logger = new JsonLogger(name, 'error');

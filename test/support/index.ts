@@ -9,3 +9,4 @@ export * from './read-model-set.js';
 export * from './vendor-story.js';
 export * from './keycloak.js';
 export * from './evidence.js';
+export * from './kafka.js';

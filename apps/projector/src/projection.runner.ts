@@ -28,6 +28,7 @@ import {
   CONFIG,
   HealthRegistry,
   JsonLogger,
+  kafkaSettingsOf,
   Metrics,
   openStores,
   type ServiceConfig,
@@ -85,7 +86,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     await rebuilder.start();
     this.rebuilder = rebuilder;
 
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'projector' }, logger);
+    const kafka = createKafka(kafkaSettingsOf(config, 'projector'), logger);
     const names = new KafkaNames(config.KAFKA_NAMESPACE);
     const topics = AGENCIES.map(agencyEventsTopic);
     const named = topics.map((t) => names.topic(t));

@@ -16,6 +16,7 @@ LOG_DIR="$GRIDLINE_DATA/logs"  # one log file per server
 PG_PORT="${GRIDLINE_PG_PORT:-5433}"
 KAFKA_PORT="${GRIDLINE_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${GRIDLINE_KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_INTERNAL_PORT="${GRIDLINE_KAFKA_INTERNAL_PORT:-9094}" # the broker's own (mutual TLS)
 MONGO_PORT="${GRIDLINE_MONGO_PORT:-27017}"
 
 # ---- logging ---------------------------------------------------------------

@@ -11,6 +11,17 @@ export function agencyEventsTopic(agency: Agency): string {
   return `gridline.${agency}.events.v1`;
 }
 
+/**
+ * The projector announces here every timeline entry it has written to the live
+ * read models, once written; gateways push them to their live feeds
+ * (GET /api/stream) instead of asking the database over and over. Short-lived:
+ * a feed that resumes from further back reads the timeline itself.
+ */
+export const TIMELINE_FEED_TOPIC = 'gridline.read-models.timeline';
+
+/** Notices are kept this long (a feed is live or it reads the database). */
+export const TIMELINE_FEED_RETENTION_MS = 60 * 60 * 1000;
+
 /** Dead-letter topic for messages a consumer of `topic` could not process. */
 export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;

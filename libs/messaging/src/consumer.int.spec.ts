@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, toBinaryCloudEvent, type EventEnvelope } from '@gridline/contracts';
-import { testInfra } from '@gridline/testing';
+import { testInfra, ownerKafkaSecurity } from '@gridline/testing';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { EventConsumer } from './consumer.js';
 import { listDeadLetters, replayDeadLetters } from './dead-letters.js';
@@ -57,7 +57,11 @@ async function publish(event: EventEnvelope, tamper?: (h: Record<string, string>
 
 beforeAll(async () => {
   kafka = createKafka(
-    { brokers: testInfra().kafkaBrokers, clientId: 'consumer-test' },
+    {
+      brokers: testInfra().kafkaBrokers,
+      clientId: 'consumer-test',
+      security: ownerKafkaSecurity(),
+    },
     silentLogger,
   );
   await ensureTopics(kafka, [topic, deadLetterTopic(topic)], 1);

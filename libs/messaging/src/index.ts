@@ -6,3 +6,4 @@ export * from './dead-letters.js';
 export * from './transient.js';
 export * from './trace-context.js';
 export * from './inbound.js';
+export * from './access.js';

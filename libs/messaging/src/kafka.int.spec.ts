@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { testInfra } from '@gridline/testing';
+import { testInfra, ownerKafkaSecurity } from '@gridline/testing';
 import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from './kafka.js';
 import { silentLogger } from './logger.js';
@@ -9,7 +9,11 @@ import { silentLogger } from './logger.js';
 describe('ensureTopics against the real broker', () => {
   const clients: Kafka[] = Array.from({ length: 4 }, (_, i) =>
     createKafka(
-      { brokers: testInfra().kafkaBrokers, clientId: `ensure-topics-${i}` },
+      {
+        brokers: testInfra().kafkaBrokers,
+        clientId: `ensure-topics-${i}`,
+        security: ownerKafkaSecurity(),
+      },
       silentLogger,
     ),
   );

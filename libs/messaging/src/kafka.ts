@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
-import type { Kafka as KafkaClient, LogEntry } from 'kafkajs';
+import type { Kafka as KafkaClient, LogEntry, SASLOptions } from 'kafkajs';
 import type { MessagingLogger } from './logger.js';
 
 const { Kafka, logLevel } = kafkajs;
@@ -7,13 +8,84 @@ const { Kafka, logLevel } = kafkajs;
 export interface KafkaSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** How the client proves who it is and protects the wire (docs/security.md, "Kafka"). */
+  readonly security?: KafkaSecurity;
+}
+
+/**
+ * TLS (`ca`: the PEM certificates to trust; `true`: the system's) and a SASL
+ * sign-in. Without either the connection is plaintext and anonymous, which a
+ * broker with ACLs refuses.
+ */
+export interface KafkaSecurity {
+  readonly tls?: { readonly ca: string } | true;
+  readonly sasl?: {
+    readonly mechanism: 'scram-sha-256' | 'scram-sha-512';
+    readonly username: string;
+    readonly password: string;
+  };
+}
+
+/** Where a client's security comes from, as the KAFKA_* variables name it (docs/security.md, "Kafka"). */
+export interface KafkaSecuritySource {
+  /** KAFKA_TLS_CA_FILE: PEM file of the CA that signed the brokers' certificates; implies TLS. */
+  readonly tlsCaFile?: string;
+  /** KAFKA_TLS=true: TLS with the system's CAs. */
+  readonly tls?: boolean;
+  /** KAFKA_SASL_MECHANISM: none, scram-sha-256 or scram-sha-512. */
+  readonly mechanism?: string;
+  readonly username?: string;
+  /** KAFKA_SASL_PASSWORD_FILE: the password, in a file (never in the environment). */
+  readonly passwordFile?: string;
+}
+
+/** Reads the CA and the password from their files; throws naming what is missing. */
+export function readKafkaSecurity(source: KafkaSecuritySource): KafkaSecurity {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${what} ${file} cannot be read: ${(error as Error).message}`);
+    }
+  };
+  const tls = source.tlsCaFile
+    ? { ca: read(source.tlsCaFile, 'KAFKA_TLS_CA_FILE') }
+    : source.tls
+      ? (true as const)
+      : undefined;
+  const mechanism = source.mechanism ?? 'none';
+  if (mechanism === 'none') return tls ? { tls } : {};
+  if (mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512')
+    throw new Error(`KAFKA_SASL_MECHANISM must be none, scram-sha-256 or scram-sha-512`);
+  if (!source.username || !source.passwordFile)
+    throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE are required with SASL');
+  const password = read(source.passwordFile, 'KAFKA_SASL_PASSWORD_FILE').trim();
+  return { ...(tls ? { tls } : {}), sasl: { mechanism, username: source.username, password } };
+}
+
+/** The same, from an environment (scripts and tools: `KAFKA_*` as `stack.sh env` prints them). */
+export function kafkaSecurityFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): KafkaSecurity {
+  return readKafkaSecurity({
+    tlsCaFile: env['KAFKA_TLS_CA_FILE'] || undefined,
+    tls: env['KAFKA_TLS'] === 'true',
+    mechanism: env['KAFKA_SASL_MECHANISM'] || 'none',
+    username: env['KAFKA_SASL_USERNAME'] || undefined,
+    passwordFile: env['KAFKA_SASL_PASSWORD_FILE'] || undefined,
+  });
 }
 
 /** A kafkajs client whose own log lines go through our structured logger. */
 export function createKafka(settings: KafkaSettings, logger: MessagingLogger): KafkaClient {
+  const { tls, sasl } = settings.security ?? {};
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
+    ...(tls ? { ssl: tls === true ? true : { ca: [tls.ca] } } : {}),
+    ...(sasl ? { sasl: sasl as SASLOptions } : {}),
+    // A refused sign-in is an answer, not a network fault: say so at once.
+    authenticationTimeout: 10_000,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8 },
     logCreator:

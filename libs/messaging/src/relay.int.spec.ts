@@ -5,7 +5,7 @@ import {
   InMemoryEventStore,
   type NewEvent,
 } from '@gridline/eventsourcing';
-import { testInfra } from '@gridline/testing';
+import { testInfra, ownerKafkaSecurity } from '@gridline/testing';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { createKafka, decodeHeaders, ensureTopics, KafkaNames } from './kafka.js';
 import { silentLogger } from './logger.js';
@@ -54,7 +54,10 @@ async function receivedFor(caseIds: Set<string>, count: number): Promise<Receive
 }
 
 beforeAll(async () => {
-  kafka = createKafka({ brokers: testInfra().kafkaBrokers, clientId: 'relay-test' }, silentLogger);
+  kafka = createKafka(
+    { brokers: testInfra().kafkaBrokers, clientId: 'relay-test', security: ownerKafkaSecurity() },
+    silentLogger,
+  );
   await ensureTopics(kafka, [topic, deadLetterTopic(topic)]);
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

@@ -47,7 +47,15 @@ import {
   trustedIssuers,
   type Principal,
 } from './token-verifier.js';
-import { eventStoreRule, infrastructureSettings, loadConfig, parsers, setting } from './config.js';
+import {
+  eventStoreRule,
+  infrastructureSettings,
+  kafkaSecurityRule,
+  kafkaSettingsOf,
+  loadConfig,
+  parsers,
+  setting,
+} from './config.js';
 import { HealthController, HealthRegistry } from './health.js';
 import { HttpMetricsInterceptor, Metrics, MetricsController } from './metrics.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.js';
@@ -146,7 +154,7 @@ export function serviceSettings(defaultPort: number) {
       '',
     ),
     PII_MASTER_KEY_FILE: setting(
-      'file holding the base64 32-byte key that wraps the personal-data keys; required by the agency services, which seal and open personal data, and given to nothing else (the gateway and the projector never open it)',
+      'file holding the base64 32-byte key that wraps the personal-data keys; required by street-service, which seals and opens personal data, and given to nothing else (no other app opens it)',
       parsers.string,
       '',
     ),
@@ -161,6 +169,7 @@ export function loadServiceConfig(
 ) {
   return loadConfig(serviceSettings(defaultPort), env, [
     eventStoreRule,
+    kafkaSecurityRule,
     ...authRules,
     (v) =>
       v['GRIDLINE_SIMULATED_CLOCK'] === 'true' && v['GRIDLINE_PROFILE'] !== 'local'
@@ -179,6 +188,15 @@ export function authProviders(config: ServiceConfig, agency: Agency | null): Pro
     { provide: APP_GUARD, useClass: AuthGuard },
   ];
 }
+
+/**
+ * The agencies whose services record personal data: street (reporters' contacts,
+ * subjects' names, evidence files' keys). Only their services hold the master key
+ * and may read the key store (PostgreSQL grants it to `gridline_agency_street`
+ * alone, libs/store-postgres schema.ts): SWC and DRC record none, so a compromised
+ * SWC or DRC process can open nobody's data (docs/security.md, "Keys where they are used").
+ */
+export const PERSONAL_DATA_HOLDERS: readonly Agency[] = ['street'];
 
 /** The personal-data master key: 32 bytes, base64 in a file outside the repository. */
 export function readMasterKey(file: string): Buffer {
@@ -326,12 +344,17 @@ export class AgencyRuntimeModule {
         provide: POSTGRES,
         useFactory: () => openStores(config, { applicationName: `${agency}-service` }),
       },
-      {
-        provide: PERSONAL_DATA,
-        inject: [POSTGRES],
-        useFactory: (pg: PostgresStoreHandle): PersonalDataVault =>
-          new PostgresPersonalDataVault(pg.pool, readMasterKey(config.PII_MASTER_KEY_FILE)),
-      },
+      // The key store only where personal data is recorded (PERSONAL_DATA_HOLDERS).
+      ...(PERSONAL_DATA_HOLDERS.includes(agency)
+        ? [
+            {
+              provide: PERSONAL_DATA,
+              inject: [POSTGRES],
+              useFactory: (pg: PostgresStoreHandle): PersonalDataVault =>
+                new PostgresPersonalDataVault(pg.pool, readMasterKey(config.PII_MASTER_KEY_FILE)),
+            },
+          ]
+        : []),
       {
         provide: EVENT_STORE,
         inject: [POSTGRES, Metrics],
@@ -341,10 +364,7 @@ export class AgencyRuntimeModule {
       {
         provide: KAFKA,
         useFactory: async () => {
-          const kafka = createKafka(
-            { brokers: config.KAFKA_BROKERS, clientId: `${agency}-service` },
-            logger,
-          );
+          const kafka = createKafka(kafkaSettingsOf(config, `${agency}-service`), logger);
           const names = new KafkaNames(config.KAFKA_NAMESPACE);
           const topics = [
             ...AGENCIES.map((a) => names.topic(agencyEventsTopic(a))),

@@ -103,6 +103,10 @@ export async function describeApp(
   const config = loadServiceConfig(0, {
     DATABASE_URL: 'postgres://describe@127.0.0.1:9/describe',
     KAFKA_BROKERS: '127.0.0.1:9',
+    KAFKA_TLS: 'true',
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: 'describe',
+    KAFKA_SASL_PASSWORD_FILE: '/nonexistent/kafka-password',
     MONGO_URL: 'mongodb://127.0.0.1:9/describe',
     JWT_JWKS_URL: 'https://127.0.0.1:9/jwks',
     JWT_ISSUER: 'https://describe.invalid',

@@ -1,3 +1,4 @@
+import { readKafkaSecurity, type KafkaSettings } from '@gridline/messaging';
 import { parseEventStoreUrl } from '@gridline/store-eventstoredb';
 
 /**
@@ -103,6 +104,27 @@ export const infrastructureSettings = {
   KAFKA_BROKERS: setting('Kafka bootstrap brokers, comma-separated', parsers.list, [
     '127.0.0.1:9092',
   ]),
+  KAFKA_TLS: setting(
+    'TLS to the brokers with the system CAs (true/false); KAFKA_TLS_CA_FILE implies TLS',
+    parsers.oneOf('true', 'false'),
+    'false',
+  ),
+  KAFKA_TLS_CA_FILE: setting(
+    "PEM file of the CA that signed the brokers' certificates",
+    parsers.string,
+    '',
+  ),
+  KAFKA_SASL_MECHANISM: setting(
+    'how the service signs in to Kafka: none, scram-sha-256 or scram-sha-512 (none only in the local profile)',
+    parsers.oneOf('none', 'scram-sha-256', 'scram-sha-512'),
+    'none',
+  ),
+  KAFKA_SASL_USERNAME: setting(
+    "the service's own Kafka user (e.g. gridline-swc)",
+    parsers.string,
+    '',
+  ),
+  KAFKA_SASL_PASSWORD_FILE: setting("file holding that user's password", parsers.string, ''),
   MONGO_URL: setting(
     'MongoDB (or FerretDB) read models',
     parsers.url('mongodb:'),
@@ -124,6 +146,51 @@ export const infrastructureSettings = {
     '',
   ),
 };
+
+/**
+ * Kafka signed in and encrypted outside the local profile; a SASL mechanism
+ * needs its user and password file.
+ */
+export const kafkaSecurityRule: ConfigRule = (values) => {
+  const sasl = values['KAFKA_SASL_MECHANISM'] as string | undefined;
+  if (
+    sasl &&
+    sasl !== 'none' &&
+    !(values['KAFKA_SASL_USERNAME'] && values['KAFKA_SASL_PASSWORD_FILE'])
+  )
+    return `KAFKA_SASL_MECHANISM=${sasl} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE`;
+  if (values['GRIDLINE_PROFILE'] === 'local') return undefined;
+  if (sasl === 'none')
+    return 'KAFKA_SASL_MECHANISM=none is accepted only in the local profile (GRIDLINE_PROFILE=local): sign in with SCRAM';
+  if (values['KAFKA_TLS'] !== 'true' && !values['KAFKA_TLS_CA_FILE'])
+    return 'Kafka without TLS is accepted only in the local profile (GRIDLINE_PROFILE=local): set KAFKA_TLS_CA_FILE or KAFKA_TLS=true';
+  return undefined;
+};
+
+/** The Kafka client settings of a service, its password and CA read from their files. */
+export function kafkaSettingsOf(
+  config: {
+    readonly KAFKA_BROKERS: readonly string[];
+    readonly KAFKA_TLS: 'true' | 'false';
+    readonly KAFKA_TLS_CA_FILE: string;
+    readonly KAFKA_SASL_MECHANISM: string;
+    readonly KAFKA_SASL_USERNAME: string;
+    readonly KAFKA_SASL_PASSWORD_FILE: string;
+  },
+  clientId: string,
+): KafkaSettings {
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId,
+    security: readKafkaSecurity({
+      tls: config.KAFKA_TLS === 'true',
+      tlsCaFile: config.KAFKA_TLS_CA_FILE || undefined,
+      mechanism: config.KAFKA_SASL_MECHANISM,
+      username: config.KAFKA_SASL_USERNAME || undefined,
+      passwordFile: config.KAFKA_SASL_PASSWORD_FILE || undefined,
+    }),
+  };
+}
 
 /** EVENT_STORE=eventstoredb needs a server to talk to. */
 export const eventStoreRule: ConfigRule = (values) =>

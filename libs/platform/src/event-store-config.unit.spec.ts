@@ -6,6 +6,10 @@ const required = {
   JWT_ISSUER: 'https://id.example/realms/gridline',
   JWT_AUDIENCE: 'gridline',
   JWT_PUBLIC_KEY_FILE: '/run/secrets/jwt.pem',
+  KAFKA_SASL_MECHANISM: 'scram-sha-512',
+  KAFKA_SASL_USERNAME: 'gridline-swc',
+  KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka-password',
+  KAFKA_TLS: 'true',
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {

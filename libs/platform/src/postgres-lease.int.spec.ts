@@ -10,7 +10,7 @@ import {
   silentLogger,
   type Lease,
 } from '@gridline/messaging';
-import { testInfra } from '@gridline/testing';
+import { testInfra, ownerKafkaSecurity } from '@gridline/testing';
 import pg from 'pg';
 import { PostgresLease } from './postgres-lease.js';
 
@@ -45,7 +45,7 @@ describe('relay replicas with a lease', () => {
     const names = new KafkaNames(`lease-${randomUUID().slice(0, 8)}`);
     const topic = names.topic(agencyEventsTopic('street'));
     const kafka = createKafka(
-      { brokers: testInfra().kafkaBrokers, clientId: 'lease-test' },
+      { brokers: testInfra().kafkaBrokers, clientId: 'lease-test', security: ownerKafkaSecurity() },
       silentLogger,
     );
     await ensureTopics(kafka, [topic], 1);

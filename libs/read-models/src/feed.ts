@@ -1,17 +1,15 @@
-import { isAgency, type Agency } from '@gridline/contracts';
+import {
+  isAgency,
+  TIMELINE_FEED_RETENTION_MS,
+  TIMELINE_FEED_TOPIC,
+  type Agency,
+} from '@gridline/contracts';
 import type { BatchResult } from './case-timeline.projection.js';
 import { toTimelineView, type TimelineView, type Visibility } from './queries.js';
 
-/**
- * The projector announces here every timeline entry it has written to the live
- * read models, once written; gateways push them to their live feeds
- * (GET /api/stream) instead of asking the database over and over. Short-lived:
- * a feed that resumes from further back reads the timeline itself.
- */
-export const TIMELINE_FEED_TOPIC = 'gridline.read-models.timeline';
-
-/** Notices are kept this long (a feed is live or it reads the database). */
-export const TIMELINE_FEED_RETENTION_MS = 60 * 60 * 1000;
+// The topic and its retention are contracts (libs/contracts agencies.ts): Kafka's
+// rights name it (libs/messaging access.ts).
+export { TIMELINE_FEED_RETENTION_MS, TIMELINE_FEED_TOPIC };
 
 /** One entry as the feed sends it, with the agencies of its case when it was written. */
 export interface FeedNotice {

@@ -73,7 +73,8 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
 /** Key ids of every erased data subject; needs no master key (nothing is opened). */
 export async function erasedKeyIds(pool: pg.Pool): Promise<Set<string>> {
   const { rows } = await pool.query<{ key_id: string }>(
-    'SELECT key_id FROM gridline_subject_keys WHERE wrapped_key IS NULL',
+    // erased_at, not wrapped_key: the readers (exports) may see these two columns only.
+    'SELECT key_id FROM gridline_subject_keys WHERE erased_at IS NOT NULL',
   );
   return new Set(rows.map((r) => r.key_id));
 }

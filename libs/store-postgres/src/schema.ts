@@ -271,13 +271,21 @@ BEGIN
       TO gridline_service;
     GRANT SELECT, INSERT, UPDATE, DELETE ON gridline_idempotency, gridline_checkpoints,
       gridline_leases, gridline_evidence_uploads, swc_assignment_deadlines TO gridline_service;
-    -- Erasure removes a subject's key (UPDATE); the access log is only added to.
-    GRANT SELECT, INSERT, UPDATE ON gridline_subject_keys, gridline_evidence_access
-      TO gridline_service;
+    -- The access log is only added to.
+    GRANT SELECT, INSERT, UPDATE ON gridline_evidence_access TO gridline_service;
+    -- The personal-data key store: only the agency that records personal data
+    -- (street; PERSONAL_DATA_HOLDERS in libs/platform) may read or add keys, and
+    -- erase them (UPDATE). An upgraded database loses the grant of version 5.
+    REVOKE ALL ON gridline_subject_keys FROM gridline_service;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridline_agency_street') THEN
+      GRANT SELECT, INSERT, UPDATE ON gridline_subject_keys TO gridline_agency_street;
+    END IF;
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridline_reader') THEN
     GRANT SELECT ON gridline_events, gridline_streams, gridline_schema, gridline_evidence_uploads
       TO gridline_reader;
+    -- Exports mark erased subjects' key ids; the wrapped keys themselves stay unread.
+    GRANT SELECT (key_id, erased_at) ON gridline_subject_keys TO gridline_reader;
     -- The gateway seals the log (with a key the database does not hold).
     GRANT SELECT, INSERT ON gridline_log_seals TO gridline_reader;
     GRANT SELECT, INSERT, UPDATE ON gridline_export_audit, gridline_evidence_access
@@ -309,7 +317,7 @@ $grants$;
  * as `ALTER TABLE … ADD COLUMN IF NOT EXISTS` takes an exclusive lock even when
  * there is nothing to do, which deadlocks against appends in flight.
  */
-export const EVENT_STORE_SCHEMA_VERSION = 5;
+export const EVENT_STORE_SCHEMA_VERSION = 6;
 
 async function schemaVersion(db: Pick<Pool, 'query'>): Promise<number | undefined> {
   const exists = await db.query<{ present: boolean }>(

@@ -9,7 +9,13 @@ import {
 } from '@gridline/contracts';
 import type { Kafka } from 'kafkajs';
 import { createKafka, KafkaNames, messagesPerTopic } from '@gridline/messaging';
-import { CONFIG, JsonLogger, ReadRoute, type ServiceConfig } from '@gridline/platform';
+import {
+  CONFIG,
+  JsonLogger,
+  kafkaSettingsOf,
+  ReadRoute,
+  type ServiceConfig,
+} from '@gridline/platform';
 
 export interface DeadLetterCounts {
   readonly topics: { readonly topic: string; readonly messages: number }[];
@@ -46,10 +52,7 @@ export class DeadLettersController {
     @Inject(CONFIG) config: ServiceConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
   ) {
-    this.kafka = createKafka(
-      { brokers: config.KAFKA_BROKERS, clientId: 'gateway-dead-letters' },
-      logger,
-    );
+    this.kafka = createKafka(kafkaSettingsOf(config, 'gateway-dead-letters'), logger);
     const names = new KafkaNames(config.KAFKA_NAMESPACE);
     const inbound = [...new Set(Object.values(INBOUND_COMMAND_CONTRACTS).map((c) => c.agency))];
     this.topics = [

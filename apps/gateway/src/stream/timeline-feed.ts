@@ -7,7 +7,13 @@ import {
 } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
 import { createKafka, ensureTopics, KafkaNames, sleep } from '@gridline/messaging';
-import { CONFIG, HealthRegistry, JsonLogger, type ServiceConfig } from '@gridline/platform';
+import {
+  CONFIG,
+  HealthRegistry,
+  JsonLogger,
+  kafkaSettingsOf,
+  type ServiceConfig,
+} from '@gridline/platform';
 import {
   parseFeedNotice,
   TIMELINE_FEED_RETENTION_MS,
@@ -74,7 +80,7 @@ export class TimelineFeed implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async follow(): Promise<void> {
     const { config, logger } = this;
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'gateway-feed' }, logger);
+    const kafka = createKafka(kafkaSettingsOf(config, 'gateway-feed'), logger);
     const names = new KafkaNames(config.KAFKA_NAMESPACE);
     const topic = names.topic(TIMELINE_FEED_TOPIC);
     await ensureTopics(kafka, [topic], 3, { 'retention.ms': String(TIMELINE_FEED_RETENTION_MS) });
