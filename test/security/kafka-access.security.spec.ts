@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { agencyEventsTopic, agencyInboundTopic, deadLetterTopic } from '@gridline/contracts';
-import { KafkaNames, kafkaUserName, revokeKafkaAccess, type KafkaUser } from '@gridline/messaging';
+import {
+  ensureTopics,
+  KafkaNames,
+  kafkaUserName,
+  revokeKafkaAccess,
+  type KafkaUser,
+} from '@gridline/messaging';
 import { TIMELINE_FEED_TOPIC } from '@gridline/read-models';
 import {
   ensureKafkaAccess,
@@ -231,6 +237,16 @@ describe("each app's rights (ACLs, deny by default)", () => {
       await consume(as('department'), events('drc'), names.group(`department-${randomUUID()}`)),
     ).toMatch(/AUTHORIZATION_FAILED/);
   }, 120_000);
+
+  it('names the command when a service meets a topic it may not make', async () => {
+    const missing = names.topic(`gridline.swc.events.v9`);
+    await expect(ensureTopics(as('swc'), [events('swc'), missing])).rejects.toMatchObject({
+      name: 'KafkaTopicsMissing',
+      message: expect.stringContaining('npm run gridline -- kafka-acls'),
+    });
+    // The topics the owner made, it finds.
+    await expect(ensureTopics(as('swc'), [events('swc'), events('drc')])).resolves.toBeUndefined();
+  }, 60_000);
 
   it('lets no app make topics or change rights', async () => {
     for (const user of ['swc', 'projector', 'gateway'] as const) {

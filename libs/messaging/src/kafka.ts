@@ -136,7 +136,9 @@ export class KafkaNames {
 
 /**
  * Creates missing topics (idempotent): the agency topics and their dead-letter
- * twins. Services start together and may create topics at the same moment; a
+ * twins. On a broker with ACLs the owner has made them (`gridline kafka-acls`)
+ * and a service only finds them: one that is missing, and this client may not
+ * create, is a KafkaTopicsMissing naming the command. Services start together and may create topics at the same moment; a
  * freshly created topic can briefly answer "does not host this topic-partition"
  * until its leader is known, so the whole check is retried a few times.
  * `configs` are topic settings for the topics it creates (e.g. `retention.ms`).
@@ -166,12 +168,39 @@ export async function ensureTopics(
       await admin.fetchTopicMetadata({ topics: [...topics] });
       return;
     } catch (error) {
+      if (isAuthorizationRefusal(error))
+        throw new KafkaTopicsMissing(topics, (error as Error).message);
       if (attempt >= 6) throw error;
       await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
     } finally {
       await admin.disconnect();
     }
   }
+}
+
+/** Topics a service needs that are not there, and that it may not make. */
+export class KafkaTopicsMissing extends Error {
+  constructor(
+    readonly topics: readonly string[],
+    cause: string,
+  ) {
+    super(
+      `Kafka refused to make or describe the topics ${topics.join(', ')} for this user (${cause}): ` +
+        "Kafka's owner makes them and grants the rights: run `npm run gridline -- kafka-acls` " +
+        '(or the kafka-acls one-shot / migration Job; docs/security.md, "Kafka")',
+    );
+    this.name = 'KafkaTopicsMissing';
+  }
+}
+
+/** A broker's "not allowed" (…_AUTHORIZATION_FAILED), also inside kafkajs' wrappers. */
+function isAuthorizationRefusal(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown; errors?: unknown[] } | undefined; e;) {
+    if (typeof e.type === 'string' && e.type.endsWith('_AUTHORIZATION_FAILED')) return true;
+    if (e.errors?.some(isAuthorizationRefusal)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 /**
