@@ -5,6 +5,7 @@ import {
   applyKafkaAccess,
   createKafka,
   kafkaAccessPlan,
+  kafkajsSecurity,
   KafkaNames,
   kafkaSecurityFromEnv,
   kafkaUserName,
@@ -27,11 +28,9 @@ export type KafkaClientConfig = Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>;
 
 /** kafkajs settings of the owner, to spread into `new Kafka({...})`. */
 export function ownerKafkaConfig(): KafkaClientConfig {
-  const { tls, sasl } = kafkaSecurityFromEnv(process.env);
   return {
     brokers: [...testInfra().kafkaBrokers],
-    ...(tls ? { ssl: tls === true ? true : { ca: [tls.ca] } } : {}),
-    ...(sasl ? { sasl: sasl as KafkaConfig['sasl'] } : {}),
+    ...kafkajsSecurity(kafkaSecurityFromEnv(process.env)),
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
-import type { Kafka as KafkaClient, LogEntry, SASLOptions } from 'kafkajs';
+import type { Kafka as KafkaClient, KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
 import type { MessagingLogger } from './logger.js';
 
 const { Kafka, logLevel } = kafkajs;
@@ -76,14 +76,23 @@ export function kafkaSecurityFromEnv(
   });
 }
 
+/** The kafkajs `ssl` and `sasl` options of a client's security. */
+export function kafkajsSecurity({ tls, sasl }: KafkaSecurity = {}): Pick<
+  KafkaConfig,
+  'ssl' | 'sasl'
+> {
+  return {
+    ...(tls ? { ssl: tls === true ? true : { ca: [tls.ca] } } : {}),
+    ...(sasl ? { sasl: sasl as SASLOptions } : {}),
+  };
+}
+
 /** A kafkajs client whose own log lines go through our structured logger. */
 export function createKafka(settings: KafkaSettings, logger: MessagingLogger): KafkaClient {
-  const { tls, sasl } = settings.security ?? {};
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
-    ...(tls ? { ssl: tls === true ? true : { ca: [tls.ca] } } : {}),
-    ...(sasl ? { sasl: sasl as SASLOptions } : {}),
+    ...kafkajsSecurity(settings.security),
     // A refused sign-in is an answer, not a network fault: say so at once.
     authenticationTimeout: 10_000,
     logLevel: logLevel.WARN,
@@ -138,8 +147,8 @@ export class KafkaNames {
  * Creates missing topics (idempotent): the agency topics and their dead-letter
  * twins. On a broker with ACLs the owner has made them (`gridline kafka-acls`)
  * and a service only finds them: one that is missing, and this client may not
- * create, is a KafkaTopicsMissing naming the command. Services start together and may create topics at the same moment; a
- * freshly created topic can briefly answer "does not host this topic-partition"
+ * create, is a KafkaTopicsMissing naming the command. Services start together
+ * and may create topics at the same moment; a freshly created topic can briefly answer "does not host this topic-partition"
  * until its leader is known, so the whole check is retried a few times.
  * `configs` are topic settings for the topics it creates (e.g. `retention.ms`).
  */
