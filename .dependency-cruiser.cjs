@@ -19,6 +19,16 @@ module.exports = {
       to: { pathNot: '^libs/keycloak-admin/', dependencyTypesNot: ['core'] },
     },
     {
+      name: 'telemetry-loads-before-everything',
+      comment:
+        'An app\'s main.ts starts tracing before it imports the service: the telemetry library must not load any other part of Gridline, nor a driver the instrumentations patch (docs/operations.md, "Tracing").',
+      severity: 'error',
+      from: { path: '^libs/telemetry/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^(libs/(?!telemetry/)|apps/|test/|node_modules/(kafkajs|pg|pg-pool|mongodb)/)',
+      },
+    },
+    {
       name: 'core-is-pure',
       comment:
         'The event-sourcing core imports only the contracts: no framework, driver or client (node built-ins are fine).',

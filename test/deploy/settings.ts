@@ -25,16 +25,22 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 const OTHER_VARIABLES = ['NODE_ENV', 'NODE_OPTIONS', 'APP'];
 const OTHER_PREFIXES = ['OTEL_'];
 
-/** The apps of the monorepo with the port each listens on by default (apps/<app>/src/main.ts). */
+/**
+ * The apps of the monorepo with the port each listens on by default
+ * (apps/<app>/src/service.ts, which main.ts imports once tracing is started).
+ */
 export function apps(): ReadonlyMap<string, number> {
   const found = new Map<string, number>();
   for (const app of readdirSync(path.join(ROOT, 'apps')).sort()) {
     // The web console is no process of its own: static files the gateway serves.
     if (app === 'console') continue;
     const main = readFileSync(path.join(ROOT, 'apps', app, 'src', 'main.ts'), 'utf8');
-    const port = /runService\(\s*'([^']+)',\s*(\d+)/.exec(main);
+    if (!main.includes(`startTracing('${app}')`))
+      throw new Error(`apps/${app}/src/main.ts: no startTracing('${app}')`);
+    const service = readFileSync(path.join(ROOT, 'apps', app, 'src', 'service.ts'), 'utf8');
+    const port = /runService\(\s*'([^']+)',\s*(\d+)/.exec(service);
     if (!port || port[1] !== app)
-      throw new Error(`apps/${app}/src/main.ts: no runService('${app}', <port>)`);
+      throw new Error(`apps/${app}/src/service.ts: no runService('${app}', <port>)`);
     found.set(app, Number(port[2]));
   }
   return found;

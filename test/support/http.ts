@@ -60,7 +60,8 @@ export function client(baseUrl: string, token: string) {
     getText: (path: string) => text('GET', path),
     postText: (path: string, body: string, contentType: string) =>
       text('POST', path, body, contentType),
-    get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),
+    get: <T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) =>
+      call<T>('GET', path, undefined, headers),
     post: <T = Record<string, unknown>>(path: string, body: unknown = {}, headers = {}) =>
       call<T>('POST', path, body, headers),
   };

@@ -1,4 +1,6 @@
-import { runService } from '@gridline/platform';
-import { DrcModule } from './drc.module.js';
+// Tracing first: the official instrumentations patch http, pg, mongodb and kafkajs as
+// they load, so the service is imported after (docs/operations.md, "Tracing").
+import { startTracing } from '@gridline/telemetry';
 
-await runService('drc-service', 3002, (config, logger) => DrcModule.create(config, logger));
+startTracing('drc-service');
+await import('./service.js');

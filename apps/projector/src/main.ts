@@ -1,5 +1,6 @@
-// The projector serves only health (and, later, metrics) over HTTP.
-import { runService } from '@gridline/platform';
-import { ProjectorModule } from './projector.module.js';
+// Tracing first: the official instrumentations patch http, pg, mongodb and kafkajs as
+// they load, so the service is imported after (docs/operations.md, "Tracing").
+import { startTracing } from '@gridline/telemetry';
 
-await runService('projector', 3004, (config, logger) => ProjectorModule.create(config, logger));
+startTracing('projector');
+await import('./service.js');

@@ -1,4 +1,6 @@
-import { runService } from '@gridline/platform';
-import { StreetModule } from './street.module.js';
+// Tracing first: the official instrumentations patch http, pg, mongodb and kafkajs as
+// they load, so the service is imported after (docs/operations.md, "Tracing").
+import { startTracing } from '@gridline/telemetry';
 
-await runService('street-service', 3003, (config, logger) => StreetModule.create(config, logger));
+startTracing('street-service');
+await import('./service.js');

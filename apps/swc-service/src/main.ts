@@ -1,4 +1,6 @@
-import { runService } from '@gridline/platform';
-import { SwcModule } from './swc.module.js';
+// Tracing first: the official instrumentations patch http, pg, mongodb and kafkajs as
+// they load, so the service is imported after (docs/operations.md, "Tracing").
+import { startTracing } from '@gridline/telemetry';
 
-await runService('swc-service', 3001, (config, logger) => SwcModule.create(config, logger));
+startTracing('swc-service');
+await import('./service.js');

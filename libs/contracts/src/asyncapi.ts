@@ -43,6 +43,11 @@ export interface AsyncApiOptions {
   readonly version?: string;
 }
 
+const TRACEPARENT = {
+  type: 'string',
+  pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+} as const;
+
 const SHA256_HEX = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 
 /** Headers every domain event carries (CloudEvents Kafka binding, binary mode). */
@@ -99,10 +104,15 @@ const cloudEventHeaders = {
     ce_actorkind: { enum: ['user', 'service'] },
     ce_previoushash: { ...SHA256_HEX, description: 'Hash of the stream’s previous event.' },
     ce_hash: { ...SHA256_HEX, description: 'SHA-256 chain link (docs/security.md).' },
+    ce_traceparent: {
+      ...TRACEPARENT,
+      description:
+        'Distributed Tracing extension: the W3C trace context the event was made in (stored with it).',
+    },
     traceparent: {
-      type: 'string',
-      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
-      description: 'W3C trace context of the producing span.',
+      ...TRACEPARENT,
+      description:
+        'W3C trace context of the Kafka hop (the producer’s send span); each hop may replace it.',
     },
   },
 } as const;
@@ -160,9 +170,13 @@ const inboundHeaders = {
       description:
         'A service-account JWT of the topic’s agency with the role `service` (docs/security.md).',
     },
+    ce_traceparent: {
+      ...TRACEPARENT,
+      description: 'Distributed Tracing extension: where the sender made the command.',
+    },
     traceparent: {
-      type: 'string',
-      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      ...TRACEPARENT,
+      description: 'W3C trace context of the hop; used when `ce_traceparent` is absent.',
     },
   },
 } as const;

@@ -43,7 +43,9 @@ export function toBinaryCloudEvent(
     ce_actoragency: metadata.actor.agency,
     ce_actorkind: metadata.actor.kind,
   };
-  if (metadata.traceparent) headers['traceparent'] = metadata.traceparent;
+  // The Distributed Tracing extension: where the event was made. A transport's own
+  // `traceparent` header (the kafkajs instrumentation's) is another thing.
+  if (metadata.traceparent) headers['ce_traceparent'] = metadata.traceparent;
   if (event.integrity) {
     headers['ce_previoushash'] = event.integrity.previousHash;
     headers['ce_hash'] = event.integrity.hash;
@@ -117,7 +119,7 @@ export function fromBinaryCloudEvent(
   const integrity = integrityOf(headers['ce_previoushash'], headers['ce_hash'], problems);
   if (problems.length > 0 || !isAgency(agency) || !isAgency(actorAgency))
     throw new CloudEventFormatError(problems);
-  const traceparent = headers['traceparent'];
+  const traceparent = headers['ce_traceparent'];
   return {
     id: fields.id,
     type: fields.type,

@@ -68,8 +68,10 @@ describe('CloudEvents binary mode', () => {
       ce_time: envelope.time,
       'content-type': 'application/json',
       ce_dataschema: 'http://localhost:3000/api/schemas/swc.case.opened.v1',
-      traceparent: envelope.metadata.traceparent,
+      // The Distributed Tracing extension; a bare `traceparent` is the transport's.
+      ce_traceparent: envelope.metadata.traceparent,
     });
+    expect(message.headers).not.toHaveProperty('traceparent');
     expect(fromBinaryCloudEvent(message.headers, message.value)).toEqual(envelope);
   });
 

@@ -1,6 +1,7 @@
 import {
   contextFrom,
   inSpan,
+  linksTo,
   SpanKind,
   SpanStatusCode,
   traceparentOf,
@@ -165,21 +166,17 @@ export class EventConsumer {
       const last = chunk.at(-1);
       if (decoded.length > 0 && last) {
         const events = decoded.map((d) => d.event);
-        // A consumer span per message, child of its producer's, as one by one: each
-        // event's trace goes on into the batch that handled it.
-        const spans = events.map((event) =>
+        // A handling span per event, as one by one (see handleDecoded).
+        const spans = decoded.map(({ message, event }) =>
           tracer().startSpan(
-            `process ${batch.topic}`,
+            `handle ${event.type}`,
             {
               kind: SpanKind.CONSUMER,
               attributes: {
-                'messaging.system': 'kafka',
-                'messaging.destination.name': batch.topic,
-                'messaging.consumer.group.name': this.options.groupId,
-                'messaging.message.id': event.id,
+                ...handlingAttributes(batch.topic, this.options.groupId, event),
                 'messaging.batch.message_count': events.length,
-                'gridline.event.type': event.type,
               },
+              links: linksTo([decodeHeaders(message.message.headers)['traceparent']]),
             },
             contextFrom(event.metadata.traceparent),
           ),
@@ -248,19 +245,15 @@ export class EventConsumer {
     const { topic, message } = payload;
     const headers = decodeHeaders(message.headers);
     const value = message.value?.toString() ?? '';
-    // One consumer span per message, child of the producer's: the handler and
-    // what it appends carry this span's trace context (tracing on).
+    // A handling span per event, child of the context the event was made in
+    // (`ce_traceparent`), linked to the Kafka hop it came by (the kafkajs
+    // instrumentation's `send` span, in the `traceparent` header): the handler and what it appends carry
+    // this span's context, so a command and all it causes are one trace.
     await inSpan(
-      `process ${topic}`,
+      `handle ${event.type}`,
       SpanKind.CONSUMER,
       contextFrom(event.metadata.traceparent),
-      {
-        'messaging.system': 'kafka',
-        'messaging.destination.name': topic,
-        'messaging.consumer.group.name': this.options.groupId,
-        'messaging.message.id': event.id,
-        'gridline.event.type': event.type,
-      },
+      handlingAttributes(topic, this.options.groupId, event),
       async (span) => {
         const traceparent = traceparentOf(span);
         const traced = traceparent
@@ -270,6 +263,7 @@ export class EventConsumer {
         if (outcome !== 'handled')
           span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
       },
+      linksTo([headers['traceparent']]),
     );
   }
 
@@ -378,4 +372,21 @@ class Merged {
       this.running = false;
     }
   }
+}
+
+/** What a handling span says of the event (OpenTelemetry's CloudEvents and messaging conventions). */
+function handlingAttributes(
+  topic: string,
+  groupId: string,
+  event: EventEnvelope,
+): Record<string, string | number> {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.destination.name': topic,
+    'messaging.consumer.group.name': groupId,
+    'messaging.message.id': event.id,
+    'cloudevents.event_id': event.id,
+    'cloudevents.event_type': event.type,
+    'gridline.event.type': event.type,
+  };
 }

@@ -11,7 +11,14 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { handleWithRetries, sendDeadLetter } from './handling.js';
 import { decodeHeaders, KafkaNames } from './kafka.js';
 import type { MessagingLogger } from './logger.js';
-import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceparentOf } from './trace-context.js';
+import {
+  contextFrom,
+  inSpan,
+  linksTo,
+  SpanKind,
+  SpanStatusCode,
+  traceparentOf,
+} from './trace-context.js';
 
 /** Kafka topic on which department systems send an agency CloudEvents to act on. */
 export const inboundTopic = (agency: Agency) => agencyInboundTopic(agency);
@@ -156,8 +163,10 @@ export class InboundCommandConsumer<P> {
       await this.deadLetter(payload, headers, value, kind, error);
       return;
     }
+    // As for events (consumer.ts): child of where the command was made, linked to
+    // the Kafka hop when the sender's context came in `ce_traceparent`.
     await inSpan(
-      `process ${this.topic}`,
+      `handle ${event.type}`,
       SpanKind.CONSUMER,
       contextFrom(event.traceparent),
       {
@@ -174,6 +183,7 @@ export class InboundCommandConsumer<P> {
         if (outcome === 'dead-lettered')
           span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
       },
+      headers['traceparent'] === event.traceparent ? [] : linksTo([headers['traceparent']]),
     );
   }
 

@@ -113,7 +113,7 @@ describe('EventRelay against Kafka', () => {
       ce_causationid: caseId,
       ce_streamid: `street-issue-${caseId}`,
       ce_streamrevision: '0',
-      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      ce_traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     });
     expect(JSON.parse(mine[0]?.value ?? '')).toEqual({ n: 1 });
     expect(relay.status().published).toBe(3);

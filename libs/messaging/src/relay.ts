@@ -1,4 +1,5 @@
-import { contextFrom, SpanKind, SpanStatusCode, traceparentOf, tracer } from './trace-context.js';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { linksTo, SpanKind, SpanStatusCode, tracer } from './trace-context.js';
 import { agencyEventsTopic, agencyStreamPrefix, toBinaryCloudEvent } from '@gridline/contracts';
 import type { Agency } from '@gridline/contracts';
 import {
@@ -172,44 +173,38 @@ export class EventRelay {
   private async publish(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch.at(-1);
     if (!last) return;
-    // A producer span per event, child of the command (or reaction) that made it;
-    // its trace context replaces the event's in the Kafka headers (tracing on).
-    const spans = batch.map((event) =>
-      tracer().startSpan(
-        `publish ${this.topic}`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.destination.name': this.topic,
-            'messaging.message.id': event.id,
-            'gridline.event.type': event.type,
-          },
+    // One span per batch, linked to the contexts the events were made in: a batch
+    // carries events of many commands, so it belongs to none of their traces. The
+    // kafkajs instrumentation's `send` spans are its children, and their context
+    // is the Kafka `traceparent` header; each event's own stays in `ce_traceparent`.
+    const span = tracer().startSpan(
+      `relay ${this.topic}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': this.topic,
+          'messaging.batch.message_count': batch.length,
         },
-        contextFrom(event.metadata.traceparent),
-      ),
+        links: linksTo(batch.map((event) => event.metadata.traceparent)),
+      },
+      ROOT_CONTEXT,
     );
     try {
-      await this.producer.send({
-        topic: this.topic,
-        acks: -1,
-        messages: batch.map((event, i) => {
-          const message = toBinaryCloudEvent(toEnvelope(event), this.options.schemaBaseUrl);
-          const span = spans[i];
-          const traceparent = span && traceparentOf(span);
-          return {
-            key: message.key,
-            value: message.value,
-            headers: { ...message.headers, ...(traceparent ? { traceparent } : {}) },
-          };
+      await context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+        this.producer.send({
+          topic: this.topic,
+          acks: -1,
+          messages: batch.map((event) =>
+            toBinaryCloudEvent(toEnvelope(event), this.options.schemaBaseUrl),
+          ),
         }),
-      });
+      );
     } catch (error) {
-      for (const span of spans)
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
-      for (const span of spans) span.end();
+      span.end();
     }
     await this.checkpoints.store(this.name, last.position);
     this.published += batch.length;

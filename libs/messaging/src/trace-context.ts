@@ -6,6 +6,7 @@ import {
   SpanStatusCode,
   trace,
   type Context,
+  type Link,
   type Span,
 } from '@opentelemetry/api';
 
@@ -29,6 +30,21 @@ export function traceparentOf(span: Span): string | undefined {
   return carrier['traceparent'];
 }
 
+/**
+ * Links to the spans these W3C `traceparent`s name (none for a missing or
+ * malformed one). How a span points at a context that is not its parent: the
+ * Kafka hop a handler's message came by, the events a relay batch carried.
+ */
+export function linksTo(traceparents: readonly (string | undefined)[]): Link[] {
+  const links: Link[] = [];
+  for (const traceparent of traceparents) {
+    const span = traceparent ? trace.getSpan(contextFrom(traceparent)) : undefined;
+    const spanContext = span?.spanContext();
+    if (spanContext && trace.isSpanContextValid(spanContext)) links.push({ context: spanContext });
+  }
+  return links;
+}
+
 /** Runs `work` inside a span (child of `parent`), ending it with the outcome. */
 export async function inSpan<T>(
   name: string,
@@ -36,8 +52,9 @@ export async function inSpan<T>(
   parent: Context,
   attributes: Record<string, string | number>,
   work: (span: Span) => Promise<T>,
+  links: Link[] = [],
 ): Promise<T> {
-  const span = tracer().startSpan(name, { kind, attributes }, parent);
+  const span = tracer().startSpan(name, { kind, attributes, links }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => work(span));
   } catch (error) {

@@ -84,7 +84,7 @@ import {
   PRODUCER,
 } from './agency-runtime.tokens.js';
 import { ReactionConsumers } from './reaction-consumers.js';
-import { parseTraceExport } from './tracing.js';
+import { parseTraceExport } from '@gridline/telemetry';
 import { WRITE_RATE_LIMIT, WriteRateLimitInterceptor } from './rate-limit.js';
 import { INBOUND_COMMANDS, inboundConsumer, type InboundCommands } from './inbound.js';
 
@@ -359,7 +359,7 @@ export class AgencyRuntimeModule {
         provide: EVENT_STORE,
         inject: [POSTGRES, Metrics],
         useFactory: (pg: PostgresStoreHandle, metrics: Metrics): EventStore =>
-          metrics.timedStore(upcastingStore(pg.store.forWriter(agency))),
+          metrics.timedStore(upcastingStore(pg.store.forWriter(agency)), config.EVENT_STORE),
       },
       {
         provide: KAFKA,

@@ -6,19 +6,12 @@ import { loadServiceConfig, type ServiceConfig } from './agency-runtime.js';
 import { accessLog } from './access-log.js';
 import { ErrorsToHttpFilter } from './http.js';
 import { JsonLogger } from './logger.js';
-import { parseTraceExport, startTracing, stopTracing } from './tracing.js';
-import { contextFrom, SpanKind, SpanStatusCode, traceparentOf, tracer } from '@gridline/messaging';
-import { context, trace } from '@opentelemetry/api';
+import { traceparentOf } from '@gridline/messaging';
+import { stopTracing } from '@gridline/telemetry';
+import { trace } from '@opentelemetry/api';
 
 interface HttpRequest {
-  method: string;
-  path: string;
   headers: Record<string, string | string[] | undefined>;
-  route?: { path?: string };
-}
-interface HttpResponse {
-  statusCode: number;
-  on(event: 'finish' | 'close', listener: () => void): void;
 }
 
 /** What an app may add to the HTTP server before its routes (the gateway's console). */
@@ -42,7 +35,6 @@ export async function runService(
   try {
     const config = loadServiceConfig(defaultPort);
     logger = new JsonLogger(name, config.LOG_LEVEL);
-    startTracing(name, parseTraceExport(config.GRIDLINE_TRACES));
     const app = await NestFactory.create(createModule(config, logger), {
       logger,
       abortOnError: false,
@@ -128,36 +120,15 @@ export async function describeApp(
 }
 
 /**
- * A server span per request (health and metrics left out), child of the
- * caller's `traceparent` when it sends one. The request's `traceparent` header
- * is replaced by the span's, so the events the command records, and everything
- * they cause in other services, belong to this trace (tracing on).
+ * The request's `traceparent` header replaced by its server span's (made by the
+ * http instrumentation, child of the caller's `traceparent` when it sent one), so
+ * the events the command records, and everything they cause in other services,
+ * belong to this trace. With tracing off there is no span and the caller's own
+ * header stays.
  */
-function traceRequests(request: HttpRequest, response: HttpResponse, next: () => void): void {
-  if (request.path.startsWith('/health') || request.path === '/metrics') return next();
-  const incoming = request.headers['traceparent'];
-  const parent = contextFrom(typeof incoming === 'string' ? incoming : undefined);
-  const span = tracer().startSpan(
-    request.method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': request.method, 'url.path': request.path },
-    },
-    parent,
-  );
-  const traceparent = traceparentOf(span);
+function traceRequests(request: HttpRequest, _response: unknown, next: () => void): void {
+  const span = trace.getActiveSpan();
+  const traceparent = span && traceparentOf(span);
   if (traceparent) request.headers['traceparent'] = traceparent;
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    const route = request.route?.path;
-    if (route) span.updateName(`${request.method} ${route}`);
-    span.setAttribute('http.response.status_code', response.statusCode);
-    if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
-  };
-  response.on('finish', end);
-  response.on('close', end);
-  context.with(trace.setSpan(parent, span), next);
+  next();
 }

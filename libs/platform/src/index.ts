@@ -14,7 +14,6 @@ export * from './simulated-time.js';
 export * from './postgres-lease.js';
 export * from './metrics.js';
 export * from './reaction-consumers.js';
-export * from './tracing.js';
 export * from './inbound.js';
 export * from './rate-limit.js';
 export * from './body-hygiene.js';

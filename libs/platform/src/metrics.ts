@@ -156,20 +156,24 @@ export class Metrics {
     });
   }
 
-  /** The same store, timing every append. */
-  timedStore<S extends EventStore>(store: S): S {
+  /**
+   * The same store, timing every append. Each append is an internal span in the
+   * trace of its command or reaction, naming the store; on PostgreSQL the pg
+   * instrumentation's query spans hang below it (EventStoreDB's gRPC client has
+   * no instrumentation here: the span is all there is).
+   */
+  timedStore<S extends EventStore>(store: S, kind: 'postgres' | 'eventstoredb'): S {
     const histogram = this.appendDuration;
     return new Proxy(store, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
         if (property !== 'appendToStream' || typeof value !== 'function') return value;
         return (...args: unknown[]) =>
-          // A client span per append, in the trace of the command or reaction.
           inSpan(
             'append',
-            SpanKind.CLIENT,
+            SpanKind.INTERNAL,
             context.active(),
-            { 'db.system.name': 'postgresql', 'gridline.stream.id': String(args[0]) },
+            { 'gridline.event_store': kind, 'gridline.stream.id': String(args[0]) },
             async () => {
               const end = histogram.startTimer();
               try {

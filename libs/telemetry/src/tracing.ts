@@ -16,6 +16,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import { instrumentLibraries } from './instrumentations.js';
 
 /**
  * Where spans go: `off` (the default: no spans, the W3C `traceparent` of a request
@@ -44,6 +45,8 @@ export interface SpanRecord {
   readonly durationMs: number;
   readonly status: 'unset' | 'ok' | 'error';
   readonly attributes: Record<string, unknown>;
+  /** The spans this one points at without being their child (a relay batch's events, a Kafka hop). */
+  readonly links: readonly { readonly traceId: string; readonly spanId: string }[];
 }
 
 const KIND_NAMES: Record<number, string> = {
@@ -83,6 +86,10 @@ export class JsonLinesSpanExporter implements SpanExporter {
                 ? 'ok'
                 : 'unset',
           attributes: { ...span.attributes },
+          links: span.links.map((link) => ({
+            traceId: link.context.traceId,
+            spanId: link.context.spanId,
+          })),
         };
         return `${JSON.stringify(record)}\n`;
       });
@@ -101,13 +108,24 @@ export class JsonLinesSpanExporter implements SpanExporter {
 let provider: BasicTracerProvider | undefined;
 
 /**
- * Sets up tracing for this process before anything else runs: the W3C
- * propagator and async context always (so `traceparent` flows), a tracer
- * provider only when spans are exported.
+ * Sets up tracing for this process. Call it before the app's own modules are
+ * imported: the official instrumentations patch `http`, `pg`, `mongodb` and
+ * `kafkajs` as they load (see ./instrumentations.ts). The W3C propagator and the
+ * async context are set always, so a `traceparent` flows even with tracing off;
+ * a tracer provider and the instrumentations only when spans are exported.
+ *
+ * `GRIDLINE_TRACES` that does not parse starts nothing here: the service's
+ * configuration check refuses it by name a moment later.
  */
-export function startTracing(service: string, exportTo: TraceExport): void {
+export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  let exportTo: TraceExport;
+  try {
+    exportTo = parseTraceExport(env['GRIDLINE_TRACES'] ?? 'off');
+  } catch {
+    return;
+  }
   if (exportTo === 'off') return;
   const processor = exportTo.startsWith('file:')
     ? new SimpleSpanProcessor(
@@ -119,6 +137,7 @@ export function startTracing(service: string, exportTo: TraceExport): void {
     spanProcessors: [processor],
   });
   trace.setGlobalTracerProvider(provider);
+  instrumentLibraries(provider);
 }
 
 /** Flushes and stops the exporter (on shutdown). */
