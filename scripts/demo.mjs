@@ -3,7 +3,7 @@
 // department system importing its records would: every request carries the time
 // it happened (X-Gridline-Time, accepted because `npm start` runs the services
 // with GRIDLINE_SIMULATED_CLOCK=true) and an Idempotency-Key, so a second run with
-// the same seed adds nothing.
+// the same seed and shape adds nothing.
 //
 //   npm run demo -- [--months 6] [--from 2026-01] [--streets 4] [--seed 7] [--quiet]
 //
@@ -101,6 +101,9 @@ async function principal(sub, agency, roles) {
 
 let requests = 0;
 let keyCounter = 0;
+// The keys name the run's shape as well as its seed: the same command again adds
+// nothing, another shape (`--months 4 --streets 3`) is another history with keys of its own.
+const keyPrefix = `demo-${args.seed}-${args.from}-${args.months}m-${args.streets}s`;
 const stats = {
   cases: 0,
   reminders: 0,
@@ -116,7 +119,7 @@ const stats = {
 // `options.key`: a key of its own, outside the numbered sequence (whose keys an
 // earlier run recorded); `options.accept(status, body)`: a refusal that is fine.
 async function call(who, method, url, at, body, options = {}) {
-  const key = options.key ?? `demo-${args.seed}-${++keyCounter}`;
+  const key = options.key ?? `${keyPrefix}-${++keyCounter}`;
   const accept = options.accept ?? (() => false);
   for (let attempt = 1; ; attempt++) {
     const response = await fetch(url, {
