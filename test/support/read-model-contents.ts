@@ -66,21 +66,33 @@ function rankPositions(docs: Record<string, unknown>[]): Record<string, unknown>
   return docs.map((doc) => ({ ...doc, position: rank.get(doc as Positioned) }));
 }
 
-function normalise(value: unknown): unknown {
+/**
+ * A collection as a set of documents (sorted by their JSON), each document's
+ * fields in one order. Arrays inside a document keep their order: every one is
+ * ordered by the events (docs/history.md, "Live equals rebuild"), so a live set
+ * and a rebuild must agree on it. Only projection bookkeeping is left out or
+ * taken as a set: when a document was written (`projectedAt`) and which updates a
+ * statistics bucket has counted (`applied`, markers in arrival order).
+ */
+function normalise(docs: unknown): unknown {
+  if (!Array.isArray(docs)) return document(docs);
+  return docs
+    .map((doc) => document(doc))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+function document(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) {
-    const items = value.map(normalise);
-    return items.every((i) => typeof i !== 'object' || i === null)
-      ? [...items].sort()
-      : [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const items = value.map((item) => document(item));
+    return key === 'applied' ? [...items].sort() : items;
   }
   if (value && typeof value === 'object' && !(value instanceof Date))
-    // Keys in one order (PostgreSQL's jsonb keeps its own), so that arrays of
-    // objects sort alike whichever store they came from.
+    // Keys in one order (PostgreSQL's jsonb keeps its own).
     return Object.fromEntries(
       Object.entries(value)
         .filter(([k]) => k !== 'projectedAt') // when it was written, not what
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, normalise(v)]),
+        .map(([k, v]) => [k, document(v, k)]),
     );
   return value;
 }

@@ -15,6 +15,7 @@ import {
   addToBucket,
   bucketUpdate,
   ERASED_SUBJECT_LABEL,
+  inStepOrder,
   isRepeatOf,
   repeatUpdate,
   streetBucketId,
@@ -317,8 +318,8 @@ export class BatchedProjection {
     });
     const self = { eventId: event.id, time: event.time, bucket };
     const doc: Steps = this.subjectSteps.get(subjectId) ?? { _id: subjectId, steps: [] };
-    if (!doc.steps.some((s) => s.eventId === event.id)) doc.steps.push(self);
-    this.subjectSteps.put(doc);
+    if (!doc.steps.some((s) => s.eventId === event.id))
+      this.subjectSteps.put({ ...doc, steps: inStepOrder([...doc.steps, self]) });
     const repeat = (step: Steps['steps'][number]) => this.applyOnce(repeatUpdate(step));
     for (const other of doc.steps) {
       if (other.eventId === self.eventId) continue;

@@ -1,4 +1,4 @@
-import { isEventOfType, type Agency, type EventEnvelope } from '@gridline/contracts';
+import { AGENCIES, isEventOfType, type Agency, type EventEnvelope } from '@gridline/contracts';
 import type { AssignmentDocument, CaseDocument } from './collections.js';
 import { isOpenAssignment } from './sla.js';
 
@@ -240,8 +240,7 @@ export function foldCase(
     lastEventAt: event.time,
     streams: {},
   };
-  const agencies = new Set(base.agencies);
-  for (const agency of [event.agency, ...(change.addAgencies ?? [])]) agencies.add(agency);
+  const agencies = [...base.agencies, event.agency, ...(change.addAgencies ?? [])];
   const counters: Record<string, number> = {};
   for (const [field, by] of Object.entries(change.inc ?? {}))
     counters[field] = ((base as unknown as Record<string, number | undefined>)[field] ?? 0) + by;
@@ -251,6 +250,22 @@ export function foldCase(
     ...counters,
     streams: { ...base.streams, [event.streamId]: event.revision },
     lastEventAt: event.time > base.lastEventAt ? event.time : base.lastEventAt,
-    agencies: [...agencies],
+    agencies: inAgencyOrder(agencies),
   };
+}
+
+/**
+ * A case's agencies in the one order every writer agrees on (the order of
+ * AGENCIES), never in the order their events happened to arrive: a rebuild and
+ * the live projection, whatever their interleaving, store the same array.
+ */
+export function inAgencyOrder(agencies: Iterable<Agency>): Agency[] {
+  const present = new Set(agencies);
+  return AGENCIES.filter((agency) => present.has(agency));
+}
+
+/** Whether the array is already in that order, without repeats. */
+export function isInAgencyOrder(agencies: readonly Agency[]): boolean {
+  const ordered = inAgencyOrder(agencies);
+  return ordered.length === agencies.length && ordered.every((a, i) => a === agencies[i]);
 }

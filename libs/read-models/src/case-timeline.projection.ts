@@ -1,7 +1,14 @@
-import { REFERENCE_DATA_EVENT_TYPES, type EventEnvelope } from '@gridline/contracts';
+import { REFERENCE_DATA_EVENT_TYPES, type Agency, type EventEnvelope } from '@gridline/contracts';
 import { parsePosition, toEnvelope, type EventStore } from '@gridline/eventsourcing';
 import type { UpdateFilter } from 'mongodb';
-import { caseChange, foldCase, type CaseChange, type StatIncrement } from './case-document.js';
+import {
+  caseChange,
+  foldCase,
+  inAgencyOrder,
+  isInAgencyOrder,
+  type CaseChange,
+  type StatIncrement,
+} from './case-document.js';
 import type {
   CaseDocument,
   EvidenceDigest,
@@ -352,6 +359,8 @@ export class CaseTimelineProjection {
         },
       );
       if (result.matchedCount === 0) contested.push(fold);
+      else if (mayDisorderAgencies(fold.before, after.agencies))
+        await this.orderAgencies(fold.caseId);
     }
     const settled = new Set(contested.map((f) => f.caseId));
     for (const fold of folds)
@@ -362,6 +371,25 @@ export class CaseTimelineProjection {
       if (now) written.set(fold.caseId, now);
     }
     return written;
+  }
+
+  /**
+   * Puts the case's agencies in their one order (inAgencyOrder). `$addToSet`
+   * merges what concurrent writers add but keeps arrival order, and FerretDB
+   * ignores `$push`'s `$sort`: so the array is read back and set in order,
+   * guarded by its length — agencies are only ever added, so a writer that added
+   * one meanwhile makes this a no-op and orders the array itself.
+   */
+  private async orderAgencies(caseId: string): Promise<void> {
+    const doc = await this.collections.cases.findOne(
+      { _id: caseId },
+      { projection: { agencies: 1 } },
+    );
+    if (!doc || isInAgencyOrder(doc.agencies)) return;
+    await this.collections.cases.updateOne(
+      { _id: caseId, agencies: { $size: doc.agencies.length } },
+      { $set: { agencies: inAgencyOrder(doc.agencies) } },
+    );
   }
 
   private async repairGap(event: EventEnvelope, last: number): Promise<void> {
@@ -392,6 +420,8 @@ export class CaseTimelineProjection {
     await this.enforcement.apply(event);
     await this.work.apply([event]);
     const written = await this.writeCase(event, change);
+    if (mayDisorderAgencies(before, [event.agency, ...(change.addAgencies ?? [])]))
+      await this.orderAgencies(caseId);
     if (written || !change.unlessOpened) return;
     // Left out by its guard: applied already, or opened by another projector since
     // the read. Once more on a fresh read (a report then adds only its time).
@@ -455,4 +485,18 @@ async function mapLimit<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * Whether a write adding these agencies may leave the case's array out of order:
+ * when it adds one the case did not have, or the case's array was out of order
+ * already (a crash between a write and its ordering).
+ */
+function mayDisorderAgencies(
+  before: Pick<CaseDocument, 'agencies'> | null | undefined,
+  added: readonly Agency[],
+): boolean {
+  // Not there when read: another writer may have made it meanwhile, with its agency.
+  if (!before) return true;
+  return !isInAgencyOrder(before.agencies) || added.some((a) => !before.agencies.includes(a));
 }

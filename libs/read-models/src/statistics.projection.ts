@@ -332,6 +332,13 @@ export class EnforcementProjection {
       { $push: { steps: { eventId: event.id, time: event.time, bucket } } },
     );
     const doc = await subjectSteps.findOne({ _id: subjectId });
+    // In their one order (inStepOrder), whatever order they arrived in: set back,
+    // guarded by the length (steps are only added; FerretDB ignores `$push`'s `$sort`).
+    if (doc && !isInStepOrder(doc.steps))
+      await subjectSteps.updateOne(
+        { _id: subjectId, steps: { $size: doc.steps.length } },
+        { $set: { steps: inStepOrder(doc.steps) } },
+      );
     const self = { eventId: event.id, time: event.time, bucket };
     const repeat = (step: SubjectStepsDocument['steps'][number]) =>
       this.stats.apply([repeatUpdate(step)]);
@@ -365,4 +372,26 @@ export function isRepeatOf(later: Step, earlier: Step): boolean {
   const windowStart = new Date(l);
   windowStart.setUTCMonth(windowStart.getUTCMonth() - REPEAT_WINDOW_MONTHS);
   return e >= windowStart.getTime();
+}
+
+type RegisteredStep = SubjectStepsDocument['steps'][number];
+
+/** A subject's 721 steps by the time they were taken, then by event id. */
+export function inStepOrder(steps: readonly RegisteredStep[]): RegisteredStep[] {
+  return [...steps].sort((a, b) =>
+    a.time < b.time
+      ? -1
+      : a.time > b.time
+        ? 1
+        : a.eventId < b.eventId
+          ? -1
+          : a.eventId > b.eventId
+            ? 1
+            : 0,
+  );
+}
+
+function isInStepOrder(steps: readonly RegisteredStep[]): boolean {
+  const ordered = inStepOrder(steps);
+  return ordered.every((step, i) => step === steps[i]);
 }
